@@ -1,0 +1,119 @@
+"""The `ogdash` command: build and check snapshots, serve the dashboard, generate scale data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dashboard import config
+
+
+def _data_dir(args) -> Path:
+    return Path(args.data_dir).resolve() if args.data_dir else config.data_dir()
+
+
+def cmd_snapshot_build(args) -> int:
+    from dashboard import snapshots
+    from dashboard.ingest.common import IngestError
+
+    cfg = Path(args.config) if args.config else config.DEFAULT_SOURCES
+    try:
+        snap = snapshots.build(cfg, _data_dir(args), log=lambda s: print(s, file=sys.stderr))
+    except (IngestError, snapshots.SnapshotError) as exc:
+        print(f"ogdash: snapshot not built: {exc}", file=sys.stderr)
+        return 1
+    print(snap.id)
+    return 0
+
+
+def cmd_snapshot_list(args) -> int:
+    from dashboard import snapshots
+
+    data_dir = _data_dir(args)
+    ids = snapshots.list_snapshots(data_dir)
+    if not ids:
+        print(f"no snapshots in {snapshots.snapshots_dir(data_dir)}")
+        return 0
+    print(f"{'snapshot':<22} {'created_at':<26} {'rows':>10} {'synthetic':>10}  status")
+    for snapshot_id in ids:
+        try:
+            snap = snapshots.verify(data_dir, snapshot_id)
+            rows = sum(t["rows"] for t in snap.manifest["tables"].values())
+            print(f"{snapshot_id:<22} {snap.manifest['created_at']:<26} {rows:>10} {snap.synthetic_rows:>10}  ok")
+        except snapshots.SnapshotError as exc:
+            print(f"{snapshot_id:<22} {'':<26} {'':>10} {'':>10}  BROKEN: {exc}")
+    return 0
+
+
+def cmd_snapshot_verify(args) -> int:
+    from dashboard import snapshots
+
+    data_dir = _data_dir(args)
+    ids = [args.id] if args.id else snapshots.list_snapshots(data_dir)
+    if not ids:
+        print(f"ogdash: no snapshots in {snapshots.snapshots_dir(data_dir)}", file=sys.stderr)
+        return 1
+    failed = 0
+    for snapshot_id in ids:
+        try:
+            snapshots.verify(data_dir, snapshot_id)
+            print(f"{snapshot_id}: ok")
+        except snapshots.SnapshotError as exc:
+            print(f"{snapshot_id}: FAILED: {exc}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def cmd_serve(args) -> int:
+    from dashboard import serve
+
+    return serve.run(data_dir=_data_dir(args), host=args.host, port=args.port, prod=args.prod)
+
+
+def cmd_demo_data(args) -> int:
+    from dashboard.ingest import synthetic
+
+    snap = synthetic.write_scale_snapshot(_data_dir(args), args.scale, seed=args.seed)
+    print(snap.id)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ogdash", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    snap = sub.add_parser("snapshot", help="build, list and verify snapshots")
+    snap_sub = snap.add_subparsers(dest="snapshot_command", required=True)
+    b = snap_sub.add_parser("build", help="build one snapshot from every source in a sources file")
+    b.add_argument("--config", help=f"sources TOML file (default {config.DEFAULT_SOURCES})")
+    b.add_argument("--data-dir", help="data folder (default $OGDASH_DATA_DIR or ./data)")
+    b.set_defaults(func=cmd_snapshot_build)
+    ls = snap_sub.add_parser("list", help="list snapshots and whether each verifies")
+    ls.add_argument("--data-dir")
+    ls.set_defaults(func=cmd_snapshot_list)
+    v = snap_sub.add_parser("verify", help="recompute checksums; exit 1 on any mismatch")
+    v.add_argument("--data-dir")
+    v.add_argument("id", nargs="?", help="one snapshot id (default: all)")
+    v.set_defaults(func=cmd_snapshot_verify)
+
+    s = sub.add_parser("serve", help="serve the dashboard on the newest verified snapshot")
+    s.add_argument("--data-dir")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--prod", action="store_true", help="run under gunicorn with production settings")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("demo-data", help="write a verified synthetic snapshot of a chosen size")
+    d.add_argument("--scale", default="small", help="small | world | world-x20")
+    d.add_argument("--data-dir")
+    d.add_argument("--seed", type=int, default=2026)
+    d.set_defaults(func=cmd_demo_data)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""The query layer: the only module that imports duckdb. Runs queries/<name>.sql on a verified snapshot."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard import config, schema, snapshots
+
+log = logging.getLogger(__name__)
+
+_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_COMMENT_RE = re.compile(r"--[^\n]*")
+
+
+class QueryError(Exception):
+    """A query that cannot run: unknown name, missing parameter, or over its time limit."""
+
+
+class NoSnapshot(Exception):
+    """No snapshot in the data folder verifies."""
+
+
+# ---------------------------------------------------------------- snapshot selection
+
+class _Served:
+    """Which snapshot is served: the newest that verifies, re-checked when the folder changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._snapshot: snapshots.Snapshot | None = None
+        self.refused: dict[str, str] = {}
+        self._verified: dict[str, snapshots.Snapshot] = {}
+
+    def current(self, data_dir: Path) -> snapshots.Snapshot:
+        root = snapshots.snapshots_dir(data_dir)
+        try:
+            listing = tuple(snapshots.list_snapshots(data_dir))
+            key = (str(root), listing, root.stat().st_mtime_ns)
+        except FileNotFoundError:
+            key = (str(root), (), 0)
+        with self._lock:
+            if key != self._key:
+                refused: dict[str, str] = {}
+
+                def note(snapshot_id: str, why: str) -> None:
+                    refused[snapshot_id] = why
+                    log.error("refusing snapshot %s: %s", snapshot_id, why)
+
+                self._snapshot = snapshots.newest_good(data_dir, on_refused=note)
+                self.refused = refused
+                self._key = key
+            if self._snapshot is None:
+                raise NoSnapshot(f"no verified snapshot in {root}")
+            return self._snapshot
+
+    def get(self, data_dir: Path, snapshot_id: str) -> snapshots.Snapshot:
+        cache_key = f"{data_dir}:{snapshot_id}"
+        with self._lock:
+            hit = self._verified.get(cache_key)
+        if hit is None:
+            try:
+                hit = snapshots.verify(data_dir, snapshot_id)
+            except snapshots.SnapshotError as exc:
+                raise QueryError(str(exc)) from None
+            with self._lock:
+                self._verified[cache_key] = hit
+        return hit
+
+
+_served = _Served()
+
+
+def current_snapshot(data_dir: Path | None = None) -> snapshots.Snapshot:
+    """Return the snapshot being served: the newest in the data folder that verifies."""
+    return _served.current(Path(data_dir or config.data_dir()))
+
+
+def refused_snapshots() -> dict[str, str]:
+    """Return the snapshots newer than the served one that were refused, with why."""
+    return dict(_served.refused)
+
+
+def get_snapshot(snapshot_id: str, data_dir: Path | None = None) -> snapshots.Snapshot:
+    """Return a named snapshot after verifying it; raise QueryError if it does not verify."""
+    return _served.get(Path(data_dir or config.data_dir()), snapshot_id)
+
+
+def available_snapshots(data_dir: Path | None = None) -> list[str]:
+    """Return every published snapshot id, oldest first."""
+    return snapshots.list_snapshots(Path(data_dir or config.data_dir()))
+
+
+# ---------------------------------------------------------------- SQL files
+
+@functools.lru_cache(maxsize=None)
+def _sql_file(name: str, mtime_ns: int) -> str:
+    return (config.QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_text(name: str) -> str:
+    """Return the text of queries/<name>.sql."""
+    if not _NAME_RE.match(name or ""):
+        raise QueryError(f"{name!r} is not a query name")
+    path = config.QUERIES_DIR / f"{name}.sql"
+    try:
+        return _sql_file(name, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise QueryError(f"no query named {name!r} in {config.QUERIES_DIR}") from None
+
+
+def query_names() -> list[str]:
+    """Return the names of every query file."""
+    return sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
+
+
+def parameters(sql: str) -> list[str]:
+    """Return the $parameters a statement binds, in order of first use."""
+    seen: list[str] = []
+    for name in _PARAM_RE.findall(_COMMENT_RE.sub("", sql)):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+# ---------------------------------------------------------------- connections
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+class _Connections(threading.local):
+    """One locked-down DuckDB connection per thread, per data folder."""
+
+    def __init__(self) -> None:
+        self.by_dir: dict[str, Any] = {}
+
+
+_local = _Connections()
+
+
+def _settings() -> dict[str, str]:
+    return {
+        "threads": os.environ.get("OGDASH_DUCKDB_THREADS", "1"),
+        "memory_limit": os.environ.get("OGDASH_DUCKDB_MEMORY", "512MB"),
+    }
+
+
+def _connect(data_dir: Path):
+    conn = duckdb.connect(database=":memory:", config=_settings())
+    root = snapshots.snapshots_dir(data_dir).resolve()
+    conn.execute(f"set allowed_directories = [{_quote(str(root) + os.sep)}]")
+    conn.execute("set enable_external_access = false")
+    conn.execute("set lock_configuration = true")
+    return {"conn": conn, "views": {}}
+
+
+def _connection(data_dir: Path):
+    key = str(data_dir)
+    entry = _local.by_dir.get(key)
+    if entry is None:
+        entry = _local.by_dir[key] = _connect(data_dir)
+    return entry
+
+
+def _bind_views(entry: dict, schema_name: str, snap: snapshots.Snapshot) -> None:
+    if entry["views"].get(schema_name) == snap.id:
+        return
+    conn = entry["conn"]
+    if schema_name != "main":
+        conn.execute(f"create schema if not exists {schema_name}")
+    for table in schema.TABLES:
+        conn.execute(f"create or replace view {schema_name}.{table} as "
+                     f"select * from read_parquet({_quote(snap.table_path(table))})")
+    entry["views"][schema_name] = snap.id
+
+
+def _timeout_s() -> float:
+    return float(os.environ.get("OGDASH_QUERY_TIMEOUT", "10"))
+
+
+def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | None,
+             params: tuple[tuple[str, Any], ...], data_dir: Path) -> pd.DataFrame:
+    sql = sql_text(name)
+    wanted = parameters(sql)
+    given = dict(params)
+    missing = [p for p in wanted if p not in given]
+    if missing:
+        raise QueryError(f"query {name} needs parameter(s) {', '.join('$' + m for m in missing)}")
+    entry = _connection(data_dir)
+    _bind_views(entry, "main", snap)
+    if base is not None:
+        _bind_views(entry, "base", base)
+    conn = entry["conn"]
+    timer = threading.Timer(_timeout_s(), conn.interrupt)
+    started = time.perf_counter()
+    timer.start()
+    try:
+        return conn.execute(sql, {p: _thaw(given[p]) for p in wanted}).df()
+    except duckdb.InterruptException:
+        raise QueryError(f"query {name} took longer than {_timeout_s():g} s and was stopped") from None
+    finally:
+        timer.cancel()
+        log.debug("query %s %.1f ms", name, 1000 * (time.perf_counter() - started))
+
+
+@functools.lru_cache(maxsize=int(os.environ.get("OGDASH_QUERY_CACHE", "512")))
+def _cached(name: str, snap_id: str, base_id: str | None, params: tuple, data_dir: str) -> pd.DataFrame:
+    d = Path(data_dir)
+    snap = _served.get(d, snap_id)
+    base = _served.get(d, base_id) if base_id else None
+    return _execute(name, snap, base, params, d)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def query(name: str, *, snapshot: str | None = None, base: str | None = None,
+          data_dir: Path | None = None, **params: Any) -> pd.DataFrame:
+    """Return the result of queries/<name>.sql on a snapshot (default: the served one), values bound as $params.
+
+    `base` names a second snapshot whose tables appear as `base.<table>` (for comparisons).
+    Results are cached on (snapshot id, base id, query, parameters): snapshots never change.
+    """
+    d = Path(data_dir or config.data_dir()).resolve()
+    snap_id = snapshot or current_snapshot(d).id
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+    result = _cached(name, snap_id, base, frozen, str(d))
+    return result.copy()
+
+
+def clear_cache() -> None:
+    _cached.cache_clear()
