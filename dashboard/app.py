@@ -1,0 +1,219 @@
+"""Builds the Dash app: the shell (navigation, language switch, global filters) around Dash Pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+
+from dashboard import config, data, i18n, state as state_mod
+from dashboard.charts import URL
+from dashboard.components import FILTERS, NAV, other_lang
+from dashboard.i18n import t
+
+
+def _shell() -> html.Div:
+    return html.Div([
+        html.A(id="skip-link", href="#main", className="visually-hidden-focusable skip-link"),
+        html.Header(id="shell-header", className="app-header", children=[
+            dbc.Navbar(dbc.Container([
+                dcc.Link(id="brand", href="/", className="navbar-brand fw-bold"),
+                html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggler", className="navbar-toggler",
+                            type="button", **{"aria-label": "Menu", "aria-controls": "nav-collapse"}),
+                dbc.Collapse(id="nav-collapse", navbar=True, children=[
+                    html.Nav(id="nav-links", className="navbar-nav me-auto"),
+                    dcc.Link(id="lang-toggle", href="/?lang=fr", className="btn btn-light btn-sm lang-toggle"),
+                ]),
+            ], fluid=True), color="primary", dark=True, expand="lg", className="py-2"),
+        ]),
+        html.Section(id="filter-bar", className="filter-bar border-bottom", children=dbc.Container(fluid=True, children=[
+            html.H2(id="filters-heading", className="visually-hidden"),
+            dbc.Row(className="g-2 align-items-end py-2", children=[
+                dbc.Col(md=4, children=[
+                    html.Label(id="filters-jurisdiction-label", htmlFor="filters-jurisdiction", className="form-label small mb-0"),
+                    dcc.Dropdown(id="filters-jurisdiction", multi=True, options=[], value=[]),
+                ]),
+                dbc.Col(md=2, children=[
+                    html.Label(id="filters-level-label", htmlFor="filters-level", className="form-label small mb-0"),
+                    dcc.Dropdown(id="filters-level", multi=True, options=[], value=[]),
+                ]),
+                dbc.Col(md=3, children=[
+                    html.Label(id="filters-cycle-label", htmlFor="filters-cycle", className="form-label small mb-0"),
+                    dcc.Dropdown(id="filters-cycle", multi=True, options=[], value=[]),
+                ]),
+                dbc.Col(md=3, children=[
+                    html.Label(id="filters-period-label", htmlFor="filters-from", className="form-label small mb-0"),
+                    html.Div(className="d-flex gap-1", children=[
+                        dcc.Input(id="filters-from", type="date", className="form-control form-control-sm", debounce=True),
+                        dcc.Input(id="filters-to", type="date", className="form-control form-control-sm", debounce=True),
+                    ]),
+                ]),
+            ]),
+        ])),
+        html.Main(id="main", tabIndex="-1", className="container-fluid py-3", children=dash.page_container),
+        html.Footer(id="shell-footer", className="app-footer border-top py-3 small text-body-secondary"),
+    ])
+
+
+def create_app(data_dir: Path | None = None) -> dash.Dash:
+    """Return the configured Dash app serving the newest verified snapshot in `data_dir`."""
+    if data_dir is not None:
+        import os
+
+        os.environ["OGDASH_DATA_DIR"] = str(Path(data_dir).resolve())
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(config.PACKAGE_DIR / "pages"),
+        assets_folder=str(config.ASSETS_DIR),
+        title="Open Government Monitor",
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        compress=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   {"name": "description", "content": "How open-government commitments, open data and learning are doing."}],
+    )
+    app.layout = _shell
+    return app
+
+
+# ---------------------------------------------------------------- shell callbacks
+
+@callback(
+    Output("brand", "children"),
+    Output("nav-links", "children"),
+    Output("lang-toggle", "children"),
+    Output("lang-toggle", "href"),
+    Output("lang-toggle", "lang"),
+    Output("filters-heading", "children"),
+    Output("filters-jurisdiction-label", "children"),
+    Output("filters-level-label", "children"),
+    Output("filters-cycle-label", "children"),
+    Output("filters-period-label", "children"),
+    Output("filters-from", "aria-label"),
+    Output("filters-to", "aria-label"),
+    Output("shell-footer", "children"),
+    Output("skip-link", "children"),
+    Output("filter-bar", "hidden"),
+    Input(URL, "pathname"),
+    Input(URL, "search"),
+)
+def chrome(pathname, search):
+    """Return the navigation, language switch and footer in the view's language."""
+    view = state_mod.parse(search)
+    lang = view.lang
+    path = pathname or "/"
+    links = []
+    for target, label in NAV:
+        active = path == target or (target != "/" and path.startswith(target + "/")) or (target != "/" and path == target)
+        links.append(dcc.Link(t(label, lang), href=target + view.to_query(page=1, q="", statuses=()),
+                              className="nav-link" + (" active" if active else ""),
+                              **({"aria-current": "page"} if active else {})))
+    other = other_lang(lang)
+    toggle_label = "Français" if other == "fr" else "English"
+    footer = _footer(lang)
+    hide_filters = path.startswith("/data") or path.startswith("/present")
+    return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other), other,
+            t("Filters", lang), t("Jurisdiction", lang), t("Level", lang), t("Action-plan cycle", lang),
+            t("Period", lang), t("From", lang), t("To", lang), footer, t("Skip to main content", lang), hide_filters)
+
+
+def _footer(lang: str):
+    try:
+        snap = data.current_snapshot()
+    except data.NoSnapshot:
+        return dbc.Container(t("No verified snapshot is available.", lang), fluid=True)
+    refused = data.refused_snapshots()
+    parts = [
+        html.Span(t("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang))), " · ",
+        html.Span(t("Snapshot {id}", lang, id=snap.id)), " · ",
+        dcc.Link(t("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
+    ]
+    if snap.synthetic_rows:
+        parts += [" · ", html.Span(t("This snapshot includes synthetic (generated) records, marked in the data.", lang))]
+    if refused:
+        parts = [html.Div(t("A newer snapshot failed its integrity check and is not served: {ids}", lang,
+                            ids=", ".join(refused)), className="alert alert-danger py-1 mb-2", role="alert")] + parts
+    return dbc.Container(parts, fluid=True)
+
+
+@callback(
+    Output("filters-jurisdiction", "options"),
+    Output("filters-level", "options"),
+    Output("filters-cycle", "options"),
+    Output("filters-jurisdiction", "placeholder"),
+    Output("filters-level", "placeholder"),
+    Output("filters-cycle", "placeholder"),
+    Input(URL, "search"),
+)
+def filter_options(search):
+    """Return the filter choices available in the served snapshot, labelled in the view's language."""
+    lang = state_mod.parse(search).lang
+    options = data.query("filter_options")
+    jur = options[options["kind"] == "jurisdiction"]
+    level_names = {"national": t("National", lang), "subnational": t("Subnational", lang), "local": t("Local", lang)}
+    jurisdictions = [
+        {"label": f"{(r.label_fr if lang == 'fr' and r.label_fr else r.label_en)} · {level_names.get(r.level, r.level)}",
+         "value": r.value}
+        for r in jur.itertuples()
+    ]
+    levels = [{"label": level_names[v], "value": v} for v in ("national", "subnational", "local")]
+    cycles = [{"label": r.value, "value": r.value} for r in options[options["kind"] == "cycle"].itertuples()]
+    return jurisdictions, levels, cycles, t("All jurisdictions", lang), t("All levels", lang), t("All cycles", lang)
+
+
+@callback(
+    Output(URL, "search"),
+    Output("filters-jurisdiction", "value"),
+    Output("filters-level", "value"),
+    Output("filters-cycle", "value"),
+    Output("filters-from", "value"),
+    Output("filters-to", "value"),
+    Input(URL, "search"),
+    Input("filters-jurisdiction", "value"),
+    Input("filters-level", "value"),
+    Input("filters-cycle", "value"),
+    Input("filters-from", "value"),
+    Input("filters-to", "value"),
+)
+def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
+    """Keep the filter controls and the URL in step: the URL is the state, the controls show it."""
+    view = state_mod.parse(search)
+    if ctx.triggered_id in (None, URL):
+        return (dash.no_update, list(view.jurisdictions), list(view.levels), list(view.cycles),
+                view.date_from.isoformat() if view.date_from else None,
+                view.date_to.isoformat() if view.date_to else None)
+    wanted = state_mod.parse({
+        **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANG else {}),
+        **({"jurisdiction": ",".join(jurisdictions)} if jurisdictions else {}),
+        **({"level": ",".join(levels)} if levels else {}),
+        **({"cycle": ",".join(cycles)} if cycles else {}),
+        **({"from": date_from} if date_from else {}),
+        **({"to": date_to} if date_to else {}),
+    })
+    new = view.to_query(jurisdictions=wanted.jurisdictions, levels=wanted.levels, cycles=wanted.cycles,
+                        date_from=wanted.date_from, date_to=wanted.date_to, page=1)
+    if new == (search or ""):
+        return (dash.no_update,) * 6
+    return (new,) + (dash.no_update,) * 5
+
+
+clientside_callback(
+    """
+    function(search) {
+        const lang = new URLSearchParams(search || '').get('lang') === 'fr' ? 'fr' : 'en';
+        document.documentElement.lang = lang;
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("skip-link", "lang"),
+    Input(URL, "search"),
+)
+
+
+@callback(Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"), State("nav-collapse", "is_open"),
+          prevent_initial_call=True)
+def toggle_nav(n, is_open):
+    return not is_open

@@ -1,0 +1,270 @@
+"""Every chart is a spec (rows -> pure figure -> sentence) drawn by one card component and a few generic callbacks.
+
+A page declares its charts with `register(Chart(...))` and places `chart_card(chart_id, state)` in
+its layout. The card carries the view state in a Store; the callbacks below draw the figure, its
+sentence, caption, synthetic badge and data table, and serve the CSV of exactly the rows drawn.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+
+from dashboard import data, i18n, state as state_mod
+from dashboard.i18n import N_, t
+
+MAX_TABLE_ROWS = 50
+URL = "_pages_location"  # Dash Pages' own dcc.Location: the URL is the single source of view state
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # page-prefixed, e.g. "commitments-heatmap"
+    title: str  # an English msgid
+    rows: Callable[[state_mod.ViewState], pd.DataFrame]  # the rows behind the chart
+    figure: Callable[..., go.Figure]  # pure builder: figure(rows, *, lang) -> go.Figure
+    sentence: Callable[[pd.DataFrame, str], str]  # what the chart shows, in `lang`
+    tables: tuple[str, ...]  # snapshot tables read, for the caption's sources
+    columns: dict[str, str] = field(default_factory=dict)  # column -> header msgid for the data table
+    on_click: Callable[[dict, state_mod.ViewState], str | None] | None = None  # href for a clicked mark
+    empty: str = N_("Nothing matches these filters. Clear a filter to see more.")  # an English msgid
+
+
+REGISTRY: dict[str, Chart] = {}
+
+
+def register(chart: Chart) -> Chart:
+    REGISTRY[chart.id] = chart
+    return chart
+
+
+def _cid(kind: str, chart_id: str) -> dict:
+    return {"type": kind, "chart": chart_id}
+
+
+def graph_config(lang: str, chart_id: str) -> dict:
+    """Return the dcc.Graph config: locale, and image export at presentation resolution."""
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "toImageButtonOptions": {"format": "png", "filename": chart_id, "width": 1920, "height": 1080, "scale": 1},
+        **i18n.plotly_locale(lang),
+    }
+
+
+def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420) -> html.Section:
+    """Return the card that shows one registered chart for `view`."""
+    chart = REGISTRY[chart_id]
+    lang = view.lang
+    title_id = f"{chart_id}-title"
+    sentence_id = f"{chart_id}-sentence"
+    return html.Section(
+        className="chart-card card shadow-sm mb-4",
+        **{"aria-labelledby": title_id},
+        children=[
+            dcc.Store(id=_cid("chart-state", chart_id), data={"search": view.to_query()}),
+            html.Div(className="card-body", children=[
+                html.H2(t(chart.title, lang), id=title_id, className="h5 card-title"),
+                html.P(id=sentence_id, className="chart-sentence lead-sm", **{"aria-live": "polite"},
+                       children=html.Span(id=_cid("chart-sentence", chart_id))),
+                html.Figure(
+                    className=f"chart-figure chart-{chart_id} mb-2",
+                    **{"aria-labelledby": title_id, "aria-describedby": sentence_id},
+                    children=dcc.Loading(dcc.Graph(
+                        id=_cid("chart-graph", chart_id),
+                        config=graph_config(lang, chart_id),
+                        style={"height": f"{height}px"},
+                    ), type="dot", delay_show=300),
+                ),
+                html.Div(className="chart-footer d-flex flex-wrap align-items-center gap-2", children=[
+                    html.Span(id=_cid("chart-badge", chart_id)),
+                    html.Small(id=_cid("chart-caption", chart_id), className="chart-caption text-body-secondary me-auto"),
+                    html.Div(className="btn-group btn-group-sm", role="group",
+                             **{"aria-label": t("Export", lang)}, children=[
+                        html.Button("CSV", id=_cid("chart-csv", chart_id), className="btn btn-outline-primary",
+                                    title=t("Download the rows behind this chart (CSV)", lang)),
+                        html.Button("PNG", id=_cid("chart-png", chart_id), className="btn btn-outline-primary",
+                                    title=t("Save the chart as a PNG image", lang)),
+                        html.Button("SVG", id=_cid("chart-svg", chart_id), className="btn btn-outline-primary",
+                                    title=t("Save the chart as an SVG image", lang)),
+                    ]),
+                    dcc.Download(id=_cid("chart-download", chart_id)),
+                ]),
+                html.Details(className="chart-table mt-2", children=[
+                    html.Summary(t("Data table", lang)),
+                    html.Div(id=_cid("chart-table", chart_id), className="table-responsive"),
+                ]),
+            ]),
+        ],
+    )
+
+
+def _sources_caption(snapshot, tables: tuple[str, ...], lang: str) -> str:
+    names = []
+    for src in snapshot.manifest.get("sources", []):
+        if any(src.get("rows", {}).get(tbl) for tbl in tables):
+            names.append(src.get("name", "?"))
+    when = i18n.fmt_date(snapshot.created_at, lang)
+    return t("Snapshot {snapshot} ({date}) · Sources: {sources}", lang, snapshot=snapshot.id, date=when,
+             sources=", ".join(names) or "–")
+
+
+def synthetic_count(rows: pd.DataFrame) -> int:
+    """Return how many synthetic records stand behind `rows`."""
+    if "synthetic_rows" in rows.columns:
+        return int(pd.to_numeric(rows["synthetic_rows"], errors="coerce").fillna(0).sum())
+    if "synthetic" in rows.columns:
+        return int(rows["synthetic"].fillna(False).astype(bool).sum())
+    return 0
+
+
+def synthetic_badge(count: int, lang: str):
+    if not count:
+        return None
+    return html.Span(t("Includes synthetic data", lang), className="badge text-bg-warning synthetic-badge",
+                     title=t("{n} generated records are included; they are marked synthetic in the data.", lang,
+                             n=i18n.fmt_int(count, lang)))
+
+
+def _cell(value, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool):
+        return t("yes", lang) if value else t("no", lang)
+    if isinstance(value, int) or (hasattr(value, "dtype") and "int" in str(getattr(value, "dtype", ""))):
+        return i18n.fmt_int(value, lang)
+    if isinstance(value, float):
+        return i18n.fmt_num(value, lang, 2 if abs(value) < 10 else 1)
+    if isinstance(value, pd.Timestamp):
+        return i18n.fmt_date(value.date(), lang, "medium")
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return ", ".join(map(str, list(value)))
+    return str(value)
+
+
+def data_table(rows: pd.DataFrame, columns: dict[str, str], lang: str, caption: str) -> html.Table:
+    """Return an accessible HTML table of `rows` (the chart's text alternative)."""
+    cols = [c for c in columns if c in rows.columns] or list(rows.columns)
+    head = html.Thead(html.Tr([html.Th(t(columns.get(c, c), lang), scope="col") for c in cols]))
+    body = html.Tbody([
+        html.Tr([html.Td(_cell(v, lang)) for v in rec])
+        for rec in rows[cols].head(MAX_TABLE_ROWS).itertuples(index=False, name=None)
+    ])
+    extra = []
+    if len(rows) > MAX_TABLE_ROWS:
+        extra = [html.Caption(t("First {n} of {total} rows; the CSV has them all.", lang,
+                                n=MAX_TABLE_ROWS, total=i18n.fmt_int(len(rows), lang)))]
+    else:
+        extra = [html.Caption(caption, className="visually-hidden")]
+    return html.Table(extra + [head, body], className="table table-sm table-striped align-middle")
+
+
+def rows_for(chart_id: str, search: str) -> tuple[Chart, state_mod.ViewState, pd.DataFrame]:
+    """Return the chart, the parsed view and exactly the rows the chart draws."""
+    chart = REGISTRY[chart_id]
+    view = state_mod.parse(search)
+    return chart, view, chart.rows(view)
+
+
+def render(chart_id: str, search: str):
+    """Return (figure, sentence, table, caption, badge) for a chart in a view."""
+    from dashboard import figures
+
+    chart, view, rows = rows_for(chart_id, search)
+    lang = view.lang
+    snapshot = data.get_snapshot(view.snapshot) if view.snapshot else data.current_snapshot()
+    caption = _sources_caption(snapshot, chart.tables, lang)
+    if rows.empty:
+        message = t(chart.empty, lang)
+        return figures.empty_figure(message, lang=lang), message, html.P(message), caption, None
+    fig = chart.figure(rows, lang=lang)
+    sentence = chart.sentence(rows, lang)
+    table = data_table(rows, chart.columns, lang, t(chart.title, lang))
+    return fig, sentence, table, caption, synthetic_badge(synthetic_count(rows), lang)
+
+
+def csv_bytes(rows: pd.DataFrame) -> str:
+    """Return `rows` as CSV text with a UTF-8 byte-order mark, so Excel opens accents cleanly."""
+    out = rows.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
+            out[col] = out[col].map(lambda v: "|".join(map(str, list(v))) if v is not None and not isinstance(v, str) else v)
+    return "\ufeff" + out.to_csv(index=False)
+
+
+@callback(
+    Output(_cid("chart-graph", MATCH), "figure"),
+    Output(_cid("chart-sentence", MATCH), "children"),
+    Output(_cid("chart-table", MATCH), "children"),
+    Output(_cid("chart-caption", MATCH), "children"),
+    Output(_cid("chart-badge", MATCH), "children"),
+    Input(_cid("chart-state", MATCH), "data"),
+)
+def draw_chart(store):
+    chart_id = ctx.outputs_list[0]["id"]["chart"]
+    return render(chart_id, (store or {}).get("search", ""))
+
+
+@callback(
+    Output(_cid("chart-download", MATCH), "data"),
+    Input(_cid("chart-csv", MATCH), "n_clicks"),
+    State(_cid("chart-state", MATCH), "data"),
+    prevent_initial_call=True,
+)
+def download_csv(n_clicks, store):
+    chart_id = ctx.triggered_id["chart"]
+    _, view, rows = rows_for(chart_id, (store or {}).get("search", ""))
+    snapshot = view.snapshot or data.current_snapshot().id
+    return {"content": csv_bytes(rows), "filename": f"{chart_id}_{snapshot}.csv", "type": "text/csv"}
+
+
+@callback(
+    Output(URL, "href", allow_duplicate=True),
+    Input(_cid("chart-graph", ALL), "clickData"),
+    State(_cid("chart-state", ALL), "data"),
+    State(URL, "pathname"),
+    prevent_initial_call=True,
+)
+def click_through(clicks, stores, pathname):
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks):
+        return dash.no_update
+    chart = REGISTRY.get(trigger["chart"])
+    index = [s["id"]["chart"] for s in ctx.states_list[0]].index(trigger["chart"])
+    click = clicks[[i["id"]["chart"] for i in ctx.inputs_list[0]].index(trigger["chart"])]
+    if chart is None or chart.on_click is None or not click or not click.get("points"):
+        return dash.no_update
+    view = state_mod.parse((stores[index] or {}).get("search", ""))
+    href = chart.on_click(click["points"][0], view)
+    return href if href else dash.no_update
+
+
+clientside_callback(
+    """
+    function(png, svg) {
+        const trig = dash_clientside.callback_context.triggered_id;
+        if (!trig) { return dash_clientside.no_update; }
+        const kind = trig.type === 'chart-svg' ? 'svg' : 'png';
+        const el = document.querySelector('.chart-' + trig.chart + ' .js-plotly-plot');
+        if (el && window.Plotly) {
+            window.Plotly.downloadImage(el, {format: kind, width: 1920, height: 1080,
+                                             filename: trig.chart + '_' + (document.body.dataset.snapshot || '')});
+        }
+        return dash_clientside.no_update;
+    }
+    """,
+    Output(_cid("chart-png", MATCH), "title"),
+    Input(_cid("chart-png", MATCH), "n_clicks"),
+    Input(_cid("chart-svg", MATCH), "n_clicks"),
+    prevent_initial_call=True,
+)
+
+
+def store_json(view: state_mod.ViewState) -> str:
+    return json.dumps({"search": view.to_query()})

@@ -1,0 +1,71 @@
+"""The theme, the colour-blind-safe palette and the empty state shared by every figure."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard import i18n
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+# The progress scale's colours, ordered from not started to complete, each with a pattern so
+# that colour is never the only signal (status labels are also printed on the marks).
+PROGRESS_COLOURS = {
+    "not_started": "#D55E00",
+    "stuck": "#CC79A7",
+    "incomplete": "#E69F00",
+    "limited": "#F0E442",
+    "substantial": "#56B4E9",
+    "complete": "#0072B2",
+    "withdrawn": "#999999",
+    "unclear": "#BBBBBB",
+}
+PROGRESS_PATTERNS = {
+    "not_started": "x",
+    "stuck": "\\",
+    "incomplete": "-",
+    "limited": "/",
+    "substantial": ".",
+    "complete": "",
+    "withdrawn": "|",
+    "unclear": "+",
+}
+PROGRESS_ORDER = ["not_started", "stuck", "incomplete", "limited", "substantial", "complete", "withdrawn", "unclear"]
+# Sequential scale for shares (0-1): light to dark blue, readable text at both ends.
+SHARE_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+pio.templates["ogdash"] = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT, size=15, color="#1b1f24"),
+        colorway=PALETTE,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        margin=dict(l=60, r=24, t=24, b=56),
+        hoverlabel=dict(font=dict(family=FONT, size=15)),
+        xaxis=dict(gridcolor="#e3e6ea", zerolinecolor="#c8ccd1", automargin=True),
+        yaxis=dict(gridcolor="#e3e6ea", zerolinecolor="#c8ccd1", automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+    )
+)
+pio.templates.default = "plotly_white+ogdash"
+
+
+def styled(fig: go.Figure, *, lang: str) -> go.Figure:
+    """Return `fig` with the locale's number separators applied."""
+    fig.update_layout(separators=i18n.separators(lang), template="plotly_white+ogdash")
+    return fig
+
+
+def empty_figure(message: str, *, lang: str) -> go.Figure:
+    """Return a figure with no axes and a message saying why it is empty."""
+    fig = go.Figure()
+    fig.update_layout(
+        xaxis=dict(visible=False), yaxis=dict(visible=False),
+        annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                          font=dict(size=18, color="#4a5057"))],
+    )
+    return styled(fig, lang=lang)

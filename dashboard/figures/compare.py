@@ -1,0 +1,1 @@
+"""Figure builders for the compare page: pure functions (rows, *, lang, ...) -> go.Figure."""

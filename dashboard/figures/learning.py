@@ -1,0 +1,1 @@
+"""Figure builders for the learning page: pure functions (rows, *, lang, ...) -> go.Figure."""

@@ -1,0 +1,110 @@
+"""English and French: gettext catalogs read with Babel, and locale formatting of numbers, percentages and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.pofile import read_po
+
+LANGS = ("en", "fr")
+DEFAULT_LANG = "en"
+LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def lang_or_default(lang: str | None) -> str:
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+@functools.lru_cache(maxsize=None)
+def _catalog(lang: str) -> dict[str, str]:
+    """Return every translation for `lang`, merged from the .po catalogs in locale/<lang>/LC_MESSAGES/."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with open(path, "rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        merged.update({m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string})
+    return merged
+
+
+def catalog_entries(lang: str) -> dict[str, str]:
+    """Return the merged catalog for `lang` (for tests and tooling)."""
+    return dict(_catalog(lang))
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for translation where it is defined; translate it later with t()."""
+    return msgid
+
+
+def t(msgid: str, lang: str, **values: object) -> str:
+    """Return `msgid` translated into `lang` (English is the msgid itself), with {placeholders} filled."""
+    text = msgid if lang == "en" else _catalog(lang).get(msgid, msgid)
+    return text.format(**values) if values else text
+
+
+def fmt_int(n: float | int | None, lang: str) -> str:
+    """Return a whole number grouped the locale's way: 1,800 or 1 800."""
+    if n is None:
+        return "–"
+    return babel_numbers.format_decimal(round(n), locale=LOCALES[lang])
+
+
+def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
+    """Return a decimal number with `digits` places: 1,800.5 or 1 800,5."""
+    if x is None:
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return babel_numbers.format_decimal(x, format=pattern, locale=LOCALES[lang])
+
+
+def fmt_pct(share: float | None, lang: str, digits: int = 0) -> str:
+    """Return a share (0-1) as a percentage: 45% or 45 %."""
+    if share is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "\u00a0%" if lang == "fr" else None
+    if pattern:
+        return babel_numbers.format_percent(share, format=pattern, locale=LOCALES[lang])
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel_numbers.format_percent(share, format=fmt, locale=LOCALES[lang])
+
+
+def fmt_date(d: dt.date | dt.datetime | str | None, lang: str, fmt: str = "long") -> str:
+    """Return a date in the locale's words: November 22, 2026 or 22 novembre 2026."""
+    if d is None or d == "":
+        return "–"
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return babel_dates.format_date(d, format=fmt, locale=LOCALES[lang])
+
+
+def fmt_month(d: dt.date, lang: str) -> str:
+    """Return a month and year: November 2026 or novembre 2026."""
+    return babel_dates.format_date(d, format="LLLL y", locale=LOCALES[lang])
+
+
+@functools.lru_cache(maxsize=None)
+def plotly_locale(lang: str) -> dict:
+    """Return dcc.Graph config keys that make Plotly's axes, hover labels and modebar speak `lang`."""
+    if lang != "fr":
+        return {"locale": "en"}
+    fr = json.loads((LOCALE_DIR / "plotly-fr.json").read_text(encoding="utf-8"))
+    # Plotly's own French uses capitalised month names; French writes them in lower case.
+    fmt = dict(fr["format"])
+    fmt["months"] = [m.lower() for m in fmt["months"]]
+    fmt["shortMonths"] = [m.lower() for m in fmt["shortMonths"]]
+    fmt["days"] = [d.lower() for d in fmt["days"]]
+    fmt["thousands"] = "\u202f"
+    return {"locale": "fr", "locales": {"fr": {"dictionary": fr["dictionary"], "format": fmt}}}
+
+
+def separators(lang: str) -> str:
+    """Return Plotly's layout.separators: decimal mark then thousands mark."""
+    return ",\u202f" if lang == "fr" else ".,"

@@ -1,0 +1,165 @@
+"""A view's state, read from and written to the URL query string; bad values fall back with a notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode
+
+from dashboard import i18n
+from dashboard.progress import SCALE
+from dashboard.schema import LEVELS
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+_CYCLE_RE = re.compile(r"^(19|20)\d\d-(19|20)\d\d$")
+_DIMENSIONS = ("jurisdiction", "organization", "format", "licence")
+_MAX_LIST = 50
+_MAX_TEXT = 200
+
+# Keys a view may carry. Anything else in the query string is reported and ignored.
+KNOWN_KEYS = (
+    "lang", "jurisdiction", "level", "cycle", "from", "to", "status", "q", "dimension",
+    "snapshot", "base", "interval", "page",
+)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a page needs to draw itself, as carried in the URL."""
+
+    lang: str = i18n.DEFAULT_LANG
+    jurisdictions: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    cycles: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    statuses: tuple[str, ...] = ()
+    q: str = ""
+    dimension: str = "organization"
+    snapshot: str | None = None
+    base: str | None = None
+    interval: str = "month"
+    page: int = 1
+    notices: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (key, bad value)
+
+    def to_query(self, **changes) -> str:
+        """Return the query string (with leading '?', or '' for the default view) of this state with `changes`."""
+        s = replace(self, **changes) if changes else self
+        pairs: list[tuple[str, str]] = []
+        if s.lang != i18n.DEFAULT_LANG:
+            pairs.append(("lang", s.lang))
+        for key, values in (("jurisdiction", s.jurisdictions), ("level", s.levels), ("cycle", s.cycles),
+                            ("status", s.statuses)):
+            if values:
+                pairs.append((key, ",".join(values)))
+        if s.date_from:
+            pairs.append(("from", s.date_from.isoformat()))
+        if s.date_to:
+            pairs.append(("to", s.date_to.isoformat()))
+        if s.q:
+            pairs.append(("q", s.q))
+        if s.dimension != "organization":
+            pairs.append(("dimension", s.dimension))
+        if s.snapshot:
+            pairs.append(("snapshot", s.snapshot))
+        if s.base:
+            pairs.append(("base", s.base))
+        if s.interval != "month":
+            pairs.append(("interval", s.interval))
+        if s.page != 1:
+            pairs.append(("page", str(s.page)))
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def filter_params(self) -> dict:
+        """Return the filter $parameters every query takes."""
+        return {
+            "jurisdictions": list(self.jurisdictions),
+            "levels": list(self.levels),
+            "cycles": list(self.cycles),
+        }
+
+    def period_params(self) -> dict:
+        return {"date_from": self.date_from, "date_to": self.date_to}
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse(search: str | dict | None) -> ViewState:
+    """Return the ViewState in a query string (or layout kwargs); never raises."""
+    if isinstance(search, dict):
+        items = [(k, v if isinstance(v, str) else str(v)) for k, v in search.items()]
+    else:
+        items = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+    values: dict = {}
+    notices: list[tuple[str, str]] = []
+
+    def bad(key: str, value: str) -> None:
+        notices.append((key[:40], value[:80]))
+
+    for key, raw in items:
+        if key not in KNOWN_KEYS:
+            bad(key, raw)
+            continue
+        if len(raw) > 2000:
+            bad(key, raw)
+            continue
+        if key == "lang":
+            if raw in i18n.LANGS:
+                values["lang"] = raw
+            else:
+                bad(key, raw)
+        elif key in ("jurisdiction", "level", "cycle", "status"):
+            parts = _split(raw)
+            check = {
+                "jurisdiction": lambda v: bool(_ID_RE.match(v)),
+                "level": lambda v: v in LEVELS,
+                "cycle": lambda v: bool(_CYCLE_RE.match(v)),
+                "status": lambda v: v in SCALE,
+            }[key]
+            good = [p for p in parts if check(p)][:_MAX_LIST]
+            if len(good) != len(parts):
+                bad(key, raw)
+            target = {"jurisdiction": "jurisdictions", "level": "levels", "cycle": "cycles",
+                      "status": "statuses"}[key]
+            values[target] = tuple(dict.fromkeys(good))
+        elif key in ("from", "to"):
+            try:
+                d = dt.date.fromisoformat(raw)
+                if not (1990 <= d.year <= 2100):
+                    raise ValueError
+                values["date_from" if key == "from" else "date_to"] = d
+            except ValueError:
+                bad(key, raw)
+        elif key == "q":
+            values["q"] = raw[:_MAX_TEXT]
+        elif key == "dimension":
+            if raw in _DIMENSIONS:
+                values["dimension"] = raw
+            else:
+                bad(key, raw)
+        elif key in ("snapshot", "base"):
+            if re.match(r"^\d{8}T\d{6}Z(-[0-9a-z]+)?$", raw):
+                values[key] = raw
+            else:
+                bad(key, raw)
+        elif key == "interval":
+            if raw in ("month", "year"):
+                values["interval"] = raw
+            else:
+                bad(key, raw)
+        elif key == "page":
+            if raw.isdigit() and 1 <= int(raw) <= 10_000:
+                values["page"] = int(raw)
+            else:
+                bad(key, raw)
+    state = ViewState(**values, notices=tuple(notices))
+    if state.date_from and state.date_to and state.date_from > state.date_to:
+        state = replace(state, date_from=None, date_to=None,
+                        notices=state.notices + (("from", state.date_from.isoformat()),))
+    return state
+
+
+DIMENSIONS = _DIMENSIONS
