@@ -76,6 +76,9 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
                    {"name": "description", "content": "How open-government commitments, open data and learning are doing."}],
     )
     app.layout = _shell
+    from dashboard import web
+
+    web.install(app.server)
     return app
 
 
