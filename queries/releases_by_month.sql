@@ -1,0 +1,81 @@
+-- Datasets released (by published date) per month, with the running total of the catalogue at each month's end.
+-- Params: $jurisdictions, $levels, $date_from, $date_to
+-- Months run from $date_from (else the first release) to $date_to (else the last), with
+-- zero-release months included, so the line has no gaps. cumulative_datasets counts every
+-- dataset the jurisdiction and level filters keep that was published by the month's end,
+-- including those before $date_from. Datasets with no published date are left out.
+-- $date_from and $date_to are inclusive; null leaves that end open.
+with params as (
+    select
+        cast($date_from as date) as date_from,
+        cast($date_to as date) as date_to,
+),
+
+dated as (
+    select
+        d.published,
+        d.synthetic,
+    from datasets as d
+    left join jurisdictions as j
+        on j.jurisdiction_id = d.jurisdiction_id
+    where d.published is not null
+        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, j.level))
+),
+
+in_range as (
+    select
+        cast(date_trunc('month', d.published) as date) as month,
+        d.synthetic,
+    from dated as d
+    cross join params as p
+    where (p.date_from is null or d.published >= p.date_from)
+        and (p.date_to is null or d.published <= p.date_to)
+),
+
+before_range as (
+    select
+        count(*) as datasets,
+    from dated as d
+    cross join params as p
+    where d.published < p.date_from
+),
+
+monthly as (
+    select
+        month,
+        count(*) as datasets,
+        count(*) filter (where synthetic) as synthetic_rows,
+    from in_range
+    group by month
+),
+
+bounds as (
+    select
+        coalesce(cast(date_trunc('month', any_value(p.date_from)) as date), min(m.month)) as first_month,
+        coalesce(cast(date_trunc('month', any_value(p.date_to)) as date), max(m.month)) as last_month,
+    from monthly as m
+    cross join params as p
+    having count(*) > 0
+),
+
+months as (
+    select
+        cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month,
+    from bounds
+),
+
+final as (
+    select
+        s.month,
+        coalesce(m.datasets, 0) as datasets,
+        cast(b.datasets + sum(coalesce(m.datasets, 0)) over (order by s.month) as bigint) as cumulative_datasets,
+        coalesce(m.synthetic_rows, 0) as synthetic_rows,
+    from months as s
+    cross join before_range as b
+    left join monthly as m
+        on m.month = s.month
+)
+
+select * from final
+order by month

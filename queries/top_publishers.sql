@@ -1,0 +1,49 @@
+-- Organizations ranked by datasets released, with their titles in English and French and their first and last release dates.
+-- Params: $jurisdictions, $levels, $date_from, $date_to, $limit
+-- An organization is a publisher on one portal. The date range applies to published and is
+-- inclusive; when either end is set, undated datasets are left out. Datasets naming no
+-- organization are not counted. $limit null = all rows.
+with params as (
+    select
+        cast($date_from as date) as date_from,
+        cast($date_to as date) as date_to,
+),
+
+filtered as (
+    select
+        d.jurisdiction_id,
+        d.portal,
+        d.organization,
+        d.organization_title_en,
+        d.organization_title_fr,
+        d.published,
+        d.synthetic,
+    from datasets as d
+    cross join params as p
+    left join jurisdictions as j
+        on j.jurisdiction_id = d.jurisdiction_id
+    where d.organization is not null
+        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (p.date_from is null or d.published >= p.date_from)
+        and (p.date_to is null or d.published <= p.date_to)
+),
+
+final as (
+    select
+        organization,
+        max(organization_title_en) as organization_title_en,
+        max(organization_title_fr) as organization_title_fr,
+        portal,
+        jurisdiction_id,
+        count(*) as datasets,
+        min(published) as first_published,
+        max(published) as last_published,
+        count(*) filter (where synthetic) as synthetic_rows,
+    from filtered
+    group by jurisdiction_id, portal, organization
+)
+
+select * from final
+order by datasets desc, organization, portal
+limit $limit
