@@ -34,6 +34,7 @@ class Chart:
     columns: dict[str, str] = field(default_factory=dict)  # column -> header msgid for the data table
     on_click: Callable[[dict, state_mod.ViewState], str | None] | None = None  # href for a clicked mark
     empty: str = N_("Nothing matches these filters. Clear a filter to see more.")  # an English msgid
+    keyed: bool = False  # True: rows(view, key) draws one record's data; chart_card(..., key=) names the record
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -58,8 +59,8 @@ def graph_config(lang: str, chart_id: str) -> dict:
     }
 
 
-def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420) -> html.Section:
-    """Return the card that shows one registered chart for `view`."""
+def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, key: str | None = None) -> html.Section:
+    """Return the card that shows one registered chart for `view` (and, for a keyed chart, the record `key`)."""
     chart = REGISTRY[chart_id]
     lang = view.lang
     title_id = f"{chart_id}-title"
@@ -68,7 +69,8 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420) -
         className="chart-card card shadow-sm mb-4",
         **{"aria-labelledby": title_id},
         children=[
-            dcc.Store(id=_cid("chart-state", chart_id), data={"search": view.to_query()}),
+            dcc.Store(id=_cid("chart-state", chart_id),
+                      data={"search": view.to_query(), **({"key": key} if key is not None else {})}),
             html.Div(className="card-body", children=[
                 html.H2(t(chart.title, lang), id=title_id, className="h5 card-title"),
                 html.P(id=sentence_id, className="chart-sentence lead-sm", **{"aria-live": "polite"},
@@ -165,18 +167,18 @@ def data_table(rows: pd.DataFrame, columns: dict[str, str], lang: str, caption: 
     return html.Table(extra + [head, body], className="table table-sm table-striped align-middle")
 
 
-def rows_for(chart_id: str, search: str) -> tuple[Chart, state_mod.ViewState, pd.DataFrame]:
+def rows_for(chart_id: str, search: str, key: str | None = None) -> tuple[Chart, state_mod.ViewState, pd.DataFrame]:
     """Return the chart, the parsed view and exactly the rows the chart draws."""
     chart = REGISTRY[chart_id]
     view = state_mod.parse(search)
-    return chart, view, chart.rows(view)
+    return chart, view, (chart.rows(view, key) if chart.keyed else chart.rows(view))
 
 
-def render(chart_id: str, search: str):
+def render(chart_id: str, search: str, key: str | None = None):
     """Return (figure, sentence, table, caption, badge) for a chart in a view."""
     from dashboard import figures
 
-    chart, view, rows = rows_for(chart_id, search)
+    chart, view, rows = rows_for(chart_id, search, key)
     lang = view.lang
     snapshot = data.get_snapshot(view.snapshot) if view.snapshot else data.current_snapshot()
     caption = _sources_caption(snapshot, chart.tables, lang)
@@ -208,7 +210,7 @@ def csv_bytes(rows: pd.DataFrame) -> str:
 )
 def draw_chart(store):
     chart_id = ctx.outputs_list[0]["id"]["chart"]
-    return render(chart_id, (store or {}).get("search", ""))
+    return render(chart_id, (store or {}).get("search", ""), (store or {}).get("key"))
 
 
 @callback(
@@ -219,7 +221,7 @@ def draw_chart(store):
 )
 def download_csv(n_clicks, store):
     chart_id = ctx.triggered_id["chart"]
-    _, view, rows = rows_for(chart_id, (store or {}).get("search", ""))
+    _, view, rows = rows_for(chart_id, (store or {}).get("search", ""), (store or {}).get("key"))
     snapshot = view.snapshot or data.current_snapshot().id
     return {"content": csv_bytes(rows), "filename": f"{chart_id}_{snapshot}.csv", "type": "text/csv"}
 
