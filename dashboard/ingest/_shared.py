@@ -1,0 +1,123 @@
+"""What the file connectors share: opening a CSV with its line numbers, numbers and timestamps, known jurisdictions."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from dashboard.ingest.common import Source
+
+# The bundled reference data names Canada "ca" and Québec "ca-qc"; a connector that refers
+# to them emits the same row so that whichever source is merged first, the names agree.
+KNOWN_JURISDICTIONS: dict[str, dict[str, Any]] = {
+    "ca": {"name_en": "Canada", "name_fr": "Canada", "level": "national", "country_code": "CAN",
+           "region": "Americas", "parent_id": None},
+    "ca-qc": {"name_en": "Quebec", "name_fr": "Québec", "level": "subnational", "country_code": "CAN",
+              "region": "Americas", "parent_id": "ca"},
+}
+
+JURISDICTION_ID = re.compile(r"^[a-z]{2,4}(-[a-z0-9]{1,8})*$")
+
+
+def jurisdiction_row(source: Source, jurisdiction_id: str, **fields: Any) -> dict[str, Any]:
+    """Return a jurisdictions row: known values, then the source's `jurisdiction_names` option, then `fields`."""
+    row: dict[str, Any] = {"jurisdiction_id": jurisdiction_id, "name_en": None, "name_fr": None,
+                           "level": None, "country_code": None, "region": None, "parent_id": None}
+    row.update(KNOWN_JURISDICTIONS.get(jurisdiction_id, {}))
+    row.update({k: v for k, v in fields.items() if v is not None and row.get(k) is None})
+    named = source.options.get("jurisdiction_names", {}).get(jurisdiction_id)
+    if named:
+        row["name_en"] = named
+    if row["name_en"] is None:
+        row["name_en"] = jurisdiction_id  # a placeholder: a reference source should name it
+    if row["level"] is None:
+        row["level"] = "subnational" if "-" in jurisdiction_id else "national"
+    row.update(source=source.name, synthetic=False)
+    return row
+
+
+def existing_file(source: Source, path: Path | None, what: str = "file") -> Path:
+    """Return `path` if it is a non-empty file; raise IngestError saying what is wrong with it."""
+    if path is None:
+        raise source.error(f"needs a path to the {what}")
+    path = Path(path)
+    if not path.exists():
+        raise source.error(f"{what} not found", file=path)
+    if not path.is_file():
+        raise source.error(f"expected a {what}, found a folder", file=path)
+    if path.stat().st_size == 0:
+        raise source.error(f"{what} is empty", file=path)
+    return path
+
+
+def header_key(name: str) -> str:
+    """Return a header name with its stray spaces removed, so ' To' and 'To' match."""
+    return " ".join(name.replace("\ufeff", "").split())
+
+
+def read_csv(source: Source, path: Path, *, required: tuple[str, ...] | list[str],
+             key=header_key) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) for each record of a CSV file whose header holds every `required` column."""
+    path = existing_file(source, path, "CSV file")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, None)
+            if header is None or not any(h.strip() for h in header):
+                raise source.error("file is empty (no header row)", file=path)
+            names = [key(h) for h in header]
+            missing = [c for c in required if c not in names]
+            if missing:
+                raise source.error(f"missing columns {missing}; the header has {names}", file=path, row=1)
+            start = reader.line_num + 1
+            for record in reader:
+                line, start = start, reader.line_num + 1
+                if not any(field.strip() for field in record):
+                    continue
+                if len(record) != len(names):
+                    raise source.error(f"expected {len(names)} fields, found {len(record)}", file=path,
+                                       row=line)
+                yield line, dict(zip(names, record))
+        except UnicodeDecodeError as exc:
+            raise source.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
+        except csv.Error as exc:
+            raise source.error(f"not a readable CSV file: {exc}", file=path, row=reader.line_num) from None
+
+
+def parse_count(text: str | None, *, source: Source, file: Any, row: int, column: str,
+                required: bool = True) -> int | None:
+    """Return a whole, non-negative count; raise IngestError for anything else (blank is None if not required)."""
+    s = (text or "").strip()
+    if s == "":
+        if required:
+            raise source.error("a count is required", file=file, row=row, column=column, value=text)
+        return None
+    if not re.fullmatch(r"\d+", s):
+        raise source.error("expected a whole number >= 0", file=file, row=row, column=column, value=text)
+    value = int(s)
+    if value > 2**31 - 1:
+        raise source.error("count too large", file=file, row=row, column=column, value=text)
+    return value
+
+
+def parse_timestamp(text: Any, *, source: Source, file: Any, row: int | None,
+                    column: str) -> dt.datetime | None:
+    """Return an ISO 8601 timestamp as naive UTC (None for blank); raise IngestError if it is not one."""
+    if text is None or str(text).strip() == "":
+        return None
+    if isinstance(text, dt.datetime):
+        value = text
+    elif isinstance(text, dt.date):
+        value = dt.datetime(text.year, text.month, text.day)
+    else:
+        try:
+            value = dt.datetime.fromisoformat(str(text).strip())
+        except ValueError:
+            raise source.error("not an ISO 8601 timestamp", file=file, row=row, column=column,
+                               value=text) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
