@@ -10,12 +10,12 @@ from typing import Any, Iterator
 
 from dashboard.ingest.common import Source
 
-# The bundled reference data names Canada "ca" and Québec "ca-qc"; a connector that refers
-# to them emits the same row so that whichever source is merged first, the names agree.
+# As data/reference/jurisdictions.csv names them (OGP's member names): a connector that refers
+# to them emits the same row, so whichever source is merged first, the names agree.
 KNOWN_JURISDICTIONS: dict[str, dict[str, Any]] = {
     "ca": {"name_en": "Canada", "name_fr": "Canada", "level": "national", "country_code": "CAN",
            "region": "Americas", "parent_id": None},
-    "ca-qc": {"name_en": "Quebec", "name_fr": "Québec", "level": "subnational", "country_code": "CAN",
+    "ca-qc": {"name_en": "Québec, Canada", "name_fr": "Québec, Canada", "level": "subnational", "country_code": "CAN",
               "region": "Americas", "parent_id": "ca"},
 }
 
