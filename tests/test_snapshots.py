@@ -277,3 +277,35 @@ def test_a_half_written_snapshot_is_never_listed(built, capsys):
     assert snapshots.newest_good(data_dir).id == good_id
     code, out, err = _run(capsys, "snapshot", "list", "--data-dir", str(data_dir))
     assert "staging" not in out and good_id in out
+
+
+# ---------------------------------------------------------------- the example sources file
+
+EXAMPLE = REPO / "data" / "sources.example.toml"
+
+
+def test_example_sources_show_every_kind():
+    from dashboard.ingest import KINDS, load_sources
+
+    sources = load_sources(EXAMPLE)
+    assert {s.kind for s in sources} == set(KINDS)
+    ckan = [s for s in sources if s.kind == "ckan"]
+    assert {bool(s.url) for s in ckan} == {True, False}  # one over the API, one from a dump
+
+
+@pytest.mark.shared
+def test_example_sources_build_offline(shared_data, tmp_path):
+    """Every example source but the one that needs the network builds into one snapshot."""
+    import re
+
+    blocks = EXAMPLE.read_text(encoding="utf-8").split("[[source]]")
+    offline = "[[source]]".join(b for b in blocks if "\nurl = " not in b)
+    # the copy lives elsewhere, so its relative paths become absolute ones resolved as the example's
+    offline = re.sub(r'^path = "([^"]+)"', lambda m: f'path = "{(EXAMPLE.parent / m[1]).resolve()}"', offline,
+                     flags=re.MULTILINE)
+    config_file = tmp_path / "sources.toml"
+    config_file.write_text(offline, encoding="utf-8")
+    snap = snapshots.build(config_file, tmp_path / "data")
+    tables = snapshots.verify(tmp_path / "data", snap.id).manifest["tables"]
+    assert all(t["rows"] > 0 for t in tables.values())
+    assert tables["portal_metrics"]["synthetic_rows"] == 0
