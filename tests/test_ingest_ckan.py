@@ -213,6 +213,7 @@ def test_api_http_500_is_not_retried(portal):
     with pytest.raises(IngestError, match="HTTP 500") as err:
         read(url=base_url(portal), options=FAST)
     assert err.value.source == "catalogue" and "/api/3/action/package_search?rows=1000" in err.value.file
+    assert err.value.value == "Internal Server Error"
     assert len(portal.requests) == 1
 
 

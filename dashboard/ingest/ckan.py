@@ -124,7 +124,8 @@ def _get_json(source: Source, session: requests.Session, endpoint: str, params: 
             problem = f"HTTP {response.status_code}"
             continue
         if response.status_code != 200:
-            raise source.error(f"HTTP {response.status_code} from package_search", file=url)
+            raise source.error(f"HTTP {response.status_code} from package_search", file=url,
+                               value=_ckan_error(response))
         try:
             body = response.json()
         except ValueError:
@@ -139,6 +140,15 @@ def _get_json(source: Source, session: requests.Session, endpoint: str, params: 
             raise source.error("package_search answer lacks result.count and result.results", file=url)
         return result
     raise source.error(f"{problem} after {retries + 1} tries", file=url)
+
+
+def _ckan_error(response: requests.Response) -> Any:
+    """CKAN's own account of a failed call (its `error` object), else the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or None
+    return body.get("error", body) if isinstance(body, dict) else body
 
 
 # -- JSON Lines dumps ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Connector for Canada School of Public Service registration extracts (the lsr table layout), as monthly learning events."""
+"""Connector for Canada School of Public Service registration extracts (lsr layout), as monthly learning events."""
 
 from __future__ import annotations
 

@@ -159,8 +159,8 @@ def _read_yaml(source: Source, file: Path) -> Plan:
                                   "url": SITE + url if url else None, "_row": line}
     for code, value, line in choices("milestones"):
         parent = _parent(source, file, line, "milestones", code, plan.commitments, levels=1)
-        plan.milestones[code] = {"code": code, "parent": parent, "en": _text(value.get("en")), "fr": _text(value.get("fr")),
-                                 "_row": line}
+        plan.milestones[code] = {"code": code, "parent": parent, "en": _text(value.get("en")),
+                                 "fr": _text(value.get("fr")), "_row": line}
     for code, value, line in choices("indicators"):
         parent = _parent(source, file, line, "indicators", code, plan.milestones, levels=2)
         deadline = value.get("deadline") or {}
@@ -213,8 +213,9 @@ def _parent(source: Source, file: Path, line: int | None, field: str, code: str,
             parents: dict[str, Any], *, levels: int) -> str:
     parent = code.rsplit(".", levels - 1)[0] if levels > 1 else code.split(".")[0]
     if "." not in code or parent not in parents:
-        raise source.error(f"code does not belong to any of the plan's {'commitments' if levels == 1 else 'milestones'}",
-                           file=file, row=line, column=field, value=code)
+        kind = "commitments" if levels == 1 else "milestones"
+        raise source.error(f"code does not belong to any of the plan's {kind}", file=file, row=line, column=field,
+                           value=code)
     return parent
 
 

@@ -120,8 +120,10 @@ def read(source: Source) -> dict[str, pa.Table]:
     if not commitments:
         raise source.error("no commitments in the file (header only)", file=path)
     _link_local_members(jurisdictions)
-    rows = [{**jurisdiction_row(source, j["jurisdiction_id"], **{k: v for k, v in j.items() if k not in ("_row", "jurisdiction_id")}),
-             "_row": j["_row"]} for j in jurisdictions.values()]
+    rows = []
+    for j in jurisdictions.values():
+        fields = {k: v for k, v in j.items() if k not in ("_row", "jurisdiction_id")}
+        rows.append({**jurisdiction_row(source, j["jurisdiction_id"], **fields), "_row": j["_row"]})
     return {
         "commitments": build_table("commitments", commitments, source=source, file=path),
         "jurisdictions": build_table("jurisdictions", rows, source=source, file=path),
