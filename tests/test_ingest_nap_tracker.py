@@ -156,6 +156,7 @@ def test_empty_and_missing_status_files(tmp_path):
 
 def test_flattened_csvs_give_the_same_rows_without_french_deadlines():
     flat = read(FLAT)
+    assert read(FLAT / "nap_indicators.csv")["indicators"].equals(flat["indicators"])
     yaml_tables = read(PLANS)
     for table, key in (("commitments", "commitment_id"), ("milestones", "milestone_id"),
                        ("indicators", "indicator_id")):
@@ -189,6 +190,10 @@ def test_missing_folder_and_folder_without_schemas(tmp_path):
         read(tmp_path / "nope")
     with pytest.raises(IngestError, match=r"no nap\*\.yaml schemas"):
         read(tmp_path)
+    (tmp_path / "nap9_2036-2038.yaml").write_text("")
+    with pytest.raises(IngestError, match="NAP schema is empty") as err:
+        read(tmp_path)
+    assert err.value.file == str(tmp_path / "nap9_2036-2038.yaml")
 
 
 def test_wrong_columns_in_the_flattened_csv(tmp_path):

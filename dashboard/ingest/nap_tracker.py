@@ -85,7 +85,8 @@ def _read_plans(source: Source) -> list[Plan]:
     if source.options.get("files"):
         files = [_folder(source) / f for f in source.options["files"]]
     elif path.is_file():
-        files = [path]
+        # One of the flattened CSVs stands for all three beside it.
+        files = [path.parent / f for f in _CSV_FILES] if path.name in _CSV_FILES else [path]
     else:
         yamls = sorted(path.glob("nap*.yaml")) + sorted(path.glob("nap*.yml"))
         flat = [path / f for f in _CSV_FILES]
