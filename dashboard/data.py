@@ -47,9 +47,12 @@ class _Served:
         root = snapshots.snapshots_dir(data_dir)
         try:
             listing = tuple(snapshots.list_snapshots(data_dir))
-            key = (str(root), listing, root.stat().st_mtime_ns)
+            # A snapshot copied in file by file (not published by rename) can be caught half-way and
+            # refused; its folder and manifest times change as the rest lands, so it is checked again.
+            retry = tuple((i, _mtime(root / i), _mtime(root / i / snapshots.MANIFEST)) for i in sorted(self.refused))
+            key = (str(root), listing, root.stat().st_mtime_ns, retry)
         except FileNotFoundError:
-            key = (str(root), (), 0)
+            key = (str(root), (), 0, ())
         with self._lock:
             if key != self._key:
                 refused: dict[str, str] = {}
@@ -77,6 +80,13 @@ class _Served:
             with self._lock:
                 self._verified[cache_key] = hit
         return hit
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 _served = _Served()
@@ -186,6 +196,18 @@ def _bind_views(entry: dict, schema_name: str, snap: snapshots.Snapshot) -> None
     entry["views"][schema_name] = snap.id
 
 
+def _only_reads(conn, name: str, sql: str) -> None:
+    """Refuse anything but one SELECT.
+
+    DuckDB may read the snapshot folder, and that permission also lets COPY ... TO, ATTACH and
+    EXPORT DATABASE write into it; a query file is only ever a read, so nothing else is run.
+    """
+    statements = conn.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        found = ", ".join(st.type.name for st in statements) or "no statement"
+        raise QueryError(f"query {name} must be one SELECT statement, not {found}: the query layer only reads")
+
+
 def _timeout_s() -> float:
     return float(os.environ.get("OGDASH_QUERY_TIMEOUT", "10"))
 
@@ -199,6 +221,7 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
     if missing:
         raise QueryError(f"query {name} needs parameter(s) {', '.join('$' + m for m in missing)}")
     entry = _connection(data_dir)
+    _only_reads(entry["conn"], name, sql)
     _bind_views(entry, "main", snap)
     if base is not None:
         _bind_views(entry, "base", base)
@@ -210,6 +233,9 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
         return conn.execute(sql, {p: _thaw(given[p]) for p in wanted}).df()
     except duckdb.InterruptException:
         raise QueryError(f"query {name} took longer than {_timeout_s():g} s and was stopped") from None
+    except duckdb.OutOfMemoryException:
+        raise QueryError(f"query {name} needed more than the {_settings()['memory_limit']} memory limit "
+                         "and was stopped") from None
     finally:
         timer.cancel()
         log.debug("query %s %.1f ms", name, 1000 * (time.perf_counter() - started))
