@@ -57,6 +57,33 @@ def _shell() -> html.Div:
     ])
 
 
+_SHELL_CALLBACKS: tuple | None = None
+
+
+def _restore_shell_callbacks() -> None:
+    """Put the module-level @callback registrations back where Dash looks for them.
+
+    Dash hands the callbacks registered with `@callback` to the first app that serves a request and
+    empties its globals; page modules are re-run for each app, but this module and charts.py are
+    imported once, so a second app in the same process (every test module that builds one) would
+    have no shell or chart callbacks. Called after Dash() has run the pages: the first call records
+    every registration, later calls restore the ones missing.
+    """
+    global _SHELL_CALLBACKS
+    from dash import _callback
+
+    if _SHELL_CALLBACKS is None:
+        _SHELL_CALLBACKS = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST),
+                            list(_callback.GLOBAL_INLINE_SCRIPTS))
+        return
+    callback_map, callback_list, inline_scripts = _SHELL_CALLBACKS
+    for key, entry in callback_map.items():
+        _callback.GLOBAL_CALLBACK_MAP.setdefault(key, entry)
+    listed = {spec["output"] for spec in _callback.GLOBAL_CALLBACK_LIST}
+    _callback.GLOBAL_CALLBACK_LIST.extend(spec for spec in callback_list if spec["output"] not in listed)
+    _callback.GLOBAL_INLINE_SCRIPTS.extend(s for s in inline_scripts if s not in _callback.GLOBAL_INLINE_SCRIPTS)
+
+
 def create_app(data_dir: Path | None = None) -> dash.Dash:
     """Return the configured Dash app serving the newest verified snapshot in `data_dir`."""
     if data_dir is not None:
@@ -75,6 +102,7 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "How open-government commitments, open data and learning are doing."}],
     )
+    _restore_shell_callbacks()
     app.layout = _shell
     from dashboard import web
 
