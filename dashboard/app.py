@@ -106,7 +106,7 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     app.layout = _shell
     from dashboard import web
 
-    web.install(app.server)
+    web.install(app.server, app)  # app: for its CSP script hashes and callback list
     return app
 
 

@@ -1,20 +1,53 @@
-"""HTTP concerns around the Dash app: health endpoint, security headers, compression, request limits."""
+"""HTTP concerns around the Dash app: health endpoint, security headers, compression, request limits,
+and a check that a callback request has the shape Dash's own front end sends."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import os
 import socket
+from typing import Any, Iterable
 
-from flask import Flask, jsonify
+from flask import Flask, abort, jsonify, request
 
 from dashboard import data
 
+log = logging.getLogger(__name__)
+
 MAX_REQUEST_BYTES = int(os.environ.get("OGDASH_MAX_REQUEST_BYTES", str(1 << 20)))
 
+# dcc.Location (and every link) carries these as strings; Dash's own page router assumes so.
+_STRING_PROPS = frozenset({"pathname", "search", "href", "hash"})
+_WILDCARDS = ("MATCH", "ALL", "ALLSMALLER")
 
-def install(server: Flask) -> None:
-    """Add the health endpoint, security headers, compression and request size limit to `server`."""
+
+def content_security_policy(script_hashes: Iterable[str] = ()) -> str:
+    """Return the Content-Security-Policy: nothing from other origins, and no inline script but Dash's own.
+
+    Dash writes a few inline scripts (its renderer and the clientside callbacks); they are allowed by
+    hash (`Dash.csp_hashes()`), not by 'unsafe-inline'. Styles keep 'unsafe-inline' because Dash's
+    renderer and plotly.js insert <style> elements at run time. Images allow data:/blob: for plotly's
+    PNG/SVG export, which draws the chart through an <img>.
+    """
+    directives = {
+        "default-src": "'self'",
+        "script-src": " ".join(["'self'", *script_hashes]),
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data: blob:",
+        "font-src": "'self' data:",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{k} {v}" for k, v in directives.items())
+
+
+def install(server: Flask, dash_app=None) -> None:
+    """Add the health endpoint, security headers, compression, request size limit and callback checks."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
     @server.get("/healthz")
@@ -35,20 +68,25 @@ def install(server: Flask) -> None:
             pid=os.getpid(),
         )
 
+    @server.before_request
+    def refuse_oversize():
+        # Werkzeug only enforces MAX_CONTENT_LENGTH when a view reads the body; refuse before any view runs.
+        if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
+            abort(413)
+
+    if dash_app is not None:
+        _check_callback_requests(server, dash_app)
+
     @server.after_request
     def security_headers(response):
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        # Dash renders with inline scripts for its config and uses eval-free bundles; plotly needs
-        # blob: workers and data: images for exports. Nothing is loaded from other origins.
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        hashes = dash_app.csp_hashes() if dash_app is not None else ()
+        headers.setdefault("Content-Security-Policy", content_security_policy(hashes))
         return response
 
     try:
@@ -57,3 +95,125 @@ def install(server: Flask) -> None:
         Compress(server)
     except ImportError:  # compression is an optimisation; serving works without it
         pass
+
+
+# ---------------------------------------------------------------- callback requests
+
+def _check_callback_requests(server: Flask, dash_app) -> None:
+    """Answer 400 to a callback request that Dash's front end could not have sent.
+
+    Dash assumes the request is well formed: an unknown output, a list for a body, or a list where
+    a URL string belongs raises inside Dash and would be a 500. The check is structural (names, ids,
+    properties, and string-valued URL props); values stay the callbacks' business.
+    """
+    endpoint = dash_app.config.requests_pathname_prefix.rstrip("/") + "/_dash-update-component"
+    if not endpoint.startswith("/"):
+        endpoint = "/" + endpoint
+
+    @server.before_request
+    def well_formed_callback():
+        if request.method != "POST" or request.path != endpoint:
+            return None
+        try:
+            body = json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, RecursionError):
+            return _bad("the body is not JSON")
+        problem = callback_problem(body, dash_app.callback_map)
+        if problem:
+            return _bad(problem)
+        return None
+
+
+def _bad(reason: str):
+    log.info("refused callback request: %s", reason)
+    return jsonify(error="bad callback request", reason=reason[:200]), 400
+
+
+def _parse_id(text: str) -> Any:
+    return json.loads(text) if text.startswith("{") else text
+
+
+def declared_outputs(output: str) -> list[tuple[Any, str]]:
+    """Return the (id, property) pairs a callback's output string names (pattern ids as dicts)."""
+    parts = output[2:-2].split("...") if output.startswith("..") and output.endswith("..") else [output]
+    pairs = []
+    for part in parts:
+        ident, _, prop = part.rpartition(".")
+        pairs.append((_parse_id(ident), prop.split("@")[0]))
+    return pairs
+
+
+def _is_multi(output: str) -> bool:
+    return output.startswith("..") and output.endswith("..")
+
+
+def _many(declared_id: Any) -> bool:
+    return isinstance(declared_id, dict) and any(v in (["ALL"], ["ALLSMALLER"]) for v in declared_id.values())
+
+
+def _id_matches(declared: Any, given: Any) -> bool:
+    if not isinstance(declared, dict):
+        return isinstance(given, str) and given == declared
+    if not isinstance(given, dict) or set(given) != set(declared):
+        return False
+    for key, want in declared.items():
+        value = given[key]
+        if isinstance(want, list) and len(want) == 1 and want[0] in _WILDCARDS:
+            if not isinstance(value, (str, int, float, bool)):
+                return False
+        elif value != want:
+            return False
+    return True
+
+
+def _item_problem(declared_id: Any, prop: str, item: Any, where: str, *, with_value: bool) -> str | None:
+    items = item if _many(declared_id) else [item]
+    if _many(declared_id) and not isinstance(item, list):
+        return f"{where}: expected a list for a pattern id"
+    for one in items:
+        if not isinstance(one, dict):
+            return f"{where}: expected an object"
+        if not _id_matches(declared_id, one.get("id")):
+            return f"{where}: id does not match the callback"
+        if not isinstance(one.get("property"), str) or one["property"].split("@")[0] != prop:
+            return f"{where}: property does not match the callback"
+        if with_value and prop in _STRING_PROPS and one.get("value") is not None and not isinstance(one["value"], str):
+            return f"{where}: {prop} must be a string"
+    return None
+
+
+def callback_problem(body: Any, callback_map: dict) -> str | None:
+    """Return why `body` is not a callback request Dash's front end would send for this app, or None."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        return "no callback has this output"
+    spec = callback_map[output]
+    if "callback" not in spec:
+        return "this callback runs in the browser"
+    if not spec.get("no_output"):
+        declared = declared_outputs(output)
+        given = body.get("outputs")
+        if _is_multi(output):
+            if not isinstance(given, list) or len(given) != len(declared):
+                return "outputs do not match the callback"
+        else:
+            given = [given]
+        for i, ((ident, prop), item) in enumerate(zip(declared, given)):
+            problem = _item_problem(ident, prop, item, f"outputs[{i}]", with_value=False)
+            if problem:
+                return problem
+    for key in ("inputs", "state"):
+        declared = spec.get(key) or []
+        given = body.get(key, [] if key == "state" else None)
+        if not isinstance(given, list) or len(given) != len(declared):
+            return f"{key} do not match the callback"
+        for i, (dep, item) in enumerate(zip(declared, given)):
+            problem = _item_problem(_parse_id(dep["id"]), dep["property"], item, f"{key}[{i}]", with_value=True)
+            if problem:
+                return problem
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds is not a list of strings"
+    return None
