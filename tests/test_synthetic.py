@@ -147,7 +147,7 @@ def test_read_takes_its_options_from_the_source():
     assert set(tables["commitments"]["source"].to_pylist()) == {"demo"}
     assert tables["commitments"].equals(
         synthetic.generate("small", seed=3, as_of=dt.date(2025, 1, 31), source_name="demo")["commitments"])
-    for bad, column in (({"scale": "huge"}, "scale"), ({"seed": "x"}, "seed"), ({"as_of": "soon"}, "as_of"),
+    for bad, column in (({"scale": "huge"}, "scale"), ({"seed": "x"}, "seed"), ({"as_of": "soon"}, "as_of"), ({"as_of": dt.date(2012, 1, 1)}, "as_of"),
                         ({"tables": ["nope"]}, "tables")):
         with pytest.raises(IngestError) as err:
             synthetic.read(Source(name="demo", kind="synthetic", options=bad))

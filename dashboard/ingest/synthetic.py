@@ -343,6 +343,7 @@ FIRST_LEARNING_MONTH = dt.date(2016, 1, 1)
 # metric (named as the portal-metrics connector names open.canada.ca's) -> typical daily value
 METRICS = {"total_visits": 9_000.0, "total_downloads": 2_500.0}
 FIRST_METRIC_DAY = dt.date(2018, 1, 1)
+MIN_AS_OF = dt.date(2018, 3, 31)  # every generated series needs some days before the as-of date
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -363,8 +364,9 @@ def read(source: Source) -> dict[str, pa.Table]:
     if scale not in SCALES:
         raise source.error(f"option `scale` must be one of {', '.join(SCALES)}", column="scale", value=scale)
     as_of = _as_date(opts.get("as_of", DEFAULT_AS_OF))
-    if as_of is None:
-        raise source.error("option `as_of` must be a date (YYYY-MM-DD)", column="as_of", value=opts.get("as_of"))
+    if as_of is None or as_of < MIN_AS_OF:
+        raise source.error(f"option `as_of` must be a date (YYYY-MM-DD) from {MIN_AS_OF} on", column="as_of",
+                           value=opts.get("as_of"))
     wanted = opts.get("tables", list(schema.TABLES))
     if not isinstance(wanted, list) or any(t not in schema.TABLES for t in wanted):
         raise source.error(f"option `tables` must list tables among {', '.join(schema.TABLES)}",
@@ -377,6 +379,8 @@ def generate(scale: str | Scale, *, seed: int = DEFAULT_SEED, as_of: dt.date = D
              source_name: str = "synthetic") -> dict[str, pa.Table]:
     """Return every table of the schema, generated for `scale`; the same arguments give the same tables."""
     size = scale if isinstance(scale, Scale) else _scale(scale)
+    if as_of < MIN_AS_OF:
+        raise ValueError(f"as_of {as_of} is before {MIN_AS_OF}, the earliest date the generator fills")
     gen = _Generator(size, seed=seed, as_of=as_of, source_name=source_name)
     return gen.tables()
 
