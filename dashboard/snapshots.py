@@ -65,7 +65,8 @@ def new_snapshot_id(now: dt.datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ")
 
 
-def _merge(table: str, parts: list[tuple[Source, pa.Table]]) -> pa.Table:
+def _merge(table: str, parts: list[tuple[Source, pa.Table]], skipped: dict[str, int]) -> pa.Table:
+    """Return one table from every source's part; duplicate ids are refused unless a source yields."""
     if not parts:
         return schema.TABLES[table].empty_table()
     if table == "jurisdictions":
@@ -79,7 +80,19 @@ def _merge(table: str, parts: list[tuple[Source, pa.Table]]) -> pa.Table:
             seen.update(ids)
             keep.append(t.filter(pa.array(mask, pa.bool_())))
         return pa.concat_tables(keep)
-    merged = pa.concat_tables([t for _, t in parts])
+    kept: list[pa.Table] = []
+    keys = list(schema.PRIMARY_KEYS[table])
+    for source, data in parts:
+        if source.options.get("on_duplicate") == "skip" and kept and data.num_rows:
+            # This source yields to earlier ones: rows whose id an earlier source gave are left out.
+            earlier = pa.concat_tables(kept).select(keys)
+            numbered = data.select(keys).append_column("__row", pa.array(range(data.num_rows), pa.int64()))
+            rows = numbered.join(earlier, keys=keys, join_type="left anti").column("__row")
+            fresh = data.take(pc.take(rows, pc.sort_indices(rows)))
+            skipped[source.name] = skipped.get(source.name, 0) + data.num_rows - fresh.num_rows
+            data = fresh
+        kept.append(data)
+    merged = pa.concat_tables(kept)
     names = ", ".join(s.name for s, _ in parts)
     validate_table(table, merged, source=names, file=f"{table} (merged from {names})")
     return merged
@@ -160,7 +173,18 @@ def build(config_file: Path, data_dir: Path, *, log: Callable[[str], None] = lam
         entry["path" if source.path else "url"] = _display_location(source, config_file)
         described.append(entry)
         log(f"{source.name} ({source.kind}): " + ", ".join(f"{k} {v}" for k, v in rows.items() if v))
-    merged = {name: _merge(name, p) for name, p in parts.items()}
+    skipped: dict[str, dict[str, int]] = {}
+    merged = {}
+    for name, p in parts.items():
+        per_source: dict[str, int] = {}
+        merged[name] = _merge(name, p, per_source)
+        for source_name, n in per_source.items():
+            if n:
+                skipped.setdefault(source_name, {})[name] = n
+    for entry in described:
+        if entry["name"] in skipped:
+            entry["skipped_duplicates"] = skipped[entry["name"]]
+            log(f"{entry['name']}: left out rows already given by an earlier source: {skipped[entry['name']]}")
     return write_snapshot(data_dir, merged, described, snapshot_id=snapshot_id)
 
 

@@ -60,3 +60,29 @@ def test_query_layer_refuses_files_outside_the_snapshot_folder(tmp_path, monkeyp
         data.query("escape", data_dir=tmp_path)
     assert data.query("names", data_dir=tmp_path, level="national")["name_en"].tolist() == ["Canada"]
     assert data.query("names", data_dir=tmp_path, level="' or 1=1 --").empty
+
+
+def test_a_source_that_yields_skips_ids_an_earlier_source_gave():
+    import pyarrow as pa
+
+    from dashboard.ingest.common import Source, build_table
+
+    def commitments(source, ids):
+        rows = [{"commitment_id": i, "jurisdiction_id": "ca", "cycle": "2018-2020", "cycle_start": 2018,
+                 "cycle_end": 2020, "title_en": f"{source.name} {i}", "source": source.name, "synthetic": False}
+                for i in ids]
+        return build_table("commitments", rows, source=source)
+
+    first = Source("reference", "reference")
+    strict = Source("ogp", "ogp-export")
+    yielding = Source("ogp", "ogp-export", options={"on_duplicate": "skip"})
+    skipped: dict[str, int] = {}
+    merged = snapshots._merge("commitments", [(first, commitments(first, ["CA0036", "CA0047"])),
+                                              (yielding, commitments(yielding, ["CA0036", "UKR0001"]))], skipped)
+    assert sorted(zip(merged["commitment_id"].to_pylist(), merged["source"].to_pylist())) == [
+        ("CA0036", "reference"), ("CA0047", "reference"), ("UKR0001", "ogp")]
+    assert skipped == {"ogp": 1}
+    with pytest.raises(IngestError, match="duplicate id in table commitments"):
+        snapshots._merge("commitments", [(first, commitments(first, ["CA0036"])),
+                                         (strict, commitments(strict, ["CA0036"]))], {})
+    assert isinstance(merged, pa.Table)
