@@ -1,17 +1,295 @@
-"""Overview: KPI tiles that link into each page with the matching filter applied."""
+"""Overview: a headline, KPI tiles that link into each page with the matching filter applied, and two small charts."""
 
 from __future__ import annotations
 
-import dash
-from dash import html
+import datetime as dt
 
-from dashboard import state as state_mod
-from dashboard.components import page_header
-from dashboard.i18n import t
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import charts, data, figures, i18n, state as state_mod
+from dashboard.charts import Chart, chart_card, register
+from dashboard.components import href, kpi_tile, notices
+from dashboard.figures import commitments as fc
+from dashboard.i18n import N_, t
+from dashboard.progress import SCALE
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
+STALE_PERIODS = 3  # as on the commitments page
+HORIZON_DAYS = 60
+
+
+def served_snapshot(view: state_mod.ViewState) -> str | None:
+    """Return the snapshot the view asks for when it exists, else None (the served one)."""
+    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
+
+
+def snapshot_of(view: state_mod.ViewState):
+    snap = served_snapshot(view)
+    return data.get_snapshot(snap) if snap else data.current_snapshot()
+
+
+def _plain(view: state_mod.ViewState) -> dict:
+    """The view's changes that leave page-specific state behind when linking to another page."""
+    return dict(page=1, q="", statuses=())
+
+
+# ---------------------------------------------------------------- KPIs
+
+def kpis(view: state_mod.ViewState) -> dict:
+    """Return the overview's numbers for the view: commitments, completion, overdue, releases, learners."""
+    snap = served_snapshot(view)
+    as_of = snapshot_of(view).created_at.date()
+    where = view.filter_params()
+    places = {"jurisdictions": where["jurisdictions"], "levels": where["levels"]}
+    cells = data.query("completion_by_jurisdiction_cycle", snapshot=snap, **where)
+    attention = data.query("overdue_milestones", snapshot=snap, as_of=as_of, stale_periods=STALE_PERIODS,
+                           horizon_days=HORIZON_DAYS, limit=None, **where)
+    if view.date_from or view.date_to:
+        released_from, released_to = view.date_from, view.date_to
+    else:
+        released_from, released_to = as_of - dt.timedelta(days=365), as_of
+    releases = data.query("releases_by_month", snapshot=snap, date_from=released_from, date_to=released_to, **places)
+    learning = data.query("learning_reach_by_period", snapshot=snap, **view.period_params(), **places)
+    assessed = int(cells["assessed"].sum())
+    done = int(cells["complete_or_substantial"].sum())
+    reasons = attention["reason"].value_counts()
+    synthetic = sum(charts.synthetic_count(frame) for frame in (cells, attention, releases, learning))
+    return {
+        "as_of": as_of,
+        "commitments": int(cells["commitments"].sum()),
+        "jurisdictions": int(cells["jurisdiction_id"].nunique()),
+        "cycles": int(cells["cycle"].nunique()),
+        "assessed": assessed,
+        "done": done,
+        "share": done / assessed if assessed else None,
+        "overdue": int(reasons.get("overdue", 0)),
+        "attention": int(len(attention)),
+        "datasets": int(releases["datasets"].sum()) if len(releases) else 0,
+        "released_from": released_from,
+        "released_to": released_to,
+        "learners": int(learning["learners"].sum()) if len(learning) else 0,
+        "events": int(learning["events"].sum()) if len(learning) else 0,
+        "synthetic": synthetic,
+    }
+
+
+def headline(k: dict, view: state_mod.ViewState) -> str:
+    """Return the presenter's one-paragraph summary of the numbers, in the view's language."""
+    lang = view.lang
+    if not k["commitments"]:
+        return t("No commitments match these filters.", lang)
+    parts = []
+    if k["share"] is not None:
+        parts.append(t("{share} of the {assessed} assessed commitments across {j} jurisdictions are complete or "
+                       "substantial.", lang, share=i18n.fmt_pct(k["share"], lang),
+                       assessed=i18n.fmt_int(k["assessed"], lang), j=i18n.fmt_int(k["jurisdictions"], lang)))
+    else:
+        parts.append(t("{n} commitments across {j} jurisdictions are tracked; none is assessed yet.", lang,
+                       n=i18n.fmt_int(k["commitments"], lang), j=i18n.fmt_int(k["jurisdictions"], lang)))
+    parts.append(t("{n} milestones are overdue as of {date}.", lang, n=i18n.fmt_int(k["overdue"], lang),
+                   date=i18n.fmt_date(k["as_of"], lang)))
+    if view.date_from or view.date_to:
+        parts.append(t("In the selected period, {d} datasets were released and {l} learners were reached.", lang,
+                       d=i18n.fmt_int(k["datasets"], lang), l=i18n.fmt_int(k["learners"], lang)))
+    else:
+        parts.append(t("{d} datasets were released in the last 12 months, and learning events have reached {l} "
+                       "learners.", lang, d=i18n.fmt_int(k["datasets"], lang), l=i18n.fmt_int(k["learners"], lang)))
+    return " ".join(parts)
+
+
+def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
+    """Return the five KPI tiles, each a link to the page behind its number with the matching filter."""
+    lang = view.lang
+    plain = _plain(view)
+    released_link = "/datasets" + view.to_query(date_from=k["released_from"], date_to=view.date_to, **plain)
+    if view.date_from or view.date_to:
+        released_label = t("Datasets released in the selected period", lang)
+        released_detail = t("{from_} to {to}", lang, from_=i18n.fmt_date(k["released_from"], lang, "medium"),
+                            to=i18n.fmt_date(k["released_to"], lang, "medium")) if k["released_from"] and \
+            k["released_to"] else None
+    else:
+        released_label = t("Datasets released in the last 12 months", lang)
+        released_detail = t("since {date}", lang, date=i18n.fmt_date(k["released_from"], lang))
+    tiles = [
+        kpi_tile(t("Commitments tracked", lang), i18n.fmt_int(k["commitments"], lang),
+                 "/commitments" + view.to_query(**plain),
+                 detail=t("{j} jurisdictions · {c} action-plan cycles", lang, j=i18n.fmt_int(k["jurisdictions"], lang),
+                          c=i18n.fmt_int(k["cycles"], lang)),
+                 tile_id="overview-kpi-commitments"),
+        kpi_tile(t("Complete or substantial", lang), i18n.fmt_pct(k["share"], lang) if k["share"] is not None else "–",
+                 "/commitments" + view.to_query(**{**plain, "statuses": ("substantial", "complete")}),
+                 detail=t("{done} of {assessed} assessed commitments", lang, done=i18n.fmt_int(k["done"], lang),
+                          assessed=i18n.fmt_int(k["assessed"], lang)),
+                 tile_id="overview-kpi-complete"),
+        kpi_tile(t("Milestones overdue", lang), i18n.fmt_int(k["overdue"], lang),
+                 "/commitments" + view.to_query(**plain) + "#commitments-overdue",
+                 detail=t("{n} more stalled or due within {days} days", lang,
+                          n=i18n.fmt_int(k["attention"] - k["overdue"], lang), days=HORIZON_DAYS),
+                 tile_id="overview-kpi-overdue"),
+        kpi_tile(released_label, i18n.fmt_int(k["datasets"], lang), released_link, detail=released_detail,
+                 tile_id="overview-kpi-datasets"),
+        kpi_tile(t("Learners reached", lang), i18n.fmt_int(k["learners"], lang), "/training" + view.to_query(**plain),
+                 detail=t("through {n} learning events", lang, n=i18n.fmt_int(k["events"], lang)),
+                 tile_id="overview-kpi-learners"),
+    ]
+    return [dbc.Col(tile, className="kpi-col") for tile in tiles]
+
+
+def sources_panel(view: state_mod.ViewState) -> list:
+    """Return the snapshot's date, id and sources, as its manifest records them."""
+    lang = view.lang
+    snap = snapshot_of(view)
+    items = []
+    for src in snap.manifest.get("sources", []):
+        rows = sum(int(v or 0) for v in (src.get("rows") or {}).values())
+        detail = [html.Span(src.get("kind", ""), className="badge text-bg-light border ms-1 fw-normal")]
+        if rows:
+            detail.append(html.Span(" " + t("{n} records", lang, n=i18n.fmt_int(rows, lang)),
+                                    className="text-body-secondary"))
+        items.append(html.Li([html.Strong(src.get("name", "?")), *detail]))
+    return [
+        html.P([
+            html.Span(t("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang)), className="fw-semibold"),
+            " · ", t("Snapshot {id}", lang, id=snap.id), " · ",
+            dcc.Link(t("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
+        ], className="mb-1"),
+        html.Ul(items, className="list-inline-sources mb-0"),
+    ]
+
+
+# ---------------------------------------------------------------- charts
+
+def completion_cycle_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("completion_by_cycle", snapshot=served_snapshot(view), **view.filter_params())
+
+
+def completion_cycle_sentence(rows: pd.DataFrame, lang: str) -> str:
+    rated = rows[rows["assessed"] > 0].sort_values(["cycle_start", "cycle"])
+    if rated.empty:
+        return t("None of these commitments has been assessed yet.", lang)
+    best = rated.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
+    last = rated.iloc[-1]
+    text = t("The latest assessed cycle, {cycle}, has {share} of its assessed commitments complete or substantial.",
+             lang, cycle=last["cycle"], share=i18n.fmt_pct(last["share"], lang))
+    if best["cycle"] != last["cycle"]:
+        text += " " + t("The best was {cycle}, at {share}.", lang, cycle=best["cycle"],
+                        share=i18n.fmt_pct(best["share"], lang))
+    return text + " " + t("Select a bar to see that cycle's commitments.", lang)
+
+
+def completion_cycle_click(point: dict, view: state_mod.ViewState) -> str | None:
+    cycle = point.get("x")
+    if not isinstance(cycle, str):
+        return None
+    query = view.to_query(cycles=(cycle,), **_plain(view))
+    return None if state_mod.parse(query).notices else "/commitments" + query
+
+
+register(Chart(
+    id="overview-completion-cycle",
+    title=N_("Completion by action-plan cycle"),
+    rows=completion_cycle_rows,
+    figure=figures.completion_by_cycle_bars,
+    sentence=completion_cycle_sentence,
+    tables=("commitments",),
+    columns={"cycle": N_("Action-plan cycle"), "commitments": N_("Commitments"), "assessed": N_("Assessed"),
+             "complete_or_substantial": N_("Complete or substantial"), "share": N_("Share")},
+    on_click=completion_cycle_click,
+))
+
+
+def progress_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return commitments per progress value (summed over cycles); null progress: not assessed."""
+    rows = data.query("commitment_progress_by_cycle", snapshot=served_snapshot(view), **view.filter_params())
+    if rows.empty:
+        return rows
+    grouped = (rows.assign(progress=rows["progress"].fillna(""))
+               .groupby("progress", as_index=False)
+               .agg(progress_rank=("progress_rank", "min"), commitments=("commitments", "sum"),
+                    synthetic_rows=("synthetic_rows", "sum")))
+    grouped["progress"] = grouped["progress"].replace("", None)
+    order = {p: i for i, p in enumerate(fc.READ_ORDER)}
+    return grouped.sort_values("progress", key=lambda s: s.map(lambda p: order.get(p if p else None, 99)),
+                               ignore_index=True)
+
+
+def progress_sentence(rows: pd.DataFrame, lang: str) -> str:
+    total = int(rows["commitments"].sum())
+    by = {(p if isinstance(p, str) else None): int(n) for p, n in zip(rows["progress"], rows["commitments"])}
+    text = t("Of {n} commitments, {complete} are complete and {substantial} substantial.", lang,
+             n=i18n.fmt_int(total, lang), complete=i18n.fmt_int(by.get("complete", 0), lang),
+             substantial=i18n.fmt_int(by.get("substantial", 0), lang))
+    if by.get(None):
+        text += " " + t("{n} are not assessed yet.", lang, n=i18n.fmt_int(by[None], lang))
+    return text + " " + t("Select a bar to list those commitments.", lang)
+
+
+def progress_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata")
+    progress = custom[0] if isinstance(custom, list) and custom else None
+    if progress not in SCALE:
+        return None
+    return "/commitments" + view.to_query(**{**_plain(view), "statuses": (progress,)})
+
+
+register(Chart(
+    id="overview-progress",
+    title=N_("Commitments by progress"),
+    rows=progress_rows,
+    figure=figures.progress_bars,
+    sentence=progress_sentence,
+    tables=("commitments",),
+    columns={"progress": N_("Progress"), "commitments": N_("Commitments")},
+    on_click=progress_click,
+))
+
+
+# ---------------------------------------------------------------- layout and callback
 
 def layout(**query):
     view = state_mod.parse(query)
-    return html.Div([page_header(t("Overview", view.lang), view)], id="overview-page")
+    lang = view.lang
+    return html.Div(id="overview-page", children=[
+        dcc.Store(id="overview-state", data={"search": view.to_query()}),
+        html.Header(className="page-header overview-hero mb-3", children=[
+            html.H1(t("Open government at a glance", lang), className="display-6 fw-semibold mb-2"),
+            html.P(id="overview-headline", className="lead overview-headline mb-2", **{"aria-live": "polite"}),
+            html.Div(id="overview-badge"),
+            notices(view),
+        ]),
+        html.Section(**{"aria-label": t("Key figures", lang)}, className="mb-4", children=dcc.Loading(
+            dbc.Row(id="overview-kpis", className="row-cols-1 row-cols-sm-2 row-cols-xl-5 g-3"),
+            type="dot", delay_show=300)),
+        dbc.Row([
+            dbc.Col(chart_card("overview-completion-cycle", view, height=380), lg=7),
+            dbc.Col(chart_card("overview-progress", view, height=380), lg=5),
+        ]),
+        html.Section(id="overview-sources", className="card shadow-sm mb-4 overview-sources",
+                     **{"aria-labelledby": "overview-sources-title"}, children=html.Div(className="card-body", children=[
+                         html.H2(t("About this data", lang), id="overview-sources-title", className="h6 card-title"),
+                         html.Div(id="overview-sources-body", className="small"),
+                     ])),
+    ])
+
+
+@callback(
+    Output("overview-headline", "children"),
+    Output("overview-kpis", "children"),
+    Output("overview-badge", "children"),
+    Output("overview-sources-body", "children"),
+    Input("overview-state", "data"),
+)
+def draw_overview(store):
+    view = state_mod.parse((store or {}).get("search", ""))
+    return overview_parts(view)
+
+
+def overview_parts(view: state_mod.ViewState):
+    """Return (headline, KPI tiles, synthetic badge, sources panel) for the view."""
+    k = kpis(view)
+    return (headline(k, view), kpi_tiles(k, view), charts.synthetic_badge(k["synthetic"], view.lang),
+            sources_panel(view))

@@ -1,0 +1,383 @@
+"""One commitment: its record, its milestones on a timeline, their status history, and linked datasets and learning."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import charts, data, figures, i18n, state as state_mod
+from dashboard.charts import Chart, chart_card, register
+from dashboard.components import breadcrumbs, empty_state, href, localized, notices
+from dashboard.figures import commitments as fc
+from dashboard.i18n import N_, t
+
+dash.register_page(__name__, path_template="/commitments/<commitment_id>", name="Commitment", order=10)
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+
+VOCABULARIES = {
+    "irm": N_("IRM completion rating"),
+    "ogp-tracker": N_("OGP milestone tracker"),
+    "nap": N_("Canada NAP tracker (NS, LP, SP, C)"),
+}
+MISSING_WHY = {
+    "ND": N_("No data (ND): the IRM export has no value for it."),
+    "NR": N_("Not reviewed (NR): the IRM did not review it."),
+    "NA": N_("Not applicable (NA): it does not apply to this commitment."),
+    None: N_("Not recorded: the source does not say."),
+}
+IRM_FIELDS = (
+    ("potential_impact", N_("Potential impact")),
+    ("completion_midterm", N_("Completion at mid-term")),
+    ("completion_end_term", N_("Completion at end of term")),
+    ("starred", N_("Starred commitment")),
+    ("opened_government", N_("Did it open government?")),
+)
+LEVELS = {"national": N_("National"), "subnational": N_("Subnational"), "local": N_("Local")}
+
+
+def served_snapshot(view: state_mod.ViewState) -> str | None:
+    """Return the snapshot the view asks for when it exists, else None (the served one)."""
+    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
+
+
+def as_of(view: state_mod.ViewState):
+    snap = served_snapshot(view)
+    return (data.get_snapshot(snap) if snap else data.current_snapshot()).created_at.date()
+
+
+def _present(v) -> bool:
+    if v is None:
+        return False
+    try:
+        return not bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return True
+
+
+def record(commitment_id: str | None, view: state_mod.ViewState) -> dict | None:
+    """Return the commitment's record, or None when the id is malformed or unknown."""
+    if not isinstance(commitment_id, str) or not ID_RE.match(commitment_id):
+        return None
+    rows = data.query("commitment_record", snapshot=served_snapshot(view), commitment_id=commitment_id)
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
+# ---------------------------------------------------------------- milestones timeline
+
+def milestone_rows(view: state_mod.ViewState, commitment_id: str) -> pd.DataFrame:
+    return data.query("commitment_milestones", snapshot=served_snapshot(view), commitment_id=commitment_id,
+                      as_of=as_of(view))
+
+
+def milestone_sentence(rows: pd.DataFrame, lang: str) -> str:
+    n = len(rows)
+    done = int((rows["progress_rank"].fillna(-1) >= 3).sum())
+    overdue = int(rows["overdue"].sum())
+    no_status = int(rows["progress"].isna().sum())
+    text = t("{n} milestones: {done} complete, {overdue} past their due date without being complete.", lang,
+             n=i18n.fmt_int(n, lang), done=i18n.fmt_int(done, lang), overdue=i18n.fmt_int(overdue, lang))
+    if no_status:
+        text += " " + t("{n} have no reported status yet.", lang, n=i18n.fmt_int(no_status, lang))
+    dated = rows[rows["due_date"].notna()]
+    if len(dated):
+        text += " " + t("Due dates run from {first} to {last}; the dashed line is the data's as-of date.", lang,
+                        first=i18n.fmt_date(pd.Timestamp(dated["due_date"].min()).date(), lang),
+                        last=i18n.fmt_date(pd.Timestamp(dated["due_date"].max()).date(), lang))
+    return text
+
+
+register(Chart(
+    id="commitment-milestones",
+    title=N_("Milestones and their due dates"),
+    rows=milestone_rows,
+    figure=figures.milestone_timeline,
+    sentence=milestone_sentence,
+    tables=("milestones", "indicators"),
+    columns={"milestone_id": N_("Milestone"), "title_en": N_("Title (English)"), "title_fr": N_("Title (French)"),
+             "lead_dept": N_("Lead"), "due_date": N_("Due date"), "deadline_text_en": N_("Deadline as written"),
+             "progress": N_("Progress"), "status_code": N_("Status code"), "days_overdue": N_("Days overdue"),
+             "indicators": N_("Indicators")},
+    empty=N_("No milestones are recorded for this commitment."),
+    keyed=True,
+))
+
+
+# ---------------------------------------------------------------- status history
+
+def history_rows(view: state_mod.ViewState, commitment_id: str) -> pd.DataFrame:
+    return data.query("commitment_status_history", snapshot=served_snapshot(view), commitment_id=commitment_id)
+
+
+def history_sentence(rows: pd.DataFrame, lang: str) -> str:
+    periods = sorted(rows["reporting_period"].unique())
+    latest = rows[rows["reporting_period"] == periods[-1]]
+    done = int((latest["progress_rank"].fillna(-1) >= 2).sum())
+    if len(periods) == 1:
+        return t("{series} milestones or indicators reported in {last}; {done} of them were substantial or complete. "
+                 "Each cell prints the source's own status code.", lang,
+                 series=i18n.fmt_int(rows["series_id"].nunique(), lang), last=periods[-1],
+                 done=i18n.fmt_int(done, lang))
+    return t("{series} milestones or indicators reported over {n} periods, {first} to {last}. In {last}, {done} of "
+             "{reported} were substantial or complete. Each cell prints the source's own status code.", lang,
+             series=i18n.fmt_int(rows["series_id"].nunique(), lang), n=i18n.fmt_int(len(periods), lang),
+             first=periods[0], last=periods[-1], done=i18n.fmt_int(done, lang),
+             reported=i18n.fmt_int(len(latest), lang))
+
+
+register(Chart(
+    id="commitment-status-history",
+    title=N_("Status by reporting period"),
+    rows=history_rows,
+    figure=figures.status_history_heat,
+    sentence=history_sentence,
+    tables=("milestone_status",),
+    columns={"series_id": N_("Milestone or indicator"), "reporting_period": N_("Reporting period"),
+             "progress": N_("Progress"), "status_code": N_("Status code"), "progress_en": N_("Progress reported"),
+             "progress_fr": N_("Progress reported (French)")},
+    empty=N_("No status has been reported for this commitment's milestones yet."),
+    keyed=True,
+))
+
+
+# ---------------------------------------------------------------- the record
+
+def _irm_value(rec: dict, field: str, lang: str):
+    value, missing = rec.get(field), rec.get(f"{field}_missing")
+    if _present(value):
+        if field == "starred":
+            return t("yes", lang) if bool(value) else t("no", lang)
+        if field == "potential_impact":
+            return t(fc.IMPACT_LABELS.get(value, value), lang)
+        return t(IRM_WORDS.get(value, value), lang)
+    code = missing.upper() if _present(missing) and missing.upper() in MISSING_WHY else None
+    return html.Span(t(MISSING_WHY[code], lang), className="text-body-secondary")
+
+
+IRM_WORDS = {
+    "Not Started": N_("Not started"), "Limited": N_("Limited"), "Substantial": N_("Substantial"),
+    "Complete": N_("Complete"), "Withdrawn": N_("Withdrawn"), "Unclear": N_("Unclear"),
+    "Did Not Change": N_("Did not change"), "Marginal": N_("Marginal"), "Major": N_("Major"),
+    "Outstanding": N_("Outstanding"), "Worsens": N_("Worsens"),
+}
+
+
+def _status(rec: dict, lang: str):
+    key = rec.get("progress") if _present(rec.get("progress")) else None
+    label = fc.progress_label(key, lang)
+    pill = html.Span([html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}), label],
+                     className="status-pill")
+    code, vocab = rec.get("status_code"), rec.get("status_vocab")
+    if not _present(code):
+        return [pill, html.Div(t("No completion rating has been published for this commitment.", lang),
+                               className="small text-body-secondary")]
+    vocab_name = t(VOCABULARIES[vocab], lang) if vocab in VOCABULARIES else str(vocab)
+    return [pill, html.Div(t("Source code “{code}” in the {vocab} vocabulary.", lang, code=code, vocab=vocab_name),
+                           className="small text-body-secondary")]
+
+
+def _date_range(rec: dict, lang: str) -> str | None:
+    start, end = rec.get("start_date"), rec.get("end_date")
+    if not _present(start) and not _present(end):
+        return None
+    fmt = lambda d: i18n.fmt_date(pd.Timestamp(d).date(), lang) if _present(d) else "…"  # noqa: E731
+    return f"{fmt(start)} – {fmt(end)}"
+
+
+def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
+    lang = view.lang
+    level = rec.get("level")
+    jur_name = rec.get("jurisdiction_name_fr") if lang == "fr" and _present(rec.get("jurisdiction_name_fr")) \
+        else rec.get("jurisdiction_name_en")
+    jurisdiction = [dcc.Link(jur_name if _present(jur_name) else rec["jurisdiction_id"],
+                             href=href("/commitments", view, jurisdictions=(rec["jurisdiction_id"],), page=1, q="",
+                                       statuses=()))]
+    if level in LEVELS:
+        jurisdiction.append(html.Span(" · " + t(LEVELS[level], lang), className="text-body-secondary"))
+    areas = rec.get("policy_areas")
+    areas = [a for a in (list(areas) if areas is not None and not isinstance(areas, str) else []) if a]
+    facts = [
+        (N_("Jurisdiction"), jurisdiction),
+        (N_("Action-plan cycle"), dcc.Link(rec["cycle"], href=href("/commitments", view, cycles=(rec["cycle"],),
+                                                                     page=1, q="", statuses=()))),
+        (N_("Status"), _status(rec, lang)),
+        (N_("Lead institution"), rec.get("lead_institution") if _present(rec.get("lead_institution"))
+         else html.Span(t("Not stated in the source", lang), className="text-body-secondary")),
+        (N_("Policy areas"), [html.Span(a, className="badge text-bg-light border me-1 mb-1 fw-normal") for a in areas]
+         or html.Span(t("Not stated in the source", lang), className="text-body-secondary")),
+    ]
+    dates = _date_range(rec, lang)
+    if dates:
+        facts.append((N_("Dates"), dates))
+    irm = [(label, _irm_value(rec, field, lang)) for field, label in IRM_FIELDS]
+    source = [html.Span(t("Source: {name}", lang, name=rec.get("source", "–")))]
+    if rec.get("synthetic"):
+        source += [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")]
+    url = rec.get("url")
+    if _present(url) and str(url).startswith(("https://", "http://")):
+        source += [" · ", html.A(t("Open the source page", lang), href=str(url), target="_blank",
+                                 rel="noopener noreferrer")]
+
+    def dl(pairs, term_width=4):
+        items = []
+        for label, value in pairs:
+            items += [html.Dt(t(label, lang), className=f"col-sm-{term_width}"),
+                      html.Dd(value, className=f"col-sm-{12 - term_width}")]
+        return html.Dl(items, className="row record-facts mb-0")
+
+    description = localized(rec.get("description_en"), rec.get("description_fr"), lang)
+    return html.Section(className="card shadow-sm mb-4 records-card", **{"aria-labelledby": "commitment-record-title"},
+                        children=html.Div(className="card-body", children=[
+        html.H2(t("The commitment", lang), id="commitment-record-title", className="h5 card-title"),
+        html.P(description, className="commitment-description") if description != "–" else None,
+        dbc.Row([
+            dbc.Col(dl(facts), lg=7),
+            dbc.Col([html.H3(t("Independent Reporting Mechanism (IRM)", lang), className="h6 irm-heading"),
+                     dl(irm, term_width=5)], lg=5),
+        ]),
+        html.P(source, className="small text-body-secondary mt-2 mb-0"),
+    ]))
+
+
+def _table(headers, body_rows, caption: str, lang: str) -> html.Table:
+    return html.Table([
+        html.Caption(caption, className="visually-hidden"),
+        html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in headers])),
+        html.Tbody(body_rows),
+    ], className="table table-sm table-striped align-middle records-table")
+
+
+def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
+    lang = view.lang
+    rows = data.query("commitment_datasets", snapshot=served_snapshot(view), commitment_id=commitment_id)
+    title = t("Linked datasets", lang)
+    if rows.empty:
+        body = empty_state(t("No dataset in the catalogue names this commitment.", lang), lang)
+    else:
+        trs = []
+        for r in rows.to_dict("records"):
+            org = localized(r.get("organization_title_en"), r.get("organization_title_fr"), lang)
+            synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+                if r.get("synthetic") else []
+            published = r.get("published")
+            trs.append(html.Tr([
+                html.Th([localized(r.get("title_en"), r.get("title_fr"), lang), *synthetic], scope="row",
+                        className="fw-normal"),
+                html.Td(org if org != "–" else (r.get("organization") or "–")),
+                html.Td(r.get("portal")),
+                html.Td(i18n.fmt_date(pd.Timestamp(published).date(), lang, "medium") if _present(published) else "–",
+                        className="text-nowrap"),
+            ]))
+        body = [html.P(t("{n} datasets name this commitment.", lang, n=i18n.fmt_int(len(rows), lang))),
+                html.Div(_table((N_("Dataset"), N_("Organization"), N_("Portal"), N_("Published")), trs, title, lang),
+                         className="table-responsive")]
+    return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-datasets",
+                        **{"aria-labelledby": "commitment-datasets-title"}, children=html.Div(className="card-body", children=[
+                            html.H2(title, id="commitment-datasets-title", className="h5 card-title"), html.Div(body)]))
+
+
+def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
+    lang = view.lang
+    rows = data.query("commitment_learning", snapshot=served_snapshot(view), commitment_id=commitment_id)
+    title = t("Linked learning events", lang)
+    if rows.empty:
+        body = empty_state(t("No learning event is linked to this commitment.", lang), lang)
+    else:
+        trs = []
+        for r in rows.to_dict("records"):
+            orgs = r.get("organisations")
+            synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+                if r.get("synthetic") else []
+            trs.append(html.Tr([
+                html.Th([r.get("organizer"), *synthetic], scope="row", className="fw-normal"),
+                html.Td(r.get("event_type") or "–"),
+                html.Td(r.get("period"), className="text-nowrap"),
+                html.Td(i18n.fmt_int(r.get("events"), lang), className="text-end"),
+                html.Td(i18n.fmt_int(r.get("learners"), lang), className="text-end"),
+                html.Td(i18n.fmt_int(orgs, lang) if _present(orgs) else "–", className="text-end"),
+            ]))
+        lead = t("{learners} learners in {events} events, as the source reports them (rows may overlap).", lang,
+                 learners=i18n.fmt_int(rows["learners"].sum(), lang), events=i18n.fmt_int(rows["events"].sum(), lang))
+        body = [html.P(lead), html.Div(_table((N_("Organizer"), N_("Type"), N_("Period"), N_("Events"),
+                                               N_("Learners"), N_("Organizations")), trs, title, lang),
+                                       className="table-responsive")]
+    return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-learning",
+                        **{"aria-labelledby": "commitment-learning-title"}, children=html.Div(className="card-body", children=[
+                            html.H2(title, id="commitment-learning-title", className="h5 card-title"), html.Div(body)]))
+
+
+# ---------------------------------------------------------------- layout and callback
+
+def _crumbs(view: state_mod.ViewState, label: str):
+    lang = view.lang
+    return breadcrumbs([
+        (t("Overview", lang), href("/", view, page=1, q="", statuses=())),
+        (t("Commitments", lang), href("/commitments", view)),
+        (label, None),
+    ], lang)
+
+
+def layout(commitment_id: str | None = None, **query):
+    view = state_mod.parse(query)
+    shown = unquote(commitment_id) if isinstance(commitment_id, str) else ""
+    return html.Div(id="commitment-detail-page", children=[
+        dcc.Store(id="commitment-detail-state", data={"search": view.to_query(), "id": shown[:200]}),
+        dcc.Loading(html.Div(id="commitment-detail-body", children=[_crumbs(view, shown[:64] or "–")]),
+                    type="dot", delay_show=300),
+    ])
+
+
+def not_found(commitment_id: str, view: state_mod.ViewState) -> html.Div:
+    lang = view.lang
+    shown = (commitment_id or "")[:64]
+    return html.Div([
+        _crumbs(view, shown or "–"),
+        html.Header(html.H1(t("Commitment not found", lang), className="display-6 fw-semibold mb-2"),
+                    className="page-header"),
+        notices(view),
+        html.Div(className="empty-state", role="status", children=[
+            html.P(t("There is no commitment “{id}” in this snapshot.", lang, id=shown), className="mb-2"),
+            html.P(t("Check the ID, or search the commitments list.", lang), className="mb-2"),
+            dcc.Link(t("Search commitments", lang), href=href("/commitments", view, q=shown if ID_RE.match(shown)
+                                                               else "", page=1), className="btn btn-primary"),
+        ]),
+    ], id="commitment-not-found")
+
+
+def detail_body(commitment_id: str, view: state_mod.ViewState):
+    """Return the page body for one commitment, or a friendly not-found message."""
+    lang = view.lang
+    rec = record(commitment_id, view)
+    if rec is None:
+        return not_found(commitment_id, view)
+    title = localized(rec.get("title_en"), rec.get("title_fr"), lang)
+    n_milestones = int(rec.get("milestones") or 0)
+    timeline_height = max(280, 44 * n_milestones + 130)
+    history_height = max(260, 32 * max(n_milestones, 3) + 150)
+    return html.Div([
+        _crumbs(view, rec["commitment_id"]),
+        html.Header(className="page-header mb-3", children=[
+            html.Div([html.Span(rec["commitment_id"], className="badge text-bg-primary me-2 commitment-id"),
+                      html.Span(rec["cycle"], className="text-body-secondary")], className="mb-1"),
+            html.H1(title, className="display-6 fw-semibold mb-1 commitment-title"),
+            notices(view),
+        ]),
+        record_card(rec, view),
+        chart_card("commitment-milestones", view, height=timeline_height, key=rec["commitment_id"]),
+        chart_card("commitment-status-history", view, height=history_height, key=rec["commitment_id"]),
+        dbc.Row([
+            dbc.Col(datasets_section(view, rec["commitment_id"]), lg=7),
+            dbc.Col(learning_section(view, rec["commitment_id"]), lg=5),
+        ]),
+    ])
+
+
+@callback(Output("commitment-detail-body", "children"), Input("commitment-detail-state", "data"))
+def draw_detail(store):
+    store = store or {}
+    return detail_body(store.get("id") or "", state_mod.parse(store.get("search", "")))

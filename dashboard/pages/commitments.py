@@ -1,0 +1,643 @@
+"""Commitments: completion by jurisdiction and cycle, status tiles that filter, milestones needing attention, search and the paged list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+
+from dashboard import charts, data, figures, i18n, state as state_mod
+from dashboard.charts import URL, Chart, chart_card, register
+from dashboard.components import empty_state, href, localized, page_header
+from dashboard.figures import commitments as fc
+from dashboard.i18n import N_, t
+from dashboard.progress import SCALE
+
+dash.register_page(__name__, path="/commitments", name="Commitments", order=1)
+
+PAGE_SIZE = 25
+OVERDUE_SHOWN = 25
+STALE_PERIODS = 3  # a status unchanged for this many reporting periods is "stalled"
+HORIZON_DAYS = 60  # "due soon": within this many days of the as-of date
+
+REASONS = {
+    "overdue": N_("Overdue"),
+    "stalled": N_("Stalled"),
+    "due_soon": N_("Due soon"),
+}
+VOCABULARIES = {
+    "irm": N_("IRM completion"),
+    "ogp-tracker": N_("OGP milestone tracker"),
+    "nap": N_("Canada NAP tracker"),
+}
+
+
+# ---------------------------------------------------------------- shared helpers
+
+def served_snapshot(view: state_mod.ViewState) -> str | None:
+    """Return the snapshot the view asks for when it exists, else None (the served one)."""
+    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
+
+
+def as_of(view: state_mod.ViewState) -> dt.date:
+    """Return the date the view's snapshot was taken: "overdue" is judged against it, not the wall clock."""
+    snap = served_snapshot(view)
+    return (data.get_snapshot(snap) if snap else data.current_snapshot()).created_at.date()
+
+
+def safe_href(path: str, view: state_mod.ViewState, **changes) -> str | None:
+    """Return a link with `changes`, or None when a changed value would not survive the URL's checks."""
+    query = view.to_query(**changes)
+    return None if state_mod.parse(query).notices else path + query
+
+
+def jurisdiction_name(row, lang: str) -> str:
+    fr, en = row.get("jurisdiction_name_fr"), row.get("jurisdiction_name_en")
+    if lang == "fr" and isinstance(fr, str) and fr:
+        return fr
+    return en if isinstance(en, str) and en else str(row.get("jurisdiction_id", "–"))
+
+
+def status_pill(progress, lang: str, code=None) -> html.Span:
+    """Return a status shown three ways: colour swatch, pattern, and words."""
+    key = progress if isinstance(progress, str) and progress else None
+    label = fc.progress_label(key, lang)
+    children = [html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}), label]
+    if isinstance(code, str) and code and code.lower() != (key or "").replace("_", " "):
+        children.append(html.Span(f"({code})", className="text-body-secondary status-code"))
+    return html.Span(children, className="status-pill")
+
+
+def _n(value) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+# ---------------------------------------------------------------- heatmap: jurisdiction x cycle
+
+def heatmap_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("completion_by_jurisdiction_cycle", snapshot=served_snapshot(view), **view.filter_params())
+
+
+def heatmap_sentence(rows: pd.DataFrame, lang: str) -> str:
+    assessed = int(rows["assessed"].sum())
+    done = int(rows["complete_or_substantial"].sum())
+    text = t("Across {j} jurisdictions and {c} action-plan cycles, {share} of the {n} assessed commitments are "
+             "complete or substantial.", lang, j=i18n.fmt_int(rows["jurisdiction_id"].nunique(), lang),
+             c=i18n.fmt_int(rows["cycle"].nunique(), lang),
+             share=i18n.fmt_pct(done / assessed, lang) if assessed else "–", n=i18n.fmt_int(assessed, lang))
+    rated = rows[rows["assessed"] >= 3]
+    if len(rated) >= 2:
+        best = rated.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
+        worst = rated.sort_values(["share", "assessed"], ascending=[True, False]).iloc[0]
+        text += " " + t("Highest: {best} in {best_cycle} ({best_share}); lowest: {worst} in {worst_cycle} "
+                        "({worst_share}), among cells with at least 3 assessed.", lang,
+                        best=jurisdiction_name(best, lang), best_cycle=best["cycle"],
+                        best_share=i18n.fmt_pct(best["share"], lang), worst=jurisdiction_name(worst, lang),
+                        worst_cycle=worst["cycle"], worst_share=i18n.fmt_pct(worst["share"], lang))
+    return text + " " + t("Select a cell to list those commitments.", lang)
+
+
+def heatmap_click(point: dict, view: state_mod.ViewState) -> str | None:
+    """Return this page narrowed to the clicked cell's jurisdiction and cycle."""
+    cycle = point.get("x")
+    custom = point.get("customdata")
+    jurisdiction = custom[0] if isinstance(custom, list) and custom and isinstance(custom[0], str) else None
+    if jurisdiction is None:
+        rows = heatmap_rows(view)
+        hit = rows[(rows["jurisdiction_name_en"] == point.get("y")) | (rows["jurisdiction_name_fr"] == point.get("y"))]
+        jurisdiction = hit["jurisdiction_id"].iloc[0] if len(hit) else None
+    if not jurisdiction or not isinstance(cycle, str):
+        return None
+    return safe_href("/commitments", view, jurisdictions=(jurisdiction,), cycles=(cycle,), page=1, q="")
+
+
+register(Chart(
+    id="commitments-heatmap",
+    title=N_("Share complete or substantial, by jurisdiction and action-plan cycle"),
+    rows=heatmap_rows,
+    figure=figures.completion_heatmap,
+    sentence=heatmap_sentence,
+    tables=("commitments", "jurisdictions"),
+    columns={"jurisdiction_name_en": N_("Jurisdiction"), "cycle": N_("Action-plan cycle"),
+             "commitments": N_("Commitments"), "assessed": N_("Assessed"),
+             "complete_or_substantial": N_("Complete or substantial"), "share": N_("Share")},
+    on_click=heatmap_click,
+))
+
+
+# ---------------------------------------------------------------- progress across cycles
+
+def progress_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("commitment_progress_by_cycle", snapshot=served_snapshot(view), **view.filter_params())
+
+
+def progress_sentence(rows: pd.DataFrame, lang: str) -> str:
+    by_cycle = (rows.assign(done=rows["commitments"].where(rows["progress_rank"].fillna(-1) >= 2, 0),
+                            assessed=rows["commitments"].where(rows["progress_rank"].notna(), 0))
+                .groupby(["cycle_start", "cycle"], as_index=False)[["commitments", "done", "assessed"]].sum()
+                .sort_values(["cycle_start", "cycle"]))
+    rated = by_cycle[by_cycle["assessed"] > 0]
+    unrated = int(rows.loc[rows["progress"].isna(), "commitments"].sum())
+    parts = []
+    if len(rated):
+        last = rated.iloc[-1]
+        parts.append(t("In {cycle}, {share} of the {n} assessed commitments are complete or substantial.", lang,
+                       cycle=last["cycle"], share=i18n.fmt_pct(last["done"] / last["assessed"], lang),
+                       n=i18n.fmt_int(last["assessed"], lang)))
+        if len(rated) >= 2:
+            prev = rated.iloc[-2]
+            change = last["done"] / last["assessed"] - prev["done"] / prev["assessed"]
+            parts.append(t("The cycle before, {cycle}, reached {share} ({change} points).", lang, cycle=prev["cycle"],
+                           share=i18n.fmt_pct(prev["done"] / prev["assessed"], lang),
+                           change=("+" if change >= 0 else "−") + i18n.fmt_num(abs(change) * 100, lang, 0)))
+    else:
+        parts.append(t("None of these commitments has been assessed yet.", lang))
+    if unrated:
+        parts.append(t("{n} commitments are not assessed yet (light grey).", lang, n=i18n.fmt_int(unrated, lang)))
+    return " ".join(parts)
+
+
+def progress_click(point: dict, view: state_mod.ViewState) -> str | None:
+    """Return this page narrowed to the clicked cycle and, when it has one, that progress value."""
+    cycle = point.get("x")
+    custom = point.get("customdata")
+    progress = custom[0] if isinstance(custom, list) and custom else ""
+    if not isinstance(cycle, str):
+        return None
+    statuses = (progress,) if progress in SCALE else ()
+    return safe_href("/commitments", view, cycles=(cycle,), statuses=statuses, page=1, q="")
+
+
+register(Chart(
+    id="commitments-progress-cycle",
+    title=N_("Progress of commitments, cycle by cycle"),
+    rows=progress_rows,
+    figure=figures.progress_by_cycle_bars,
+    sentence=progress_sentence,
+    tables=("commitments",),
+    columns={"cycle": N_("Action-plan cycle"), "progress": N_("Progress"), "commitments": N_("Commitments")},
+    on_click=progress_click,
+))
+
+
+# ---------------------------------------------------------------- potential impact x completion
+
+def impact_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("commitment_impact_completion", snapshot=served_snapshot(view), statuses=list(view.statuses),
+                      **view.filter_params())
+
+
+def impact_sentence(rows: pd.DataFrame, lang: str) -> str:
+    total = int(rows["commitments"].sum())
+    rated = rows[rows["potential_impact"].notna()]
+    transformative = rows[rows["potential_impact"] == "Transformative"]
+    t_n = int(transformative["commitments"].sum())
+    t_done = int(transformative.loc[transformative["progress_rank"].fillna(-1) >= 2, "commitments"].sum())
+    parts = [t("Of {n} commitments, {rated} have an IRM potential-impact rating.", lang,
+               n=i18n.fmt_int(total, lang), rated=i18n.fmt_int(rated["commitments"].sum(), lang))]
+    if t_n:
+        parts.append(t("{t} were rated transformative; {done} of them are complete or substantial.", lang,
+                       t=i18n.fmt_int(t_n, lang), done=i18n.fmt_int(t_done, lang)))
+    missing = rows[rows["potential_impact"].isna()]
+    if len(missing):
+        counts = missing.groupby(missing["potential_impact_missing"].fillna(""))["commitments"].sum()
+        named = [f"{t(fc.MISSING_LABELS[code or None], lang)} {i18n.fmt_int(counts[code], lang)}"
+                 for code in ("ND", "NR", "NA", "") if counts.get(code)]
+        parts.append(t("Missing ratings are shown as their own rows: {list}.", lang, list=", ".join(named)))
+    return " ".join(parts)
+
+
+def impact_click(point: dict, view: state_mod.ViewState) -> str | None:
+    """Return this page narrowed to the clicked column's progress value."""
+    progress = point.get("customdata")
+    if progress not in SCALE:
+        return None
+    return safe_href("/commitments", view, statuses=(progress,), page=1, q="")
+
+
+register(Chart(
+    id="commitments-impact",
+    title=N_("Potential impact against progress"),
+    rows=impact_rows,
+    figure=figures.impact_completion_grid,
+    sentence=impact_sentence,
+    tables=("commitments",),
+    columns={"potential_impact": N_("IRM potential impact"), "potential_impact_missing": N_("Why it is missing"),
+             "progress": N_("Progress"), "commitments": N_("Commitments")},
+    on_click=impact_click,
+))
+
+
+# ---------------------------------------------------------------- layout
+
+def _heatmap_height(view: state_mod.ViewState) -> int:
+    """Return a height that gives each jurisdiction row room for its printed value."""
+    if view.jurisdictions:
+        n = len(view.jurisdictions)
+    else:
+        options = data.query("filter_options", snapshot=served_snapshot(view))  # cached; the filter bar runs it too
+        jur = options[options["kind"] == "jurisdiction"]
+        if view.levels:
+            jur = jur[jur["level"].isin(view.levels)]
+        n = len(jur)
+    return max(300, min(2400, 30 * n + 130))
+
+
+def layout(**query):
+    view = state_mod.parse(query)
+    lang = view.lang
+    base = dict(page=1, q="", statuses=())
+    search = html.Div(
+        className="commitments-search d-flex gap-2", role="search", id="commitments-search-form",
+        **{"aria-label": t("Search commitments", lang)}, children=[
+            html.Label(t("Search by ID or words", lang), htmlFor="commitments-search", className="visually-hidden"),
+            dcc.Input(id="commitments-search", type="search", value=view.q, debounce=False, n_submit=0,
+                      placeholder=t("ID or words, e.g. CA0073", lang),
+                      className="form-control", maxLength=200, autoComplete="off"),
+            html.Button(t("Search", lang), id="commitments-search-button", type="button", className="btn btn-primary"),
+        ])
+    tiles_section = html.Section(
+        id="commitments-status", className="mb-4", **{"aria-labelledby": "commitments-status-title"}, children=[
+            html.Div(className="d-flex flex-wrap align-items-baseline gap-2 mb-2", children=[
+                html.H2(t("Commitments by status", lang), id="commitments-status-title", className="h5 mb-0"),
+                html.Span(t("Select a status to narrow the impact chart and the list; select it again to clear it.",
+                            lang), className="small text-body-secondary"),
+            ]),
+            dcc.Loading(html.Div(id="commitments-status-tiles", className="status-tiles"), type="dot", delay_show=300),
+        ])
+    list_section = html.Section(
+        id="commitments-list", className="card shadow-sm mb-4 records-card",
+        **{"aria-labelledby": "commitments-list-title"}, children=html.Div(className="card-body", children=[
+            html.H2(t("Results for “{q}”", lang, q=view.q) if view.q else t("All commitments", lang),
+                    id="commitments-list-title", className="h5 card-title"),
+            dcc.Loading(html.Div(id="commitments-list-body"), type="dot", delay_show=300),
+        ]))
+    overdue_section = html.Section(
+        id="commitments-overdue", className="card shadow-sm mb-4 records-card",
+        **{"aria-labelledby": "commitments-overdue-title"}, children=html.Div(className="card-body", children=[
+            html.H2(t("Milestones that need attention", lang), id="commitments-overdue-title",
+                    className="h5 card-title"),
+            html.P(id="commitments-overdue-sentence", className="chart-sentence", **{"aria-live": "polite"}),
+            dcc.Loading(html.Div(id="commitments-overdue-table", className="table-responsive"), type="dot",
+                        delay_show=300),
+            html.Div(className="chart-footer d-flex flex-wrap align-items-center gap-2 mt-2", children=[
+                html.Span(id="commitments-overdue-badge"),
+                html.Small(id="commitments-overdue-caption", className="chart-caption text-body-secondary me-auto"),
+                html.Button("CSV", id="commitments-overdue-csv", className="btn btn-sm btn-outline-primary",
+                            title=t("Download every milestone in this table (CSV)", lang)),
+                dcc.Download(id="commitments-overdue-download"),
+            ]),
+        ]))
+    charts_rows = [
+        dbc.Row(dbc.Col(chart_card("commitments-heatmap", view, height=_heatmap_height(view)), width=12)),
+        dbc.Row([
+            dbc.Col(chart_card("commitments-progress-cycle", view, height=440), lg=6),
+            dbc.Col(chart_card("commitments-impact", view, height=440), lg=6),
+        ]),
+    ]
+    body = [tiles_section]
+    body += [list_section] + charts_rows + [overdue_section] if view.q else charts_rows + [overdue_section, list_section]
+    return html.Div(id="commitments-page", children=[
+        dcc.Store(id="commitments-state", data={"search": view.to_query()}),
+        dcc.Store(id="commitments-scrolled"),
+        dbc.Row(className="align-items-end g-2", children=[
+            dbc.Col(page_header(
+                t("Commitments", lang), view,
+                lead=t("How far open-government commitments have come, cycle by cycle, and which milestones need "
+                       "attention.", lang),
+                crumbs=[(t("Overview", lang), href("/", view, **base)), (t("Commitments", lang), None)],
+            ), lg=7),
+            dbc.Col(search, lg=5, className="mb-3"),
+        ]),
+        *body,
+    ])
+
+
+# ---------------------------------------------------------------- status tiles
+
+def status_counts(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return commitments per progress value (null: not assessed) for the view, ignoring its status filter."""
+    rows = progress_rows(view)
+    rows = rows.assign(progress=rows["progress"].astype(object).where(rows["progress"].notna(), None))
+    return rows.groupby(rows["progress"].fillna(""), as_index=False)["commitments"].sum()
+
+
+def status_tiles(view: state_mod.ViewState) -> list:
+    lang = view.lang
+    counts = {r.progress: int(r.commitments) for r in status_counts(view).itertuples()}
+    total = sum(counts.values())
+    tiles = []
+    for progress in fc.READ_ORDER:
+        key = progress or ""
+        n = counts.get(key, 0)
+        pressed = progress in view.statuses
+        if not n and not pressed:
+            continue
+        label = fc.progress_label(progress, lang)
+        inner = [
+            html.Span(className=f"status-swatch swatch-{progress or 'none'}", **{"aria-hidden": "true"}),
+            html.Span(label, className="status-tile-label"),
+            html.Span(i18n.fmt_int(n, lang), className="status-tile-count"),
+            html.Span(i18n.fmt_pct(n / total, lang) if total else "–", className="status-tile-share"),
+        ]
+        if progress is None:
+            # Not a value of the scale, so it cannot be a filter: shown for the whole picture.
+            tiles.append(html.Div(inner, className="status-tile status-tile-static",
+                                  title=t("Commitments with no completion rating yet", lang)))
+            continue
+        tiles.append(html.Button(
+            inner, id={"type": "commitments-status-tile", "status": progress}, type="button",
+            className="status-tile" + (" active" if pressed else ""), n_clicks=0,
+            title=(t("Stop filtering by this status", lang) if pressed else t("Show only this status", lang)),
+            **{"aria-pressed": "true" if pressed else "false"},
+        ))
+    if not tiles:
+        return [empty_state(t("No commitments match these filters.", lang), lang, clear_link="/commitments"
+                            + view.to_query(jurisdictions=(), levels=(), cycles=(), statuses=(), q="", page=1))]
+    out = [html.Div(tiles, className="status-tile-row")]
+    if view.statuses:
+        out.append(dcc.Link(t("Show every status", lang), href=href("/commitments", view, statuses=(), page=1),
+                            className="small d-inline-block mt-2", id="commitments-status-clear"))
+    return out
+
+
+@callback(Output("commitments-status-tiles", "children"), Input("commitments-state", "data"))
+def draw_status_tiles(store):
+    return status_tiles(state_mod.parse((store or {}).get("search", "")))
+
+
+@callback(
+    Output(URL, "href", allow_duplicate=True),
+    Input({"type": "commitments-status-tile", "status": ALL}, "n_clicks"),
+    State("commitments-state", "data"),
+    prevent_initial_call=True,
+)
+def toggle_status(clicks, store):
+    """Return this page's URL with the clicked status added to, or taken off, the status filter."""
+    trigger = ctx.triggered_id
+    if not trigger or not ctx.triggered or not ctx.triggered[0].get("value"):
+        return dash.no_update
+    return toggled_status_href(trigger.get("status"), (store or {}).get("search", ""))
+
+
+def toggled_status_href(status, search: str):
+    if status not in SCALE:
+        return dash.no_update
+    view = state_mod.parse(search)
+    statuses = tuple(s for s in view.statuses if s != status) if status in view.statuses else view.statuses + (status,)
+    return "/commitments" + view.to_query(statuses=statuses, page=1)
+
+
+# ---------------------------------------------------------------- search
+
+@callback(
+    Output(URL, "href", allow_duplicate=True),
+    Input("commitments-search", "n_submit"),
+    Input("commitments-search-button", "n_clicks"),
+    State("commitments-search", "value"),
+    State("commitments-state", "data"),
+    prevent_initial_call=True,
+)
+def submit_search(n_submit, n_clicks, value, store):
+    """Return this page's URL with the search text as ?q= (page 1), or without it when the box is empty."""
+    if not (n_submit or n_clicks):
+        return dash.no_update
+    return search_href(value, (store or {}).get("search", ""))
+
+
+def search_href(value, search: str) -> str:
+    view = state_mod.parse(search)
+    q = " ".join(str(value or "").split())[:200]
+    return "/commitments" + view.to_query(q=q, page=1) + ("#commitments-list" if q else "")
+
+
+# ---------------------------------------------------------------- the paged list
+
+def list_rows(view: state_mod.ViewState, *, limit: int | None = PAGE_SIZE) -> pd.DataFrame:
+    return data.query("commitments_list", snapshot=served_snapshot(view), statuses=list(view.statuses), q=view.q,
+                      limit=limit, offset=(view.page - 1) * PAGE_SIZE if limit else 0, **view.filter_params())
+
+
+def commitments_table(rows: pd.DataFrame, view: state_mod.ViewState, caption: str) -> html.Table:
+    lang = view.lang
+    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in
+                               (N_("ID"), N_("Title"), N_("Jurisdiction"), N_("Action-plan cycle"), N_("Progress"))]))
+    body = []
+    for r in rows.to_dict("records"):
+        link = dcc.Link(r["commitment_id"], href=href(f"/commitments/{r['commitment_id']}", view, page=1, q="",
+                                                      statuses=()))
+        title = localized(r.get("title_en"), r.get("title_fr"), lang)
+        synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+            if r.get("synthetic") else []
+        body.append(html.Tr([
+            html.Th(link, scope="row", className="text-nowrap"),
+            html.Td([title, *synthetic]),
+            html.Td(jurisdiction_name(r, lang)),
+            html.Td(r["cycle"], className="text-nowrap"),
+            html.Td(status_pill(r.get("progress"), lang, r.get("status_code")), className="text-nowrap"),
+        ]))
+    return html.Table([html.Caption(caption, className="visually-hidden"), head, html.Tbody(body)],
+                      className="table table-sm table-hover align-middle records-table")
+
+
+def pager(view: state_mod.ViewState, total: int) -> html.Nav | None:
+    lang = view.lang
+    pages = max(1, -(-total // PAGE_SIZE))
+    if pages <= 1:
+        return None
+    current = min(view.page, pages)
+    wanted = sorted({1, pages, current - 1, current, current + 1} & set(range(1, pages + 1)))
+    items, previous = [], None
+    for number in wanted:
+        if previous is not None and number - previous > 1:
+            items.append(html.Li(html.Span("…", className="page-link"), className="page-item disabled"))
+        link = href("/commitments", view, page=number) + "#commitments-list"
+        if number == current:
+            items.append(html.Li(html.Span(i18n.fmt_int(number, lang), className="page-link",
+                                           **{"aria-current": "page"}), className="page-item active"))
+        else:
+            items.append(html.Li(dcc.Link(i18n.fmt_int(number, lang), href=link, className="page-link"),
+                                 className="page-item"))
+        previous = number
+
+    def step(label: str, number: int, enabled: bool):
+        if not enabled:
+            return html.Li(html.Span(label, className="page-link"), className="page-item disabled")
+        return html.Li(dcc.Link(label, href=href("/commitments", view, page=number) + "#commitments-list",
+                                className="page-link"), className="page-item")
+
+    items = [step(t("Previous", lang), current - 1, current > 1), *items,
+             step(t("Next", lang), current + 1, current < pages)]
+    return html.Nav(html.Ul(items, className="pagination pagination-sm flex-wrap mb-0"),
+                    **{"aria-label": t("Pages of commitments", lang)})
+
+
+def list_body(view: state_mod.ViewState):
+    lang = view.lang
+    rows = list_rows(view)
+    if rows.empty and view.page > 1:
+        first = list_rows(state_mod.parse(view.to_query(page=1)))
+        if not first.empty:
+            return empty_state(t("There is no page {page}.", lang, page=view.page), lang,
+                               clear_link=href("/commitments", view, page=1))
+    if rows.empty:
+        message = (t("No commitment matches “{q}” with these filters.", lang, q=view.q) if view.q
+                   else t("No commitments match these filters.", lang))
+        return empty_state(message, lang, clear_link=href("/commitments", view, jurisdictions=(), levels=(),
+                                                          cycles=(), statuses=(), q="", page=1))
+    total = int(rows["total"].iloc[0])
+    first = (view.page - 1) * PAGE_SIZE + 1
+    summary = t("Showing {first}–{last} of {total} commitments.", lang, first=i18n.fmt_int(first, lang),
+                last=i18n.fmt_int(first + len(rows) - 1, lang), total=i18n.fmt_int(total, lang))
+    active = []
+    if view.statuses:
+        active.append(t("Status: {list}", lang, list=", ".join(fc.progress_label(s, lang) for s in view.statuses)))
+    if view.q:
+        active.append(t("Search: “{q}”", lang, q=view.q))
+    children = [html.P([summary, " ", html.Span(" · ".join(active), className="text-body-secondary")] if active
+                       else summary, className="mb-2", **{"aria-live": "polite"})]
+    if view.q:
+        children.append(dcc.Link(t("Clear the search", lang), href=href("/commitments", view, q="", page=1),
+                                 className="small d-inline-block mb-2"))
+    children.append(html.Div(commitments_table(rows, view, t("Commitments", lang)), className="table-responsive"))
+    nav = pager(view, total)
+    if nav is not None:
+        children.append(nav)
+    return children
+
+
+@callback(Output("commitments-list-body", "children"), Input("commitments-state", "data"))
+def draw_list(store):
+    return list_body(state_mod.parse((store or {}).get("search", "")))
+
+
+# ---------------------------------------------------------------- milestones that need attention
+
+def overdue_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("overdue_milestones", snapshot=served_snapshot(view), as_of=as_of(view),
+                      stale_periods=STALE_PERIODS, horizon_days=HORIZON_DAYS, limit=None, **view.filter_params())
+
+
+def overdue_sentence(rows: pd.DataFrame, lang: str, when: dt.date) -> str:
+    counts = rows["reason"].value_counts()
+    return t("As of {date}: {overdue} milestones are overdue, {stalled} have not moved in {periods} or more "
+             "reporting periods, and {soon} are due within {days} days without substantial progress.", lang,
+             date=i18n.fmt_date(when, lang), overdue=i18n.fmt_int(counts.get("overdue", 0), lang),
+             stalled=i18n.fmt_int(counts.get("stalled", 0), lang), periods=STALE_PERIODS,
+             soon=i18n.fmt_int(counts.get("due_soon", 0), lang), days=HORIZON_DAYS)
+
+
+def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Table:
+    lang = view.lang
+    headers = (N_("Milestone"), N_("Commitment"), N_("Jurisdiction"), N_("Due date"), N_("Days overdue"),
+               N_("Reason"), N_("Latest status"))
+    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in headers]))
+    body = []
+    for r in rows.head(OVERDUE_SHOWN).to_dict("records"):
+        due = r.get("due_date")
+        due_text = i18n.fmt_date(pd.Timestamp(due).date(), lang, "medium") if due is not None and not pd.isna(due) \
+            else t("no due date", lang)
+        days = r.get("days_overdue")
+        if days is None or pd.isna(days):
+            days_text = "–"
+        elif days >= 0:
+            days_text = i18n.fmt_int(days, lang)
+        else:
+            days_text = t("{n} days left", lang, n=i18n.fmt_int(-days, lang))
+        vocab = r.get("status_vocab")
+        status = status_pill(r.get("progress"), lang, r.get("status_code"))
+        if isinstance(vocab, str) and vocab in VOCABULARIES:
+            status = html.Span([status, html.Br(), html.Small(t(VOCABULARIES[vocab], lang),
+                                                             className="text-body-secondary")])
+        title = localized(r.get("title_en"), r.get("title_fr"), lang)
+        synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+            if r.get("synthetic") else []
+        body.append(html.Tr([
+            html.Th([html.Span(fc.short_milestone_id(r["milestone_id"], r.get("commitment_id")) + " ",
+                               className="fw-semibold"), title, *synthetic], scope="row", className="fw-normal"),
+            html.Td(dcc.Link(r["commitment_id"], href=href(f"/commitments/{r['commitment_id']}", view, page=1, q="",
+                                                           statuses=())), className="text-nowrap"),
+            html.Td(jurisdiction_name(r, lang)),
+            html.Td(due_text, className="text-nowrap"),
+            html.Td(days_text, className="text-end text-nowrap"),
+            html.Td(html.Span(t(REASONS.get(r.get("reason"), r.get("reason") or "–"), lang),
+                              className=f"reason reason-{r.get('reason')}"), className="text-nowrap"),
+            html.Td(status),
+        ]))
+    caption = t("Milestones that need attention", lang)
+    if len(rows) > OVERDUE_SHOWN:
+        caption_node = html.Caption(t("The {n} most overdue of {total}; the CSV has them all.", lang,
+                                      n=OVERDUE_SHOWN, total=i18n.fmt_int(len(rows), lang)))
+    else:
+        caption_node = html.Caption(caption, className="visually-hidden")
+    return html.Table([caption_node, head, html.Tbody(body)],
+                      className="table table-sm table-striped align-middle records-table")
+
+
+def sources_caption(view: state_mod.ViewState, tables: tuple[str, ...]) -> str:
+    snap_id = served_snapshot(view)
+    snap = data.get_snapshot(snap_id) if snap_id else data.current_snapshot()
+    names = [s.get("name", "?") for s in snap.manifest.get("sources", [])
+             if any(s.get("rows", {}).get(tbl) for tbl in tables)]
+    return t("Snapshot {snapshot} ({date}) · Sources: {sources}", view.lang, snapshot=snap.id,
+             date=i18n.fmt_date(snap.created_at, view.lang), sources=", ".join(names) or "–")
+
+
+@callback(
+    Output("commitments-overdue-sentence", "children"),
+    Output("commitments-overdue-table", "children"),
+    Output("commitments-overdue-caption", "children"),
+    Output("commitments-overdue-badge", "children"),
+    Input("commitments-state", "data"),
+)
+def draw_overdue(store):
+    view = state_mod.parse((store or {}).get("search", ""))
+    return overdue_parts(view)
+
+
+def overdue_parts(view: state_mod.ViewState):
+    """Return (sentence, table or empty state, caption, synthetic badge) for the attention table."""
+    lang = view.lang
+    rows = overdue_rows(view)
+    caption = sources_caption(view, ("milestones", "milestone_status"))
+    when = as_of(view)
+    if rows.empty:
+        message = t("No milestone is overdue, stalled or due soon as of {date}.", lang, date=i18n.fmt_date(when, lang))
+        return message, empty_state(message, lang), caption, None
+    return (overdue_sentence(rows, lang, when), overdue_table(rows, view), caption,
+            charts.synthetic_badge(charts.synthetic_count(rows), lang))
+
+
+@callback(
+    Output("commitments-overdue-download", "data"),
+    Input("commitments-overdue-csv", "n_clicks"),
+    State("commitments-state", "data"),
+    prevent_initial_call=True,
+)
+def download_overdue(n_clicks, store):
+    view = state_mod.parse((store or {}).get("search", ""))
+    snap = served_snapshot(view) or data.current_snapshot().id
+    return {"content": charts.csv_bytes(overdue_rows(view)), "filename": f"commitments-overdue_{snap}.csv",
+            "type": "text/csv"}
+
+
+# Bring a linked section (#commitments-overdue, #commitments-list) into view once its rows have arrived:
+# the page is drawn after navigation, so the browser's own jump to the anchor finds nothing yet.
+clientside_callback(
+    """
+    function(overdue, list) {
+        const hash = window.location.hash;
+        if (hash === '#commitments-overdue' || hash === '#commitments-list') {
+            const el = document.getElementById(hash.slice(1));
+            if (el) { el.scrollIntoView({block: 'start'}); }
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("commitments-scrolled", "data"),
+    Input("commitments-overdue-table", "children"),
+    Input("commitments-list-body", "children"),
+)

@@ -1,0 +1,24 @@
+-- One commitment's record with its jurisdiction's names and how many milestones, linked datasets and learning-event rows it has.
+-- Params: $commitment_id
+-- No row when the id is unknown. The id is compared exactly (case-sensitive).
+with record as (
+    select *
+    from commitments
+    where commitment_id = $commitment_id
+),
+
+final as (
+    select
+        c.*,
+        j.name_en as jurisdiction_name_en,
+        j.name_fr as jurisdiction_name_fr,
+        j.level,
+        (select count(*) from milestones as m where m.commitment_id = c.commitment_id) as milestones,
+        (select count(*) from datasets as d where d.commitment_id = c.commitment_id) as datasets,
+        (select count(*) from learning_events as e where e.commitment_id = c.commitment_id) as learning_rows,
+    from record as c
+    left join jurisdictions as j
+        on j.jurisdiction_id = c.jurisdiction_id
+)
+
+select * from final

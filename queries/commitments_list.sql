@@ -1,0 +1,67 @@
+-- One page of commitments matching the filters, the chosen progress values and a search text, with the total that match.
+-- Params: $jurisdictions, $levels, $cycles, $statuses, $q, $limit, $offset
+-- $q matches, case-insensitively, anywhere in the commitment id or its English or French
+-- title (a plain substring: % and _ are ordinary characters); '' matches everything. An id
+-- equal to $q comes first, then by jurisdiction, latest cycle first, and id. total counts
+-- every matching commitment, not just this page. $statuses empty = every progress value.
+with params as (
+    select
+        lower(trim(coalesce($q, ''))) as q,
+),
+
+filtered as (
+    select
+        c.commitment_id,
+        c.jurisdiction_id,
+        j.name_en as jurisdiction_name_en,
+        j.name_fr as jurisdiction_name_fr,
+        c.cycle,
+        c.cycle_start,
+        c.title_en,
+        c.title_fr,
+        c.progress,
+        c.progress_rank,
+        c.status_code,
+        c.status_vocab,
+        c.synthetic,
+        lower(c.commitment_id) = p.q as exact_id,
+    from commitments as c
+    cross join params as p
+    left join jurisdictions as j
+        on j.jurisdiction_id = c.jurisdiction_id
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+        and (len($statuses) = 0 or list_contains($statuses, c.progress))
+        and (
+            p.q = ''
+            or strpos(lower(c.commitment_id), p.q) > 0
+            or strpos(lower(coalesce(c.title_en, '')), p.q) > 0
+            or strpos(lower(coalesce(c.title_fr, '')), p.q) > 0
+        )
+),
+
+final as (
+    select
+        commitment_id,
+        jurisdiction_id,
+        jurisdiction_name_en,
+        jurisdiction_name_fr,
+        cycle,
+        title_en,
+        title_fr,
+        progress,
+        progress_rank,
+        status_code,
+        status_vocab,
+        synthetic,
+        count(*) over () as total,
+        exact_id,
+        cycle_start,
+    from filtered
+)
+
+select * exclude (exact_id, cycle_start) from final
+order by exact_id desc, jurisdiction_id, cycle_start desc, commitment_id
+limit $limit
+offset $offset
