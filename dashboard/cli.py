@@ -80,6 +80,13 @@ def cmd_demo_data(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from dashboard import bench
+
+    bench.run(_data_dir(args), json_path=args.json, quick=args.quick)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ogdash", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--data-dir")
     d.add_argument("--seed", type=int, default=2026)
     d.set_defaults(func=cmd_demo_data)
+
+    k = sub.add_parser("bench", help="measure callbacks, memory, cold start, load, page weight and LCP")
+    k.add_argument("--data-dir")
+    k.add_argument("--json", help="where to write the results (default ./bench.json)")
+    k.add_argument("--quick", action="store_true", help="few calls and a 5 s load run (for CI)")
+    k.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,0 +1,1255 @@
+"""`ogdash bench`: every performance measurement of the dashboard, taken in one run on one machine.
+
+What it measures, and how:
+
+- every server callback of every page, through the real endpoint (POST /_dash-update-component),
+  with payloads built the way the Dash renderer builds them: from GET /_dash-dependencies and the
+  layouts the server returns, firing what a browser fires when a page loads (the pages router, the
+  shell callbacks, then each newly mounted component's callbacks, following chained outputs), then
+  the user actions (CSV buttons, clicks on a drawn mark, toggles). The URL of each load carries filter
+  values drawn from the snapshot (jurisdictions, levels, cycles, date ranges, statuses, dimensions,
+  language), different from call to call.
+- cold calls apart from warm ones: each server process is new, and every filtered view it is sent
+  names a (jurisdictions, levels) pair it has never seen, so every query the view runs has parameters
+  that process has never used (every query takes both); the first view is the default one. Warm
+  calls replay views already sent to the same process.
+- response bytes (as decoded JSON, and on the wire with gzip), server RSS/PSS of the process tree,
+  cold start (launch to the first 200 on "/").
+- the pandas baseline (dashboard/bench_baseline.py): the same app and the same callbacks with
+  data.query answered by DataFrames loaded once at start; medians, ratios, its RSS.
+- a load run: 8 concurrent clients of figure callbacks against `ogdash serve --prod`.
+- page weight of a first visit and the overview's LCP, in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import importlib.util
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+CHROMIUM = os.environ.get("OGDASH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+LOCATION = "_pages_location"
+ROUTER = "pages router"  # Dash Pages' own callback: renders a page's layout for a path and query string
+FIGURE = "charts.draw_chart"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many of each measurement to take."""
+
+    rounds: int  # fresh server processes per page for the latency runs
+    views: int  # distinct views (page loads) per process: each one cold
+    replays: int  # times each view is loaded again in the same process: warm
+    baseline_views: int  # page loads per page against the pandas baseline
+    load_seconds: float
+    load_clients: int
+    lcp_runs: int
+    actions: bool  # also fire the user-action callbacks (CSV, clicks, toggles)
+
+
+FULL = Plan(rounds=3, views=8, replays=1, baseline_views=3, load_seconds=60, load_clients=8, lcp_runs=5, actions=True)
+QUICK = Plan(rounds=1, views=2, replays=1, baseline_views=1, load_seconds=5, load_clients=8, lcp_runs=1, actions=True)
+
+TARGETS = {
+    "cold_p95_ms": 100,
+    "speedup": 5,
+    "rss_mb": 1024,
+    "rss_share_of_baseline": 1 / 3,
+    "response_kb": 300,
+    "cold_start_s": 3,
+    "load_figure_cps": 75,
+    "lcp_ms": 1500,
+}
+
+
+# ---------------------------------------------------------------- machine and memory
+
+def machine() -> dict:
+    """Return what this machine is: CPUs, memory, CPU model, software versions."""
+    info: dict[str, Any] = {"nproc": os.cpu_count(), "python": platform.python_version(),
+                            "platform": platform.platform()}
+    try:
+        info["nproc"] = len(os.sched_getaffinity(0))
+    except AttributeError:
+        pass
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["mem_total_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        info["free_h"] = subprocess.run(["free", "-h"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for mod in ("dash", "duckdb", "pandas", "pyarrow", "plotly", "gunicorn"):
+        try:
+            info[f"{mod}_version"] = __import__(mod).__version__
+        except Exception:  # a version is a nicety
+            pass
+    return info
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                kids += [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return kids
+
+
+def tree_memory(pid: int) -> dict:
+    """Return RSS and PSS (MB) summed over a process and all its descendants, and how many processes."""
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo += _children(p)
+    rss = pss = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1])
+        except OSError:
+            continue
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return {"rss_mb": round(rss / 1024, 1), "pss_mb": round(pss / 1024, 1), "processes": len(pids)}
+
+
+class MemoryWatch:
+    """Samples a process tree's memory in the background; keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.25):
+        self.pid, self.every = pid, every
+        self.peak = {"rss_mb": 0.0, "pss_mb": 0.0, "processes": 0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.every)
+
+    def sample(self) -> dict:
+        now = tree_memory(self.pid)
+        if now["rss_mb"] >= self.peak["rss_mb"]:
+            self.peak = now
+        return now
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        return {"peak": self.peak, "end": self.sample()}
+
+
+# ---------------------------------------------------------------- servers
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process the bench started, on 127.0.0.1, in its own process group; stopped by its id."""
+
+    def __init__(self, kind: str, data_dir: Path, logs: Path, *, env: dict | None = None, timeout: float = 300):
+        self.kind = kind
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        if kind == "baseline":
+            cmd = [sys.executable, "-m", "dashboard.bench_baseline", "--data-dir", str(data_dir), "--port",
+                   str(self.port)]
+        else:
+            cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--data-dir", str(data_dir), "--host",
+                   "127.0.0.1", "--port", str(self.port)] + (["--prod"] if kind == "prod" else [])
+        self.log_path = logs / f"{kind}-{self.port}.log"
+        full_env = {**os.environ, "OGDASH_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
+        self._log = open(self.log_path, "wb")
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=full_env,
+                                     start_new_session=True, cwd=str(Path(__file__).resolve().parent.parent))
+        self.ready_s = self._wait_ready(started, timeout)
+        self.memory = MemoryWatch(self.proc.pid)
+
+    def _wait_ready(self, started: float, timeout: float) -> float:
+        while time.perf_counter() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} server exited with {self.proc.returncode}; see {self.log_path}:\n"
+                                   + self.log_path.read_text(errors="replace")[-3000:])
+            try:
+                r = requests.get(self.url + "/", timeout=30)
+                if r.status_code == 200:
+                    return time.perf_counter() - started
+            except requests.RequestException:
+                pass
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"{self.kind} server not answering after {timeout:.0f} s; see {self.log_path}")
+
+    def stop(self) -> dict:
+        memory = self.memory.stop() if hasattr(self, "memory") else {}
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)  # the group this bench created for this server
+                self.proc.wait(timeout=25)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=10)
+        self._log.close()
+        return memory
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# ---------------------------------------------------------------- realistic filter values
+
+@dataclass
+class Values:
+    """Filter values drawn from the snapshot, and a generator of views that use them."""
+
+    jurisdictions: list[tuple[str, str]]  # (id, level)
+    cycles: list[str]
+    first_date: dt.date
+    last_date: dt.date
+    words: list[str]
+    snapshots: list[str]
+    ids: dict[str, list[str]] = field(default_factory=dict)  # column -> sample of ids, for path variables
+
+    @classmethod
+    def from_snapshot(cls, data_dir: Path, seed: int = 0) -> "Values":
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        from dashboard import data
+
+        snap = data.current_snapshot(data_dir)
+        rng = random.Random(seed)
+        jur = pq.read_table(snap.table_path("jurisdictions"), columns=["jurisdiction_id", "level"]).to_pylist()
+        commitments = pq.read_table(snap.table_path("commitments"), columns=["commitment_id", "cycle", "title_en"])
+        cycles = sorted(set(pc.unique(commitments["cycle"]).to_pylist()))
+        low, high = [], []
+        for table, column in (("datasets", "published"), ("learning_events", "period_start")):
+            col = pq.read_table(snap.table_path(table), columns=[column])[column]
+            if len(col) and col.null_count < len(col):
+                mm = pc.min_max(col).as_py()
+                low.append(mm["min"])
+                high.append(mm["max"])
+        first = min(low) if low else dt.date(2015, 1, 1)
+        last = max(high) if high else dt.date.today()
+        titles = commitments["title_en"].to_pylist()
+        sample = rng.sample(titles, min(2000, len(titles)))
+        words = sorted({w.strip(".,;:()").lower() for t in sample if t for w in t.split() if len(w) >= 6})
+        ids = {"commitment_id": rng.sample(commitments["commitment_id"].to_pylist(), min(500, commitments.num_rows)),
+               "jurisdiction_id": [j["jurisdiction_id"] for j in jur]}
+        milestones = pq.read_table(snap.table_path("milestones"), columns=["milestone_id"])["milestone_id"]
+        if len(milestones):
+            ids["milestone_id"] = rng.sample(milestones.to_pylist(), min(500, len(milestones)))
+        return cls([(j["jurisdiction_id"], j["level"]) for j in jur], cycles, first, last, words[:500],
+                   data.available_snapshots(data_dir), ids)
+
+
+class Views:
+    """Views (URL query strings) for one server process: the default first, then each filtered one new."""
+
+    def __init__(self, values: Values, rng: random.Random):
+        self.values, self.rng = values, rng
+        self.used: set[tuple] = set()
+
+    def _dates(self) -> tuple[dt.date | None, dt.date | None]:
+        v, rng = self.values, self.rng
+        span = max(1, (v.last_date - v.first_date).days)
+        a = v.first_date + dt.timedelta(days=rng.randrange(span))
+        b = a + dt.timedelta(days=rng.randrange(90, max(91, span)))
+        b = min(b, v.last_date + dt.timedelta(days=rng.randrange(0, 60)))
+        choice = rng.random()
+        if choice < 0.25:
+            return a, None
+        if choice < 0.4:
+            return None, b
+        return a, max(a, b)
+
+    def next(self) -> str:
+        """Return the query string of a view whose (jurisdictions, levels) pair this process has not seen."""
+        from dashboard import progress, state as state_mod
+
+        v, rng = self.values, self.rng
+        if not self.used:
+            self.used.add(((), ()))
+            return ""
+        levels_all = sorted({lvl for _, lvl in v.jurisdictions})
+        for _ in range(1000):
+            levels: tuple[str, ...] = ()
+            if rng.random() < 0.35:
+                levels = tuple(sorted(rng.sample(levels_all, rng.randint(1, min(2, len(levels_all))))))
+            jurisdictions: tuple[str, ...] = ()
+            if rng.random() < 0.7:
+                pool = [j for j, lvl in v.jurisdictions if not levels or lvl in levels] or [j for j, _ in v.jurisdictions]
+                size = min(len(pool), rng.choice([1, 1, 1, 2, 2, 3, 5, 8, 20, 50]))
+                jurisdictions = tuple(rng.sample(pool, size))
+            key = (tuple(sorted(jurisdictions)), levels)
+            if key in self.used:
+                continue
+            self.used.add(key)
+            cycles = tuple(rng.sample(v.cycles, rng.randint(1, min(3, len(v.cycles))))) \
+                if v.cycles and rng.random() < 0.3 else ()
+            date_from, date_to = self._dates() if rng.random() < 0.4 else (None, None)
+            statuses = tuple(rng.sample(list(progress.SCALE), rng.randint(1, 2))) if rng.random() < 0.2 else ()
+            view = state_mod.ViewState(
+                lang="fr" if rng.random() < 0.2 else "en",
+                jurisdictions=jurisdictions, levels=levels, cycles=cycles, date_from=date_from, date_to=date_to,
+                statuses=statuses,
+                q=rng.choice(v.words) if v.words and rng.random() < 0.1 else "",
+                dimension=rng.choice(state_mod.DIMENSIONS) if rng.random() < 0.6 else "organization",
+                interval="year" if rng.random() < 0.3 else "month",
+                base=(rng.choice(v.snapshots[:-1]) if len(v.snapshots) > 1 and rng.random() < 0.5 else None),
+            )
+            return view.to_query()
+        raise RuntimeError("ran out of new (jurisdictions, levels) pairs; use fewer views per process")
+
+
+# ---------------------------------------------------------------- the Dash protocol, as the renderer speaks it
+
+def _stringify(id_: Any) -> str:
+    if isinstance(id_, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{json.dumps(id_[k])}" for k in sorted(id_)) + "}"
+    return id_
+
+
+def _parse_id(text: str) -> Any:
+    return json.loads(text) if text.startswith("{") else text
+
+
+def _split(spec: str) -> list[dict]:
+    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
+    out = []
+    for part in parts:
+        id_, prop = part.rsplit(".", 1)
+        out.append({"id": _parse_id(id_), "property": prop.split("@")[0]})
+    return out
+
+
+def _wild(id_: Any) -> bool:
+    return isinstance(id_, dict) and any(isinstance(v, list) for v in id_.values())
+
+
+@dataclass
+class Dep:
+    """One server callback from /_dash-dependencies."""
+
+    key: str  # the "output" string the server looks callbacks up by
+    name: str
+    outputs: list[dict]
+    inputs: list[dict]
+    state: list[dict]
+    prevent_initial_call: bool
+    multi: bool
+
+    @property
+    def wildcard_kind(self) -> str | None:
+        kinds = {v[0] for d in self.inputs + self.state + self.outputs if _wild(d["id"])
+                 for v in d["id"].values() if isinstance(v, list)}
+        return "MATCH" if "MATCH" in kinds else ("ALL" if kinds else None)
+
+
+def load_deps(raw: list[dict], names: dict[str, str]) -> list[Dep]:
+    deps = []
+    for d in raw:
+        if d.get("clientside_function"):
+            continue  # runs in the browser
+        out = d["output"]
+        name = names.get(out) or (ROUTER if out.startswith(".._pages_content.children") else out)
+        deps.append(Dep(out, name, _split(out),
+                        [{"id": _parse_id(i["id"]), "property": i["property"]} for i in d.get("inputs", [])],
+                        [{"id": _parse_id(s["id"]), "property": s["property"]} for s in d.get("state", [])],
+                        bool(d.get("prevent_initial_call")), out.startswith("..")))
+    return deps
+
+
+def callback_names(data_dir: Path) -> tuple[dict[str, str], list[dict]]:
+    """Return {output key: module.function} for every registered callback, and the pages (path, template)."""
+    import dash
+    from dash import _callback
+
+    from dashboard.app import create_app
+
+    create_app(data_dir)
+    names = {}
+    for key, entry in _callback.GLOBAL_CALLBACK_MAP.items():
+        fn = entry.get("callback")
+        module = (getattr(fn, "__module__", "") or "").replace("dashboard.", "")
+        names[key] = f"{module}.{getattr(fn, '__name__', '?')}"
+    pages = [{"path": p["path"], "template": p.get("path_template"), "module": p["module"]}
+             for p in sorted(dash.page_registry.values(), key=lambda p: (p.get("order") or 0, p["path"]))]
+    return names, pages
+
+
+def _walk(node: Any, index: dict[str, dict]) -> None:
+    if isinstance(node, list):
+        for n in node:
+            _walk(n, index)
+    elif isinstance(node, dict):
+        if "props" in node and "type" in node and isinstance(node["props"], dict):
+            props = node["props"]
+            if props.get("id") is not None:
+                index[_stringify(props["id"])] = {"id": props["id"], "props": props, "type": node["type"]}
+            for value in props.values():
+                _walk(value, index)
+        else:
+            for value in node.values():
+                if isinstance(value, (dict, list)):
+                    _walk(value, index)
+
+
+def _matches(pattern: Any, id_: Any) -> bool:
+    if not isinstance(pattern, dict) or not isinstance(id_, dict) or set(pattern) != set(id_):
+        return False
+    return all(isinstance(v, list) or id_[k] == v for k, v in pattern.items())
+
+
+@dataclass
+class Call:
+    """One concrete callback invocation: the body to POST, and what it is."""
+
+    dep: Dep
+    instance: str  # the MATCH value (a chart id), or the triggering component for ALL callbacks
+    body: dict
+    trigger: str  # "load" | "chain" | "action"
+
+
+@dataclass
+class Sample:
+    name: str
+    instance: str
+    page: str
+    search: str
+    phase: str  # "cold" | "warm" | "baseline"
+    ms: float
+    status: int
+    bytes: int
+    wire_bytes: int
+    error: str | None = None
+
+
+class Browserless:
+    """Speaks to one server the way the Dash renderer does, without a browser."""
+
+    def __init__(self, url: str, names: dict[str, str], *, timeout: float = 300):
+        self.url = url
+        self.http = requests.Session()
+        self.http.headers.update({"Accept-Encoding": "gzip", "Content-Type": "application/json"})
+        self.timeout = timeout
+        self.deps = load_deps(self.http.get(url + "/_dash-dependencies", timeout=timeout).json(), names)
+        self.shell = self.http.get(url + "/_dash-layout", timeout=timeout).json()
+
+    # -- one POST
+
+    def post(self, body: bytes) -> tuple[int, float, bytes, int]:
+        started = time.perf_counter()
+        r = self.http.post(self.url + "/_dash-update-component", data=body, timeout=self.timeout)
+        content = r.content
+        elapsed = time.perf_counter() - started
+        wire = r.headers.get("Content-Length")
+        wire_bytes = int(wire) if wire and r.headers.get("Content-Encoding") else (
+            len(gzip.compress(content, 6)) if content else 0)
+        return r.status_code, elapsed, content, wire_bytes
+
+    # -- a page load
+
+    def load_page(self, path: str, search: str, *, record, actions: bool = True) -> dict[str, dict]:
+        """Fire every callback a browser fires on loading path+search, then the user actions; return the components."""
+        index: dict[str, dict] = {}
+        _walk(json.loads(json.dumps(self.shell)), index)  # a copy: responses are written into the index
+        location = {"pathname": path, "search": search, "href": f"http://127.0.0.1{path}{search}", "hash": ""}
+        index[LOCATION] = {"id": LOCATION, "props": {**index.get(LOCATION, {}).get("props", {}), **location},
+                           "type": "Location"}
+        queue: list[Call] = []
+        changed_location = [f"{LOCATION}.pathname", f"{LOCATION}.search"]
+        for dep in self.deps:  # the Location sets pathname and search on mount: those callbacks fire first
+            if any(i["id"] == LOCATION and i["property"] in ("pathname", "search") for i in dep.inputs):
+                queue += self._instances(dep, index, changed=changed_location, trigger="load")
+        for dep in self.deps:  # then the shell's initial calls
+            if not dep.prevent_initial_call and dep not in [c.dep for c in queue]:
+                queue += self._instances(dep, index, changed=[], trigger="load")
+        self._run(queue, index, path, search, record)
+        if actions:
+            self._actions(index, path, search, record)
+        return index
+
+    def _run(self, queue: list[Call], index: dict, path: str, search: str, record) -> None:
+        budget = 300
+        seen_initial: set[tuple[str, str]] = {(c.dep.key, c.instance) for c in queue}
+        while queue and budget:
+            budget -= 1
+            call = self._next(queue)
+            queue.remove(call)
+            body = self._fill(call, index)
+            status, elapsed, content, wire = self.post(json.dumps(body).encode())
+            error = None if status in (200, 204) else content[:300].decode(errors="replace")
+            record(call, status, elapsed, content, wire, error)
+            if status != 200:
+                continue
+            try:
+                response = json.loads(content).get("response", {})
+            except ValueError:
+                continue
+            mounted: dict[str, dict] = {}
+            changed: list[str] = []
+            for id_str, props in response.items():
+                comp = index.setdefault(id_str, {"id": _parse_id(id_str), "props": {}, "type": "?"})
+                for prop, value in props.items():
+                    comp["props"][prop] = value
+                    changed.append(f"{id_str}.{prop}")
+                    if prop == "children" or isinstance(value, (dict, list)):
+                        _walk(value, mounted)
+            index.update(mounted)
+            for dep in self.deps:
+                if dep is call.dep:
+                    continue  # a callback's own outputs do not fire it again
+                if not dep.prevent_initial_call:  # newly mounted components fire their callbacks
+                    for c in self._instances(dep, index, changed=[], trigger="load", within=set(mounted)):
+                        if (dep.key, c.instance) not in seen_initial:
+                            seen_initial.add((dep.key, c.instance))
+                            queue.append(c)
+                for c in self._instances(dep, index, changed=changed, trigger="chain"):
+                    if not any(q.dep is c.dep and q.instance == c.instance for q in queue):
+                        queue.append(c)
+
+    def _next(self, queue: list[Call]) -> Call:
+        """Return the first call none of whose inputs another queued call will still write (as the renderer waits)."""
+        for call in queue:
+            ins = {(_stringify(i["id"]) if not _wild(i["id"]) else None, i["property"]) for i in call.dep.inputs}
+            blocked = False
+            for other in queue:
+                if other is call:
+                    continue
+                for o in other.dep.outputs:
+                    if (_stringify(o["id"]), o["property"]) in ins:
+                        blocked = True
+            if not blocked:
+                return call
+        return queue[0]
+
+    def _instances(self, dep: Dep, index: dict, *, changed: list[str], trigger: str,
+                   within: set[str] | None = None) -> list[Call]:
+        """Return the concrete calls of `dep` on this page: one per MATCH value, one for the rest.
+
+        With `changed`, only calls one of whose inputs changed; with `within`, only calls touching those components.
+        """
+        kind = dep.wildcard_kind
+        specs = dep.inputs + dep.state + dep.outputs
+        for spec in specs:  # every plain id must be on the page
+            if not _wild(spec["id"]) and _stringify(spec["id"]) not in index:
+                return []
+        if kind == "MATCH":
+            pattern = next(s["id"] for s in specs if _wild(s["id"]) and any(v == ["MATCH"] for v in s["id"].values()))
+            keys = [k for k, v in pattern.items() if v == ["MATCH"]]
+            values = sorted({tuple(c["id"][k] for k in keys) for c in index.values() if _matches(pattern, c["id"])})
+            bindings = [dict(zip(keys, v)) for v in values]
+        else:
+            bindings = [{}]
+        calls = []
+        for binding in bindings:
+            resolved = {"inputs": [], "state": [], "outputs": []}
+            ok = True
+            for group in ("inputs", "state", "outputs"):
+                for spec in getattr(dep, group):
+                    id_ = spec["id"]
+                    if _wild(id_):
+                        concrete = {k: (binding[k] if v == ["MATCH"] else v) for k, v in id_.items()}
+                        if any(v == ["MATCH"] for v in id_.values()):
+                            key = _stringify(concrete)
+                            if key not in index:
+                                ok = False
+                            resolved[group].append({"id": concrete, "property": spec["property"]})
+                        else:
+                            found = [c["id"] for c in index.values() if _matches(id_, c["id"])]
+                            resolved[group].append([{"id": f, "property": spec["property"]} for f in found])
+                    else:
+                        resolved[group].append({"id": id_, "property": spec["property"]})
+            if not ok:
+                continue
+            flat_inputs = [x for i in resolved["inputs"] for x in (i if isinstance(i, list) else [i])]
+            input_keys = [f"{_stringify(i['id'])}.{i['property']}" for i in flat_inputs]
+            hits = [k for k in input_keys if k in changed]
+            if changed and not hits:
+                continue
+            touched = {_stringify(x["id"]) for g in resolved.values() for i in g for x in (i if isinstance(i, list) else [i])}
+            if within is not None and not (touched & within):
+                continue
+            instance = "/".join(str(v) for v in binding.values())
+            calls.append(Call(dep, instance, {
+                "output": dep.key,
+                "outputs": resolved["outputs"] if dep.multi else resolved["outputs"][0],
+                "inputs": resolved["inputs"],
+                "state": resolved["state"],
+                "changedPropIds": hits,
+            }, trigger))
+        return calls
+
+    @staticmethod
+    def _fill(call: Call, index: dict) -> dict:
+        body = dict(call.body)
+
+        def value(dep):
+            comp = index.get(_stringify(dep["id"]))
+            return None if comp is None else comp["props"].get(dep["property"])
+
+        def fill(group):
+            out = []
+            for d in group:
+                if isinstance(d, list):
+                    out.append([{**x, "value": x.get("value", value(x))} for x in d])
+                else:
+                    out.append({**d, "value": d.get("value", value(d))})
+            return out
+
+        body["inputs"] = fill(call.body["inputs"])
+        body["state"] = fill(call.body["state"])
+        return body
+
+    # -- user actions
+
+    def _actions(self, index: dict, path: str, search: str, record) -> None:
+        for dep in self.deps:
+            if not dep.prevent_initial_call or dep.name == ROUTER:
+                continue
+            if any(i["id"] == LOCATION for i in dep.inputs):
+                continue  # fired by navigation, already measured on load
+            for trigger_spec in dep.inputs:
+                calls = self._action_calls(dep, trigger_spec, index)
+                if calls:
+                    self._run_actions(calls, index, record)
+                    break
+
+    def _action_calls(self, dep: Dep, spec: dict, index: dict) -> list[Call]:
+        prop = spec["property"]
+        if prop not in ("n_clicks", "clickData", "n_submit", "value"):
+            return []
+        base_calls = self._instances(dep, index, changed=[], trigger="action")
+        calls = []
+        for call in base_calls:
+            pos = dep.inputs.index(spec)
+            target = call.body["inputs"][pos]
+            targets = target if isinstance(target, list) else [target]
+            for chosen in targets:
+                val = self._action_value(prop, chosen, index)
+                if val is None:
+                    continue
+                inputs = list(call.body["inputs"])
+                if isinstance(target, list):
+                    inputs[pos] = [{**x, "value": (val if x is chosen else None if prop == "clickData" else
+                                                   index.get(_stringify(x["id"]), {}).get("props", {}).get(prop))}
+                                   for x in target]
+                else:
+                    inputs[pos] = {**target, "value": val}
+                body = {**call.body, "inputs": inputs,
+                        "changedPropIds": [f"{_stringify(chosen['id'])}.{prop}"]}
+                label = call.instance or (chosen["id"].get("chart") or chosen["id"].get("status") or "")\
+                    if isinstance(chosen["id"], dict) else call.instance
+                calls.append(Call(dep, str(label), body, "action"))
+                if not isinstance(target, list) or prop != "clickData":
+                    break  # one click per instance; clicks on ALL graphs: one per graph
+        return calls
+
+    @staticmethod
+    def _action_value(prop: str, chosen: dict, index: dict):
+        comp = index.get(_stringify(chosen["id"]), {"props": {}})
+        props = comp["props"]
+        if prop in ("n_clicks", "n_submit"):
+            return int(props.get(prop) or 0) + 1
+        if prop == "value":
+            options = props.get("options")
+            if isinstance(options, list) and options:
+                pick = options[-1]
+                return pick.get("value") if isinstance(pick, dict) else pick
+            return None
+        figure = index.get(_stringify(chosen["id"]), {}).get("props", {}).get("figure")
+        traces = (figure or {}).get("data") or []
+        for n, trace in enumerate(traces):
+            grid = trace.get("type") in ("heatmap", "contour", "histogram2d")  # z, text, customdata are [row][col]
+            point: dict[str, Any] = {"curveNumber": n, "pointNumber": [0, 0] if grid else 0, "pointIndex": 0}
+            for key in ("x", "y", "z", "customdata", "text", "labels", "values", "hovertext"):
+                arr = trace.get(key)
+                if isinstance(arr, dict) and "bdata" in arr:
+                    return None  # typed arrays: no plain value to click
+                if isinstance(arr, list) and arr:
+                    first = arr[0]
+                    if grid and key not in ("x", "y") and isinstance(first, list):
+                        first = first[0] if first else None
+                    point["label" if key == "labels" else "value" if key == "values" else key] = first
+            if any(k in point for k in ("x", "y", "label", "customdata")):
+                return {"points": [point]}
+        return None
+
+    def _run_actions(self, calls: list[Call], index: dict, record) -> None:
+        for call in calls:
+            status, elapsed, content, wire = self.post(json.dumps(self._fill_action(call, index)).encode())
+            error = None if status in (200, 204) else content[:300].decode(errors="replace")
+            record(call, status, elapsed, content, wire, error)
+
+    @staticmethod
+    def _fill_action(call: Call, index: dict) -> dict:
+        body = dict(call.body)
+
+        def value(dep):
+            comp = index.get(_stringify(dep["id"]))
+            return None if comp is None else comp["props"].get(dep["property"])
+
+        body["state"] = [[{**x, "value": value(x)} for x in d] if isinstance(d, list) else {**d, "value": value(d)}
+                         for d in call.body["state"]]
+        body["inputs"] = [[{**x, "value": x["value"] if "value" in x else value(x)} for x in d]
+                          if isinstance(d, list) else {**d, "value": d["value"] if "value" in d else value(d)}
+                          for d in call.body["inputs"]]
+        return body
+
+
+# ---------------------------------------------------------------- phases
+
+def _page_paths(pages: list[dict], values: Values, rng: random.Random) -> list[tuple[str, str]]:
+    """Return (label, path) for every page; path variables get real ids from the snapshot."""
+    import re
+
+    out = []
+    for p in pages:
+        template = p.get("template")
+        if not template:
+            out.append((p["path"], p["path"]))
+            continue
+        names = re.findall(r"<(.*?)>", template)
+        if all(values.ids.get(n) for n in names):
+            path = template
+            for n in names:
+                path = path.replace(f"<{n}>", rng.choice(values.ids[n]))
+            out.append((template, path))
+    return out
+
+
+def _recorder(samples: list[Sample], page: str, search: str, phase: str, seen: set | None = None):
+    def record(call: Call, status, elapsed, content, wire, error):
+        name = call.dep.name
+        instance = call.instance if call.dep.wildcard_kind else (page if name == ROUTER else "")
+        this_phase = phase
+        if seen is not None:
+            key = (call.dep.key, call.instance, page, search, call.trigger)
+            this_phase = "warm" if key in seen else "cold"
+            seen.add(key)
+        samples.append(Sample(name, instance, page, search, this_phase, elapsed * 1000, status, len(content), wire,
+                              error))
+    return record
+
+
+def latency_phase(data_dir: Path, kind: str, values: Values, names: dict, pages: list[tuple[str, str]],
+                  plan: Plan, logs: Path, rng: random.Random, log) -> dict:
+    """Return samples from fresh server processes: per page and round, cold views then warm replays."""
+    samples: list[Sample] = []
+    starts: list[float] = []
+    memory: list[dict] = []
+    env = {"OGDASH_WORKERS": "1"} if kind == "prod" else {}
+    groups = [[p] for p in pages] if plan.rounds > 1 else [pages]  # quick: one process for every page
+    for round_no in range(plan.rounds):
+        for group in groups:
+            with Server(kind, data_dir, logs, env=env) as server:
+                starts.append(server.ready_s)
+                client = Browserless(server.url, names)
+                views = Views(values, rng)
+                seen: set = set()
+                loads: list[tuple[str, str]] = []
+                for label, path in group:
+                    for _ in range(plan.views):
+                        search = views.next()
+                        client.load_page(path, search, record=_recorder(samples, label, search, "", seen),
+                                         actions=plan.actions)
+                        loads.append((label, path, search))
+                for _ in range(plan.replays):
+                    for label, path, search in loads:
+                        client.load_page(path, search, record=_recorder(samples, label, search, "", seen),
+                                         actions=plan.actions)
+                memory.append(server.stop())
+            log(f"  latency round {round_no + 1}/{plan.rounds}: {', '.join(g[0] for g in group)} "
+                f"({len(samples)} calls so far)")
+    return {"samples": samples, "cold_starts": starts, "memory": memory,
+            "server": kind + (" (OGDASH_WORKERS=1)" if env else "")}
+
+
+def baseline_phase(data_dir: Path, values: Values, names: dict, pages: list[tuple[str, str]], plan: Plan,
+                   logs: Path, rng: random.Random, log) -> dict:
+    samples: list[Sample] = []
+    with Server("baseline", data_dir, logs, timeout=900) as server:
+        client = Browserless(server.url, names)
+        views = Views(values, rng)
+        for label, path in pages:
+            for _ in range(plan.baseline_views):
+                search = views.next()
+                client.load_page(path, search, record=_recorder(samples, label, search, "baseline"),
+                                 actions=plan.actions)
+            log(f"  baseline: {label}")
+        memory = server.stop()
+        loaded = None
+        for line in server.log_path.read_text(errors="replace").splitlines():
+            if "tables loaded in" in line:
+                loaded = float(line.rsplit("in", 1)[1].split()[0])
+    return {"samples": samples, "memory": memory, "ready_s": server.ready_s, "tables_loaded_s": loaded}
+
+
+def load_phase(data_dir: Path, kind: str, values: Values, names: dict, pages: list[tuple[str, str]], plan: Plan,
+               logs: Path, rng: random.Random, log) -> dict:
+    """Return throughput, latency and errors of concurrent clients drawing charts against the production server."""
+    with Server(kind, data_dir, logs) as server:
+        client = Browserless(server.url, names)
+        draw = next((d for d in client.deps if d.name == FIGURE), None)
+        if draw is None:
+            return {"error": "no chart callback registered"}
+        # One page load per page tells which charts each page has and what their stores carry.
+        charts: list[tuple[str, dict]] = []
+        for label, path in pages:
+            index = client.load_page(path, "", record=lambda *a: None, actions=False)
+            for call in client._instances(draw, index, changed=[], trigger="load"):
+                charts.append((label, call.body))
+        if not charts:
+            return {"error": "no chart on any page"}
+        views = Views(values, rng)
+        popular = [views.next() for _ in range(10)]
+        fresh_lock = threading.Lock()
+        stop_at = [0.0]
+        results: list[tuple[float, float, int, bool]] = []  # (end time, ms, status, fresh)
+        errors: list[str] = []
+
+        def worker(seed: int):
+            session = requests.Session()
+            session.headers.update({"Accept-Encoding": "gzip", "Content-Type": "application/json"})
+            wrng = random.Random(seed)
+            while time.perf_counter() < stop_at[0]:
+                page, body = wrng.choice(charts)
+                fresh = wrng.random() < 0.5
+                if fresh:
+                    with fresh_lock:
+                        search = views.next()
+                else:
+                    search = wrng.choice(popular)
+                payload = dict(body)
+                payload["inputs"] = [{**body["inputs"][0], "value": {"search": search}}]
+                started = time.perf_counter()
+                try:
+                    r = session.post(server.url + "/_dash-update-component", data=json.dumps(payload).encode(),
+                                     timeout=60)
+                    _ = r.content
+                    ok = r.status_code == 200 and b'"response"' in r.content[:200]
+                    status = r.status_code
+                    if not ok:
+                        errors.append(f"{status}: {r.content[:200]!r}")
+                except requests.RequestException as exc:
+                    status, ok = 0, False
+                    errors.append(repr(exc)[:200])
+                ended = time.perf_counter()
+                results.append((ended, (ended - started) * 1000, status if ok else -1, fresh))
+
+        started = time.perf_counter()
+        stop_at[0] = started + plan.load_seconds
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(plan.load_clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        memory = server.stop()
+    within = [r for r in results if r[0] <= started + plan.load_seconds]
+    ms = sorted(r[1] for r in results)
+    ok = [r for r in within if r[2] != -1]
+    return {
+        "server": kind,
+        "workers": _workers(server.log_path),
+        "clients": plan.load_clients,
+        "seconds": plan.load_seconds,
+        "wall_seconds": round(elapsed, 2),
+        "figure_callbacks": len(results),
+        "figure_callbacks_per_s": round(len(ok) / plan.load_seconds, 1),
+        "p50_ms": _pct(ms, 50),
+        "p95_ms": _pct(ms, 95),
+        "max_ms": round(ms[-1], 1) if ms else None,
+        "fresh_share": round(sum(r[3] for r in results) / len(results), 2) if results else None,
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "memory": memory,
+        "charts": sorted({b["inputs"][0]["id"]["chart"] for _, b in charts}),
+    }
+
+
+def _workers(log_path: Path) -> str | None:
+    for line in log_path.read_text(errors="replace").splitlines():
+        if "gunicorn" in line and "workers" in line:
+            return line.split("ogdash:", 1)[-1].strip()
+    return None
+
+
+def browser_phase(data_dir: Path, kind: str, plan: Plan, logs: Path, log) -> dict:
+    """Return the page weight of a first visit to "/" and the overview's LCP, in headless Chromium."""
+    out: dict[str, Any] = {"server": kind}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        out["error"] = "playwright is not installed"
+        return out
+    if not Path(CHROMIUM).exists():
+        out["error"] = f"no Chromium at {CHROMIUM}"
+        return out
+    lcp_script = """
+        window.__lcp = null;
+        new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+                window.__lcp = {ms: e.startTime, size: e.size,
+                                element: e.element ? (e.element.tagName + (e.element.id ? '#' + e.element.id : '')
+                                          + (e.element.className && e.element.className.baseVal === undefined
+                                             ? '.' + String(e.element.className).split(' ')[0] : '')) : null};
+            }
+        }).observe({type: 'largest-contentful-paint', buffered: true});
+    """
+    with Server(kind, data_dir, logs) as server, sync_playwright() as pw:
+        out["cold_start_s"] = round(server.ready_s, 3)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            runs = []
+            for run in range(max(1, plan.lcp_runs)):
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                page = context.new_page()
+                page.add_init_script(lcp_script)
+                finished: list = []
+                page.on("requestfinished", lambda req: finished.append(req))
+                started = time.perf_counter()
+                page.goto(server.url + "/", wait_until="load")
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(300)
+                lcp = page.evaluate("window.__lcp")
+                nav = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0] || {})")
+                weight = 0
+                by_type: dict[str, int] = {}
+                biggest = []
+                for req in finished:
+                    try:
+                        sizes = req.sizes()
+                    except Exception:  # a request the page aborted
+                        continue
+                    size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                    weight += size
+                    by_type[req.resource_type] = by_type.get(req.resource_type, 0) + size
+                    biggest.append((size, req.url.replace(server.url, "")))
+                runs.append({
+                    "lcp_ms": round(lcp["ms"], 1) if lcp else None,
+                    "lcp_element": lcp.get("element") if lcp else None,
+                    "load_s": round(time.perf_counter() - started, 2),
+                    "requests": len(finished),
+                    "transfer_bytes": weight,
+                    "by_type": by_type,
+                    "largest": [{"bytes": s, "url": u[:120]} for s, u in sorted(biggest, reverse=True)[:5]],
+                    "dom_content_loaded_ms": round(json.loads(nav).get("domContentLoadedEventEnd", 0), 1),
+                })
+                context.close()
+            out["runs"] = runs
+            lcps = [r["lcp_ms"] for r in runs if r["lcp_ms"] is not None]
+            out["lcp_first_ms"] = runs[0]["lcp_ms"]
+            out["lcp_median_ms"] = round(statistics.median(lcps), 1) if lcps else None
+            out["page_weight_bytes"] = runs[0]["transfer_bytes"]
+            out["page_requests"] = runs[0]["requests"]
+            out["method"] = "headless Chromium; sum of encoded body + header sizes of every request of the first visit"
+        finally:
+            browser.close()
+    return out
+
+
+# ---------------------------------------------------------------- summaries
+
+def _pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    s = sorted(values)
+    k = (len(s) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return round(s[lo] + (s[hi] - s[lo]) * (k - lo), 1)
+
+
+def summarise(samples: list[Sample], baseline: list[Sample]) -> list[dict]:
+    """Return one row per (callback, instance): cold and warm percentiles, bytes, errors, baseline median and ratios."""
+    rows: dict[tuple[str, str], dict] = {}
+    for s in samples + baseline:
+        key = (s.name, s.instance)
+        row = rows.setdefault(key, {"callback": s.name, "instance": s.instance, "pages": set(),
+                                    "cold": [], "warm": [], "baseline": [], "bytes": [], "wire_bytes": [],
+                                    "errors": 0, "baseline_errors": 0, "error_examples": []})
+        if s.phase == "baseline":
+            if s.error:
+                row["baseline_errors"] += 1
+            else:
+                row["baseline"].append(s.ms)
+            continue
+        row["pages"].add(s.page)
+        if s.error:
+            row["errors"] += 1
+            if len(row["error_examples"]) < 2:
+                row["error_examples"].append(f"{s.status} {s.error[:200]}")
+            continue
+        row[s.phase].append(s.ms)
+        row["bytes"].append(s.bytes)
+        row["wire_bytes"].append(s.wire_bytes)
+    out = []
+    for (name, instance), r in sorted(rows.items(), key=lambda kv: (_order(kv[0][0]), kv[0][1])):
+        if not (r["cold"] or r["warm"] or r["errors"]):
+            continue  # seen only in the baseline
+        cold_med = statistics.median(r["cold"]) if r["cold"] else None
+        warm_med = statistics.median(r["warm"]) if r["warm"] else None
+        base_med = statistics.median(r["baseline"]) if r["baseline"] else None
+        out.append({
+            "callback": name, "instance": instance, "kind": _kind(name),
+            "pages": sorted(r["pages"]),
+            "cold": {"n": len(r["cold"]), "p50_ms": _pct(r["cold"], 50), "p95_ms": _pct(r["cold"], 95),
+                     "max_ms": _pct(r["cold"], 100)},
+            "warm": {"n": len(r["warm"]), "p50_ms": _pct(r["warm"], 50), "p95_ms": _pct(r["warm"], 95),
+                     "max_ms": _pct(r["warm"], 100)},
+            "bytes_max": max(r["bytes"]) if r["bytes"] else None,
+            "bytes_median": int(statistics.median(r["bytes"])) if r["bytes"] else None,
+            "wire_bytes_max": max(r["wire_bytes"]) if r["wire_bytes"] else None,
+            "errors": r["errors"], "error_examples": r["error_examples"],
+            "baseline": {"n": len(r["baseline"]), "median_ms": _pct(r["baseline"], 50),
+                         "errors": r["baseline_errors"]},
+            "speedup_cold": round(base_med / cold_med, 1) if base_med and cold_med else None,
+            "speedup_warm": round(base_med / warm_med, 1) if base_med and warm_med else None,
+        })
+    return out
+
+
+def _kind(name: str) -> str:
+    if name == FIGURE:
+        return "figure"
+    if name == ROUTER:
+        return "router"
+    if name.startswith("app."):
+        return "shell"
+    if name.startswith("charts."):
+        return "chart action"
+    return "page"
+
+
+def _order(name: str) -> int:
+    return {"router": 0, "shell": 1, "figure": 2, "page": 3, "chart action": 4}[_kind(name)]
+
+
+def _is_download(row: dict) -> bool:
+    return "download" in row["callback"]
+
+
+def targets(result: dict) -> list[dict]:
+    """Return each target with its measured value and whether it is met."""
+    rows = result["callbacks"]
+    out = []
+
+    def add(name, target, value, met, note=""):
+        out.append({"target": name, "goal": target, "value": value, "met": met, "note": note})
+
+    cold = [r for r in rows if r["cold"]["p95_ms"] is not None]
+    worst = max(cold, key=lambda r: r["cold"]["p95_ms"]) if cold else None
+    add("p95 of every callback, cold", f"≤ {TARGETS['cold_p95_ms']} ms",
+        f"{worst['cold']['p95_ms']} ms ({worst['callback']} {worst['instance']})".strip() if worst else None,
+        bool(worst) and worst["cold"]["p95_ms"] <= TARGETS["cold_p95_ms"],
+        f"{sum(r['cold']['p95_ms'] > TARGETS['cold_p95_ms'] for r in cold)} of {len(cold)} callbacks over")
+    figs = [r for r in rows if r["kind"] == "figure" and r["speedup_cold"]]
+    if figs:
+        low = min(figs, key=lambda r: r["speedup_cold"])
+        all_ours = [s for r in figs for s in [r["cold"]["p50_ms"]]]
+        all_base = [r["baseline"]["median_ms"] for r in figs]
+        overall = round(statistics.median(all_base) / statistics.median(all_ours), 1)
+        add("faster than the pandas baseline (medians, figure callbacks, cold)", f"≥ {TARGETS['speedup']}×",
+            f"lowest {low['speedup_cold']}× ({low['instance']}); median of medians {overall}×",
+            low["speedup_cold"] >= TARGETS["speedup"],
+            f"{sum(r['speedup_cold'] < TARGETS['speedup'] for r in figs)} of {len(figs)} charts under")
+    rss = result["server_memory"]
+    add("server RSS (production, process tree, after the load run)", f"≤ {TARGETS['rss_mb']} MB",
+        f"{rss.get('prod_tree_rss_mb')} MB", (rss.get("prod_tree_rss_mb") or 1e9) <= TARGETS["rss_mb"])
+    base_rss = result["baseline"].get("rss_mb")
+    one = rss.get("single_process_rss_mb")
+    if base_rss and one:
+        add("RSS at most a third of the baseline's (one process each)", "≤ 1/3",
+            f"{one} MB vs {base_rss} MB = {one / base_rss:.2f}", one <= base_rss * TARGETS["rss_share_of_baseline"])
+    rendered = [r for r in rows if r["bytes_max"] is not None and not _is_download(r)]
+    big = max(rendered, key=lambda r: r["bytes_max"]) if rendered else None
+    add("largest callback response (decoded JSON; CSV downloads apart)", f"≤ {TARGETS['response_kb']} KB",
+        f"{big['bytes_max'] / 1024:.0f} KB ({big['callback']} {big['instance']})".strip() if big else None,
+        bool(big) and big["bytes_max"] <= TARGETS["response_kb"] * 1024)
+    cs = result["cold_start"]
+    add("cold start (launch to first response)", f"≤ {TARGETS['cold_start_s']} s",
+        f"{cs.get('max_s')} s max, {cs.get('median_s')} s median ({cs.get('server')})",
+        (cs.get("max_s") or 1e9) <= TARGETS["cold_start_s"])
+    ld = result["load"]
+    add(f"figure callbacks/s under load ({ld.get('clients')} clients), zero errors",
+        f"≥ {TARGETS['load_figure_cps']}/s, 0 errors",
+        f"{ld.get('figure_callbacks_per_s')}/s, {ld.get('errors')} errors, p95 {ld.get('p95_ms')} ms",
+        (ld.get("figure_callbacks_per_s") or 0) >= TARGETS["load_figure_cps"] and ld.get("errors") == 0)
+    br = result["browser"]
+    add("LCP of the overview (headless Chromium, localhost)", f"≤ {TARGETS['lcp_ms']} ms",
+        f"{br.get('lcp_median_ms')} ms median, {br.get('lcp_first_ms')} ms first visit" if "runs" in br
+        else br.get("error"), bool(br.get("lcp_median_ms")) and br["lcp_median_ms"] <= TARGETS["lcp_ms"]
+        and (br.get("lcp_first_ms") or 1e9) <= TARGETS["lcp_ms"])
+    return out
+
+
+def markdown(result: dict) -> str:
+    """Return the results as markdown tables."""
+    m = result["meta"]
+    lines = [f"Snapshot `{m['snapshot']}` ({m['rows_total']:,} rows: " +
+             ", ".join(f"{k} {v:,}" for k, v in m["rows"].items() if v) + ")",
+             f"Machine: {m['machine'].get('nproc')} CPUs, {m['machine'].get('cpu_model')}, "
+             f"{m['machine'].get('mem_total_gb')} GB; mode {'quick' if m['quick'] else 'full'}; "
+             f"latency server: {result['latency_server']}", ""]
+    lines += ["| callback | chart / page | cold n | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms "
+              "| max KB (gzip KB) | pandas median ms | × (cold) | × (warm) | errors |",
+              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for r in result["callbacks"]:
+        def f(v):
+            return "–" if v is None else f"{v:g}"
+        kb = "–" if r["bytes_max"] is None else f"{r['bytes_max'] / 1024:.1f} ({(r['wire_bytes_max'] or 0) / 1024:.1f})"
+        where = r["instance"] or ", ".join(r["pages"]) if r["kind"] == "page" else r["instance"] or "all pages"
+        lines.append(f"| {r['callback']} | {where} | {r['cold']['n']} | {f(r['cold']['p50_ms'])} "
+                     f"| {f(r['cold']['p95_ms'])} | {f(r['warm']['p50_ms'])} | {f(r['warm']['p95_ms'])} | {kb} "
+                     f"| {f(r['baseline']['median_ms'])} | {f(r['speedup_cold'])} | {f(r['speedup_warm'])} "
+                     f"| {r['errors']} |")
+    s = result["server_memory"]
+    b = result["baseline"]
+    ld = result["load"]
+    br = result["browser"]
+    cs = result["cold_start"]
+    lines += ["", "| measure | value |", "|---|---|",
+              f"| cold start, launch → first `/` response ({cs.get('server')}) | median {cs.get('median_s')} s, "
+              f"max {cs.get('max_s')} s, n {len(cs.get('samples_s', []))} |",
+              f"| server RSS, one process (peak over the latency runs) | {s.get('single_process_rss_mb')} MB "
+              f"(PSS {s.get('single_process_pss_mb')} MB) |",
+              f"| server RSS, production tree after the load run | {s.get('prod_tree_rss_mb')} MB "
+              f"(PSS {s.get('prod_tree_pss_mb')} MB, {s.get('prod_processes')} processes) |",
+              f"| pandas baseline RSS (one process, peak) | {b.get('rss_mb')} MB (PSS {b.get('pss_mb')} MB); "
+              f"tables loaded in {b.get('tables_loaded_s')} s, first response after {b.get('ready_s')} s |",
+              f"| load: {ld.get('clients')} clients × {ld.get('seconds')} s, {ld.get('server')} "
+              f"({ld.get('workers')}) | {ld.get('figure_callbacks_per_s')} figure callbacks/s, "
+              f"p50 {ld.get('p50_ms')} ms, p95 {ld.get('p95_ms')} ms, {ld.get('errors')} errors, "
+              f"{int((ld.get('fresh_share') or 0) * 100)} % never-seen views |",
+              f"| page weight, first visit to `/` (compressed, {br.get('page_requests')} requests) | "
+              f"{(br.get('page_weight_bytes') or 0) / 1024:.0f} KB |" if "runs" in br else
+              f"| page weight | {br.get('error')} |",
+              f"| LCP of the overview, headless Chromium | first visit {br.get('lcp_first_ms')} ms, "
+              f"median of {len(br.get('runs', []))} {br.get('lcp_median_ms')} ms "
+              f"({(br.get('runs') or [{}])[0].get('lcp_element')}) |" if "runs" in br else
+              f"| LCP | {br.get('error')} |"]
+    lines += ["", "| target | goal | measured | met |", "|---|---|---|---|"]
+    for t in result["targets"]:
+        lines.append(f"| {t['target']} | {t['goal']} | {t['value']} {('· ' + t['note']) if t['note'] else ''} "
+                     f"| {'yes' if t['met'] else '**no**'} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the command
+
+def run(data_dir: Path, *, json_path: Path | None = None, quick: bool = False, seed: int = 2026,
+        log=lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
+    """Take every measurement, print the markdown tables and write the JSON; return the result."""
+    from dashboard import data
+
+    data_dir = Path(data_dir).resolve()
+    plan = QUICK if quick else FULL
+    snap = data.current_snapshot(data_dir)
+    rng = random.Random(seed)
+    logs = Path(tempfile.mkdtemp(prefix="ogdash-bench-"))
+    kind = "prod" if importlib.util.find_spec("dashboard.prod") else "dev"
+    started = time.perf_counter()
+    log(f"bench: snapshot {snap.id} in {data_dir}; server logs in {logs}")
+    values = Values.from_snapshot(data_dir, seed)
+    names, page_list = callback_names(data_dir)
+    pages = _page_paths(page_list, values, rng)
+    log(f"bench: pages {', '.join(p for p, _ in pages)}")
+
+    log("bench: latency (cold, then warm) on fresh server processes")
+    latency = latency_phase(data_dir, kind, values, names, pages, plan, logs, rng, log)
+    log("bench: pandas baseline")
+    baseline = baseline_phase(data_dir, values, names, pages, plan, logs, rng, log)
+    log("bench: page weight and LCP")
+    browser = browser_phase(data_dir, kind, plan, logs, log)
+    log(f"bench: load, {plan.load_clients} clients for {plan.load_seconds:g} s")
+    load = load_phase(data_dir, kind, values, names, pages, plan, logs, rng, log)
+
+    rows = {name: entry["rows"] for name, entry in snap.manifest["tables"].items()}
+    single = [m["peak"] for m in latency["memory"] if m]
+    starts = latency["cold_starts"] + ([browser["cold_start_s"]] if "cold_start_s" in browser else [])
+    result: dict[str, Any] = {
+        "meta": {
+            "snapshot": snap.id, "data_dir": str(data_dir), "rows": rows, "rows_total": sum(rows.values()),
+            "quick": quick, "seed": seed, "plan": plan.__dict__, "started_at": dt.datetime.now().isoformat(
+                timespec="seconds"), "command": "ogdash bench --data-dir " + str(data_dir) + (" --quick" if quick else ""),
+            "machine": machine(), "pages": [p for p, _ in pages],
+        },
+        "latency_server": latency["server"],
+        "callbacks": summarise(latency["samples"], baseline["samples"]),
+        "cold_start": {"server": kind, "samples_s": [round(s, 3) for s in starts],
+                       "median_s": round(statistics.median(starts), 3) if starts else None,
+                       "max_s": round(max(starts), 3) if starts else None},
+        "server_memory": {
+            "single_process_rss_mb": max((m["rss_mb"] for m in single), default=None),
+            "single_process_pss_mb": max((m["pss_mb"] for m in single), default=None),
+            "prod_tree_rss_mb": load.get("memory", {}).get("end", {}).get("rss_mb"),
+            "prod_tree_pss_mb": load.get("memory", {}).get("end", {}).get("pss_mb"),
+            "prod_tree_peak_rss_mb": load.get("memory", {}).get("peak", {}).get("rss_mb"),
+            "prod_processes": load.get("memory", {}).get("end", {}).get("processes"),
+        },
+        "baseline": {"rss_mb": baseline["memory"].get("peak", {}).get("rss_mb"),
+                     "pss_mb": baseline["memory"].get("peak", {}).get("pss_mb"),
+                     "ready_s": round(baseline["ready_s"], 2), "tables_loaded_s": baseline["tables_loaded_s"],
+                     "calls": len(baseline["samples"]),
+                     "errors": sum(1 for s in baseline["samples"] if s.error)},
+        "load": load,
+        "browser": browser,
+    }
+    result["targets"] = targets(result)
+    result["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    json_path = Path(json_path) if json_path else Path("bench.json")
+    json_path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    print(markdown(result))
+    log(f"bench: done in {result['meta']['seconds']:.0f} s; JSON in {json_path}")
+    shutil.rmtree(logs, ignore_errors=True)
+    return result
