@@ -15,6 +15,7 @@ import dash
 import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, i18n, state as state_mod
 from dashboard.i18n import N_, t
@@ -210,7 +211,20 @@ def csv_bytes(rows: pd.DataFrame) -> str:
 )
 def draw_chart(store):
     chart_id = ctx.outputs_list[0]["id"]["chart"]
-    return render(chart_id, (store or {}).get("search", ""), (store or {}).get("key"))
+    if chart_id not in REGISTRY:
+        raise PreventUpdate  # a card id this app never drew: a tampered request
+    store = _store(store)
+    return render(chart_id, _search(store), store.get("key"))
+
+
+def _store(store) -> dict:
+    """Return a chart card's store as the dict the app put there, or {} for whatever else was sent."""
+    return store if isinstance(store, dict) else {}
+
+
+def _search(store) -> str:
+    search = _store(store).get("search")
+    return search if isinstance(search, str) else ""
 
 
 @callback(
@@ -220,8 +234,11 @@ def draw_chart(store):
     prevent_initial_call=True,
 )
 def download_csv(n_clicks, store):
-    chart_id = ctx.triggered_id["chart"]
-    _, view, rows = rows_for(chart_id, (store or {}).get("search", ""), (store or {}).get("key"))
+    chart_id = ctx.outputs_list["id"]["chart"]
+    if chart_id not in REGISTRY:
+        raise PreventUpdate
+    store = _store(store)
+    _, view, rows = rows_for(chart_id, _search(store), store.get("key"))
     snapshot = view.snapshot or data.current_snapshot().id
     return {"content": csv_bytes(rows), "filename": f"{chart_id}_{snapshot}.csv", "type": "text/csv"}
 
@@ -235,15 +252,18 @@ def download_csv(n_clicks, store):
 )
 def click_through(clicks, stores, pathname):
     trigger = ctx.triggered_id
-    if not trigger or not any(clicks):
+    chart_id = trigger.get("chart") if isinstance(trigger, dict) else None
+    chart = REGISTRY.get(chart_id) if isinstance(chart_id, str) else None
+    graphs = [i["id"]["chart"] for i in ctx.inputs_list[0]]
+    cards = [s["id"]["chart"] for s in ctx.states_list[0]]
+    if chart is None or chart.on_click is None or chart_id not in graphs or chart_id not in cards:
         return dash.no_update
-    chart = REGISTRY.get(trigger["chart"])
-    index = [s["id"]["chart"] for s in ctx.states_list[0]].index(trigger["chart"])
-    click = clicks[[i["id"]["chart"] for i in ctx.inputs_list[0]].index(trigger["chart"])]
-    if chart is None or chart.on_click is None or not click or not click.get("points"):
+    click = clicks[graphs.index(chart_id)]
+    points = click.get("points") if isinstance(click, dict) else None
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return dash.no_update
-    view = state_mod.parse((stores[index] or {}).get("search", ""))
-    href = chart.on_click(click["points"][0], view)
+    view = state_mod.from_store(stores[cards.index(chart_id)])
+    href = chart.on_click(points[0], view)
     return href if href else dash.no_update
 
 

@@ -90,9 +90,11 @@ def _split(value: str) -> list[str]:
 def parse(search: str | dict | None) -> ViewState:
     """Return the ViewState in a query string (or layout kwargs); never raises."""
     if isinstance(search, dict):
-        items = [(k, v if isinstance(v, str) else str(v)) for k, v in search.items()]
-    else:
+        items = [(str(k), v if isinstance(v, str) else str(v)) for k, v in search.items()]
+    elif search is None or isinstance(search, str):
         items = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+    else:  # a tampered callback payload: a number, a list...
+        return ViewState(notices=(("search", repr(search)[:80]),))
     values: dict = {}
     notices: list[tuple[str, str]] = []
 
@@ -151,7 +153,7 @@ def parse(search: str | dict | None) -> ViewState:
             else:
                 bad(key, raw)
         elif key == "page":
-            if raw.isdigit() and 1 <= int(raw) <= 10_000:
+            if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 10_000:  # "²".isdigit() is True
                 values["page"] = int(raw)
             else:
                 bad(key, raw)
@@ -160,6 +162,12 @@ def parse(search: str | dict | None) -> ViewState:
         state = replace(state, date_from=None, date_to=None,
                         notices=state.notices + (("from", state.date_from.isoformat()),))
     return state
+
+
+def from_store(store) -> ViewState:
+    """Return the ViewState a page's dcc.Store carries as {"search": "?..."}; never raises, whatever was sent."""
+    search = store.get("search") if isinstance(store, dict) else None
+    return parse(search if isinstance(search, str) else "")
 
 
 DIMENSIONS = _DIMENSIONS
