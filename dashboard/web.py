@@ -77,6 +77,13 @@ def install(server: Flask, dash_app=None) -> None:
     if dash_app is not None:
         _check_callback_requests(server, dash_app)
 
+    from dash.exceptions import DependencyException
+
+    @server.errorhandler(DependencyException)
+    def unknown_component_file(exc):
+        # Dash raises this for a /_dash-component-suites/ path it does not serve: a 404, not a 500.
+        return jsonify(error="not found"), 404
+
     @server.after_request
     def security_headers(response):
         headers = response.headers
@@ -118,7 +125,7 @@ def _check_callback_requests(server: Flask, dash_app) -> None:
             body = json.loads(request.get_data(cache=True) or b"null")
         except (ValueError, RecursionError):
             return _bad("the body is not JSON")
-        problem = callback_problem(body, dash_app.callback_map)
+        problem = callback_problem(body, dash_app.callback_map, prefix=dash_app.config.requests_pathname_prefix)
         if problem:
             return _bad(problem)
         return None
@@ -166,7 +173,8 @@ def _id_matches(declared: Any, given: Any) -> bool:
     return True
 
 
-def _item_problem(declared_id: Any, prop: str, item: Any, where: str, *, with_value: bool) -> str | None:
+def _item_problem(declared_id: Any, prop: str, item: Any, where: str, *, with_value: bool,
+                  prefix: str = "/") -> str | None:
     items = item if _many(declared_id) else [item]
     if _many(declared_id) and not isinstance(item, list):
         return f"{where}: expected a list for a pattern id"
@@ -177,12 +185,17 @@ def _item_problem(declared_id: Any, prop: str, item: Any, where: str, *, with_va
             return f"{where}: id does not match the callback"
         if not isinstance(one.get("property"), str) or one["property"].split("@")[0] != prop:
             return f"{where}: property does not match the callback"
-        if with_value and prop in _STRING_PROPS and one.get("value") is not None and not isinstance(one["value"], str):
-            return f"{where}: {prop} must be a string"
+        value = one.get("value")
+        if with_value and prop in _STRING_PROPS and not isinstance(value, str):
+            # A browser always has a path; the others may be empty but are never another type.
+            if prop == "pathname" or value is not None:
+                return f"{where}: {prop} must be a string"
+        if with_value and prop == "pathname" and not value.startswith(prefix):
+            return f"{where}: pathname must start with {prefix}"
     return None
 
 
-def callback_problem(body: Any, callback_map: dict) -> str | None:
+def callback_problem(body: Any, callback_map: dict, *, prefix: str = "/") -> str | None:
     """Return why `body` is not a callback request Dash's front end would send for this app, or None."""
     if not isinstance(body, dict):
         return "the body is not a JSON object"
@@ -210,7 +223,8 @@ def callback_problem(body: Any, callback_map: dict) -> str | None:
         if not isinstance(given, list) or len(given) != len(declared):
             return f"{key} do not match the callback"
         for i, (dep, item) in enumerate(zip(declared, given)):
-            problem = _item_problem(_parse_id(dep["id"]), dep["property"], item, f"{key}[{i}]", with_value=True)
+            problem = _item_problem(_parse_id(dep["id"]), dep["property"], item, f"{key}[{i}]", with_value=True,
+                                    prefix=prefix)
             if problem:
                 return problem
     changed = body.get("changedPropIds", [])
