@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo-data", help="write a verified synthetic snapshot of a chosen size")
-    d.add_argument("--scale", default="small", help="small | world | world-x20")
+    d.add_argument("--scale", default="small", choices=("small", "world", "world-x20"),
+                   help="how many rows (see dashboard/ingest/synthetic.py SCALES)")
     d.add_argument("--data-dir")
     d.add_argument("--seed", type=int, default=2026)
     d.set_defaults(func=cmd_demo_data)

@@ -86,3 +86,14 @@ def test_a_source_that_yields_skips_ids_an_earlier_source_gave():
         snapshots._merge("commitments", [(first, commitments(first, ["CA0036"])),
                                          (strict, commitments(strict, ["CA0036"]))], {})
     assert isinstance(merged, pa.Table)
+
+
+def test_demo_data_names_the_scales_it_knows(capsys):
+    from dashboard import cli
+    from dashboard.ingest import synthetic
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["demo-data", "--scale", "galaxy", "--data-dir", "/nonexistent"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'galaxy'" in capsys.readouterr().err
+    assert set(synthetic.SCALES) == {"small", "world", "world-x20"}
