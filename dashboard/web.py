@@ -73,6 +73,10 @@ def install(server: Flask, dash_app=None) -> None:
         # Werkzeug only enforces MAX_CONTENT_LENGTH when a view reads the body; refuse before any view runs.
         if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
             abort(413)
+        # A chunked body has no length to check, and under gunicorn Werkzeug would hand the view an
+        # empty stream; browsers always send a length, so ask for one.
+        if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            abort(411)
 
     if dash_app is not None:
         _check_callback_requests(server, dash_app)
