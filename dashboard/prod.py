@@ -1,0 +1,108 @@
+"""Production serving: the dashboard under gunicorn's threaded workers, sized from the CPU count.
+
+Each worker builds its own app after the fork (no preload), so each opens its own DuckDB
+connections and checks the snapshot folder itself; workers share nothing but the files, which
+is also why several instances can serve one snapshot folder behind a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from gunicorn.app.base import BaseApplication
+
+from dashboard import web
+
+
+def cpu_count() -> int:
+    """Return the CPUs this process may run on (the container's share, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def options(host: str = "127.0.0.1", port: int = 8050) -> dict:
+    """Return the gunicorn settings: 2 x CPUs + 1 workers (at most 8), 4 threads each, unless overridden.
+
+    Environment overrides: OGDASH_WORKERS, OGDASH_THREADS, OGDASH_TIMEOUT (seconds a request may
+    take before its worker is replaced), OGDASH_ACCESS_LOG ("-" for stderr, "" for none),
+    OGDASH_MAX_REQUESTS (recycle a worker after this many requests; 0 = never).
+    """
+    cpus = cpu_count()
+    env = os.environ.get
+    return {
+        "bind": f"{host}:{port}",
+        "worker_class": "gthread",
+        "workers": int(env("OGDASH_WORKERS") or min(2 * cpus + 1, 8)),
+        "threads": int(env("OGDASH_THREADS") or 4),
+        "preload_app": False,
+        # A query stops at OGDASH_QUERY_TIMEOUT (10 s); a request still running long after that is stuck.
+        "timeout": int(env("OGDASH_TIMEOUT") or 60),
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "max_requests": int(env("OGDASH_MAX_REQUESTS") or 0),
+        "max_requests_jitter": 50,
+        # Request-line and header limits: long enough for a URL carrying a whole view, no more.
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+        "forwarded_allow_ips": env("OGDASH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "accesslog": env("OGDASH_ACCESS_LOG", "-") or None,
+        "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms',
+        "errorlog": "-",
+        "loglevel": env("OGDASH_LOG_LEVEL", "info").lower(),
+        "proc_name": f"ogdash-{env('OGDASH_INSTANCE') or port}",
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+        # gunicorn's runtime control socket sits at one path per user: two instances would share it,
+        # and nothing here needs to resize workers at run time.
+        "control_socket_disable": True,
+    }
+
+
+class _Application(BaseApplication):
+    def __init__(self, settings: dict, data_dir: Path):
+        self.settings = settings
+        self.data_dir = data_dir
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.settings.items():
+            if value is not None and key in self.cfg.settings:
+                self.cfg.set(key, value)
+
+    def load(self):
+        # Runs in each worker after the fork: its own app, its own DuckDB connections.
+        if not logging.getLogger().handlers:
+            logging.basicConfig(
+                level=os.environ.get("OGDASH_LOG_LEVEL", "info").upper(), stream=sys.stderr,
+                format="%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s")
+        from dashboard.app import create_app
+
+        server = create_app(self.data_dir).server
+        server.debug = False  # Dash's dev tools stay off too: they are only switched on by run(debug=True)
+        # Dash finishes setting itself up (registering its script paths, moving callbacks into the app)
+        # on the first request, and a second thread arriving meanwhile sees it half done (404/500 for
+        # scripts, unknown callbacks). One request here, before the worker accepts connections.
+        server.test_client().get("/healthz")
+        return server
+
+
+def run(host: str, port: int, data_dir: Path) -> int:
+    """Serve under gunicorn until stopped; return the exit code."""
+    from dashboard import data
+
+    os.environ["OGDASH_DATA_DIR"] = str(Path(data_dir).resolve())
+    for snapshot_id, why in data.refused_snapshots().items():
+        print(f"ogdash: refused snapshot {snapshot_id}: {why}", file=sys.stderr)
+    settings = options(host, port)
+    print(f"ogdash: gunicorn {settings['workers']} workers x {settings['threads']} threads, "
+          f"requests up to {web.MAX_REQUEST_BYTES} bytes", file=sys.stderr)
+    try:
+        _Application(settings, Path(data_dir)).run()
+    except SystemExit as exc:  # the arbiter exits when it stops
+        return exc.code if isinstance(exc.code, int) else 0
+    return 0
