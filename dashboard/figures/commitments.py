@@ -92,11 +92,11 @@ def _key(progress) -> str | None:
 
 
 def _colour(progress: str | None) -> str:
-    return PROGRESS_COLOURS.get(progress, NOT_ASSESSED_COLOUR) if progress else NOT_ASSESSED_COLOUR
+    return PROGRESS_COLOURS.get(progress, NOT_ASSESSED_COLOUR) if _present(progress) else NOT_ASSESSED_COLOUR
 
 
 def _pattern(progress: str | None) -> str:
-    return PROGRESS_PATTERNS.get(progress, "") if progress else NOT_ASSESSED_PATTERN
+    return PROGRESS_PATTERNS.get(progress, "") if _present(progress) else NOT_ASSESSED_PATTERN
 
 
 def _share_axis(lang: str, *, percent: bool = False) -> dict:
@@ -357,7 +357,8 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             # No date to place them at: their status is written at the left edge, saying so.
             fig.add_trace(go.Scatter(
                 x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
-                text=[(progress_label(k, lang) if k else t("No status yet", lang)) + " · " + t("no due date", lang)
+                text=[(progress_label(k, lang) if _present(k) else t("No status yet", lang)) + " · "
+                      + t("no due date", lang)
                       for k in undated["key"]],
                 textposition="middle right", textfont=dict(size=13, color="#3d444c"),
                 customdata=undated[["milestone_id"]].values.tolist(),

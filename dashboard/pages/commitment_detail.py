@@ -60,12 +60,21 @@ def _present(v) -> bool:
         return True
 
 
+def plain_records(frame: pd.DataFrame) -> list[dict]:
+    """Return the rows as dicts with every missing value (NaN, NA, NaT) as None, so "nan" is never shown."""
+    def plain(v):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            return None
+        return v
+    return [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
 def record(commitment_id: str | None, view: state_mod.ViewState) -> dict | None:
     """Return the commitment's record, or None when the id is malformed or unknown."""
     if not isinstance(commitment_id, str) or not ID_RE.match(commitment_id):
         return None
     rows = data.query("commitment_record", snapshot=served_snapshot(view), commitment_id=commitment_id)
-    return rows.iloc[0].to_dict() if len(rows) else None
+    return plain_records(rows)[0] if len(rows) else None
 
 
 # ---------------------------------------------------------------- milestones timeline
@@ -260,7 +269,7 @@ def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
         body = empty_state(t("No dataset in the catalogue names this commitment.", lang), lang)
     else:
         trs = []
-        for r in rows.to_dict("records"):
+        for r in plain_records(rows):
             org = localized(r.get("organization_title_en"), r.get("organization_title_fr"), lang)
             synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
                 if r.get("synthetic") else []
@@ -289,7 +298,7 @@ def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
         body = empty_state(t("No learning event is linked to this commitment.", lang), lang)
     else:
         trs = []
-        for r in rows.to_dict("records"):
+        for r in plain_records(rows):
             orgs = r.get("organisations")
             synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
                 if r.get("synthetic") else []
@@ -379,5 +388,5 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
 
 @callback(Output("commitment-detail-body", "children"), Input("commitment-detail-state", "data"))
 def draw_detail(store):
-    store = store or {}
-    return detail_body(store.get("id") or "", state_mod.parse(store.get("search", "")))
+    commitment_id = store.get("id") if isinstance(store, dict) else None
+    return detail_body(commitment_id if isinstance(commitment_id, str) else "", state_mod.from_store(store))

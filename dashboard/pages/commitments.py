@@ -75,6 +75,15 @@ def _n(value) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
 
+def plain_records(frame: pd.DataFrame) -> list[dict]:
+    """Return the rows as dicts with every missing value (NaN, NA, NaT) as None, so "nan" is never shown."""
+    def plain(v):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            return None
+        return v
+    return [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
 # ---------------------------------------------------------------- heatmap: jurisdiction x cycle
 
 def heatmap_rows(view: state_mod.ViewState) -> pd.DataFrame:
@@ -366,7 +375,7 @@ def status_tiles(view: state_mod.ViewState) -> list:
 
 @callback(Output("commitments-status-tiles", "children"), Input("commitments-state", "data"))
 def draw_status_tiles(store):
-    return status_tiles(state_mod.parse((store or {}).get("search", "")))
+    return status_tiles(state_mod.from_store(store))
 
 
 @callback(
@@ -378,15 +387,14 @@ def draw_status_tiles(store):
 def toggle_status(clicks, store):
     """Return this page's URL with the clicked status added to, or taken off, the status filter."""
     trigger = ctx.triggered_id
-    if not trigger or not ctx.triggered or not ctx.triggered[0].get("value"):
+    if not isinstance(trigger, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
         return dash.no_update
-    return toggled_status_href(trigger.get("status"), (store or {}).get("search", ""))
+    return toggled_status_href(trigger.get("status"), state_mod.from_store(store))
 
 
-def toggled_status_href(status, search: str):
-    if status not in SCALE:
+def toggled_status_href(status, view: state_mod.ViewState):
+    if not isinstance(status, str) or status not in SCALE:
         return dash.no_update
-    view = state_mod.parse(search)
     statuses = tuple(s for s in view.statuses if s != status) if status in view.statuses else view.statuses + (status,)
     return "/commitments" + view.to_query(statuses=statuses, page=1)
 
@@ -405,20 +413,20 @@ def submit_search(n_submit, n_clicks, value, store):
     """Return this page's URL with the search text as ?q= (page 1), or without it when the box is empty."""
     if not (n_submit or n_clicks):
         return dash.no_update
-    return search_href(value, (store or {}).get("search", ""))
+    return search_href(value, state_mod.from_store(store))
 
 
-def search_href(value, search: str) -> str:
-    view = state_mod.parse(search)
-    q = " ".join(str(value or "").split())[:200]
+def search_href(value, view: state_mod.ViewState) -> str:
+    q = " ".join(value.split())[:200] if isinstance(value, str) else ""
     return "/commitments" + view.to_query(q=q, page=1) + ("#commitments-list" if q else "")
 
 
 # ---------------------------------------------------------------- the paged list
 
-def list_rows(view: state_mod.ViewState, *, limit: int | None = PAGE_SIZE) -> pd.DataFrame:
+def list_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return the view's page of the commitments list (PAGE_SIZE rows, each with the total that match)."""
     return data.query("commitments_list", snapshot=served_snapshot(view), statuses=list(view.statuses), q=view.q,
-                      limit=limit, offset=(view.page - 1) * PAGE_SIZE if limit else 0, **view.filter_params())
+                      limit=PAGE_SIZE, offset=(view.page - 1) * PAGE_SIZE, **view.filter_params())
 
 
 def commitments_table(rows: pd.DataFrame, view: state_mod.ViewState, caption: str) -> html.Table:
@@ -426,7 +434,7 @@ def commitments_table(rows: pd.DataFrame, view: state_mod.ViewState, caption: st
     head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in
                                (N_("ID"), N_("Title"), N_("Jurisdiction"), N_("Action-plan cycle"), N_("Progress"))]))
     body = []
-    for r in rows.to_dict("records"):
+    for r in plain_records(rows):
         link = dcc.Link(r["commitment_id"], href=href(f"/commitments/{r['commitment_id']}", view, page=1, q="",
                                                       statuses=()))
         title = localized(r.get("title_en"), r.get("title_fr"), lang)
@@ -511,7 +519,7 @@ def list_body(view: state_mod.ViewState):
 
 @callback(Output("commitments-list-body", "children"), Input("commitments-state", "data"))
 def draw_list(store):
-    return list_body(state_mod.parse((store or {}).get("search", "")))
+    return list_body(state_mod.from_store(store))
 
 
 # ---------------------------------------------------------------- milestones that need attention
@@ -536,7 +544,7 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Table:
                N_("Reason"), N_("Latest status"))
     head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in headers]))
     body = []
-    for r in rows.head(OVERDUE_SHOWN).to_dict("records"):
+    for r in plain_records(rows.head(OVERDUE_SHOWN)):
         due = r.get("due_date")
         due_text = i18n.fmt_date(pd.Timestamp(due).date(), lang, "medium") if due is not None and not pd.isna(due) \
             else t("no due date", lang)
@@ -594,7 +602,7 @@ def sources_caption(view: state_mod.ViewState, tables: tuple[str, ...]) -> str:
     Input("commitments-state", "data"),
 )
 def draw_overdue(store):
-    view = state_mod.parse((store or {}).get("search", ""))
+    view = state_mod.from_store(store)
     return overdue_parts(view)
 
 
@@ -618,7 +626,7 @@ def overdue_parts(view: state_mod.ViewState):
     prevent_initial_call=True,
 )
 def download_overdue(n_clicks, store):
-    view = state_mod.parse((store or {}).get("search", ""))
+    view = state_mod.from_store(store)
     snap = served_snapshot(view) or data.current_snapshot().id
     return {"content": charts.csv_bytes(overdue_rows(view)), "filename": f"commitments-overdue_{snap}.csv",
             "type": "text/csv"}

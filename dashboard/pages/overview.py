@@ -175,7 +175,7 @@ def completion_cycle_sentence(rows: pd.DataFrame, lang: str) -> str:
     last = rated.iloc[-1]
     text = t("The latest assessed cycle, {cycle}, has {share} of its assessed commitments complete or substantial.",
              lang, cycle=last["cycle"], share=i18n.fmt_pct(last["share"], lang))
-    if best["cycle"] != last["cycle"]:
+    if best["share"] > last["share"]:
         text += " " + t("The best was {cycle}, at {share}.", lang, cycle=best["cycle"],
                         share=i18n.fmt_pct(best["share"], lang))
     return text + " " + t("Select a bar to see that cycle's commitments.", lang)
@@ -284,7 +284,7 @@ def layout(**query):
     Input("overview-state", "data"),
 )
 def draw_overview(store):
-    view = state_mod.parse((store or {}).get("search", ""))
+    view = state_mod.from_store(store)
     return overview_parts(view)
 
 

@@ -1,0 +1,321 @@
+"""The commitments page on a tiny snapshot: its queries (exact values, hostile values), charts, tiles, search, list and attention table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import pandas as pd
+import pytest
+
+import commitments_data as fx
+from dashboard import charts, data, state
+
+AS_OF = dt.date(2024, 6, 1)
+NO_FILTER = {"jurisdictions": [], "levels": [], "cycles": []}
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("commitments-data")
+    snap = fx.write(data_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
+        from dashboard.app import create_app
+
+        app = create_app(data_dir)
+        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
+
+
+@pytest.fixture
+def page(app_env):
+    return page_module("commitments")
+
+
+def page_module(name: str):
+    """Return the page module Dash Pages loaded from dashboard/pages/<name>.py."""
+    return next(m for m in list(sys.modules.values())
+                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
+
+
+def _plain(v):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def records(frame, *columns):
+    """Return the chosen columns as tuples, missing values as None."""
+    return [tuple(_plain(v) for v in row) for row in frame[list(columns)].itertuples(index=False)]
+
+
+def no_nested_lists(node) -> bool:
+    """Dash cannot render a list directly inside a list of children; return True when there is none."""
+    if isinstance(node, (list, tuple)):
+        return all(not isinstance(child, (list, tuple)) and no_nested_lists(child) for child in node)
+    children = getattr(node, "children", None)
+    return children is None or isinstance(children, str) or no_nested_lists(children)
+
+
+def text_of(node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, (str, int, float)):
+        return str(node)
+    if isinstance(node, (list, tuple)):
+        return "".join(text_of(c) for c in node)
+    return text_of(getattr(node, "children", None))
+
+
+def find_all(node, predicate):
+    found = []
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            found += find_all(child, predicate)
+    elif node is not None and not isinstance(node, (str, int, float)):
+        if predicate(node):
+            found.append(node)
+        found += find_all(getattr(node, "children", None), predicate)
+    return found
+
+
+# ---------------------------------------------------------------- queries
+
+def test_progress_by_cycle_counts_every_commitment_once(app_env):
+    rows = data.query("commitment_progress_by_cycle", **NO_FILTER)
+    assert records(rows, "cycle", "progress", "commitments", "synthetic_rows") == [
+        ("2018-2020", "limited", 2, 1),
+        ("2018-2020", "substantial", 1, 0),
+        ("2018-2020", "complete", 1, 0),
+        ("2022-2024", "not_started", 1, 0),
+        ("2022-2024", "complete", 1, 0),
+        ("2022-2024", "withdrawn", 1, 0),
+        ("2022-2024", None, 1, 0),
+    ]
+    qc = data.query("commitment_progress_by_cycle", jurisdictions=["ca-qc"], levels=[], cycles=[])
+    assert records(qc, "cycle", "progress", "commitments") == [("2022-2024", "complete", 1), ("2022-2024", "withdrawn", 1)]
+    local = data.query("commitment_progress_by_cycle", jurisdictions=[], levels=["local"], cycles=["2018-2020"])
+    assert records(local, "progress", "commitments", "synthetic_rows") == [("limited", 1, 1)]
+
+
+def test_impact_completion_keeps_missing_reasons_apart(app_env):
+    rows = data.query("commitment_impact_completion", statuses=[], **NO_FILTER)
+    assert records(rows, "potential_impact", "potential_impact_missing", "progress", "commitments") == [
+        ("Minor", None, "complete", 1),
+        ("Moderate", None, "substantial", 1),
+        ("None", None, "limited", 1),
+        ("Transformative", None, "complete", 1),
+        (None, "NA", "limited", 1),
+        (None, "ND", "not_started", 1),
+        (None, "NR", None, 1),
+        (None, None, "withdrawn", 1),
+    ]
+    done = data.query("commitment_impact_completion", statuses=["complete", "substantial"], **NO_FILTER)
+    assert records(done, "potential_impact", "progress", "commitments") == [
+        ("Minor", "complete", 1), ("Moderate", "substantial", 1), ("Transformative", "complete", 1)]
+
+
+def _list(q="", statuses=(), limit=None, offset=0, **filters):
+    return data.query("commitments_list", q=q, statuses=list(statuses), limit=limit, offset=offset,
+                      **{**NO_FILTER, **filters})
+
+
+def test_commitments_list_orders_by_jurisdiction_latest_cycle_first_and_counts_the_total(app_env):
+    rows = _list()
+    assert rows["commitment_id"].tolist() == ["CA0004", "CA0005", "CA0001", "CA0002", "CA0003", "QC0001", "QC0002",
+                                              "XX0001"]
+    assert set(rows["total"]) == {8}
+    page2 = _list(limit=3, offset=3)
+    assert page2["commitment_id"].tolist() == ["CA0002", "CA0003", "QC0001"]
+    assert set(page2["total"]) == {8}
+    assert _list(statuses=["complete"])["commitment_id"].tolist() == ["CA0001", "QC0001"]
+    assert _list(levels=["subnational"])["commitment_id"].tolist() == ["QC0001", "QC0002"]
+
+
+def test_search_matches_id_or_either_title_as_plain_text(app_env):
+    assert _list(q="ca000")["commitment_id"].tolist() == ["CA0004", "CA0005", "CA0001", "CA0002", "CA0003"]
+    # An exact id comes first; "ca0001" also appears inside no other id.
+    assert _list(q="CA0001")["commitment_id"].tolist() == ["CA0001"]
+    assert _list(q="portail")["commitment_id"].tolist() == ["CA0001"]  # French title
+    assert _list(q="OPEN")["commitment_id"].tolist() == ["CA0004", "CA0001", "QC0001"]
+    assert _list(q="100%")["commitment_id"].tolist() == ["CA0002"]  # % is a character, not a wildcard
+    assert _list(q="%")["commitment_id"].tolist() == ["CA0002"]
+    assert _list(q="_")["commitment_id"].tolist() == ["QC0001"]  # _ too
+    assert _list(q="  budget ")["commitment_id"].tolist() == ["CA0003", "XX0001"]
+
+
+@pytest.mark.parametrize("hostile", fx.HOSTILE)
+def test_hostile_values_stay_values(app_env, hostile):
+    assert len(_list(q=hostile)) == (1 if hostile in ("%", "_") else 0)
+    assert _list(jurisdictions=[hostile]).empty
+    assert _list(statuses=[hostile]).empty
+    assert data.query("commitment_progress_by_cycle", jurisdictions=[], levels=[hostile], cycles=[]).empty
+    assert data.query("commitment_impact_completion", statuses=[hostile], **NO_FILTER).empty
+    assert data.query("commitment_progress_by_cycle", **NO_FILTER)["commitments"].sum() == 8  # table intact
+
+
+# ---------------------------------------------------------------- charts
+
+def test_heatmap_chart_draws_shares_and_cross_filters(page):
+    fig, sentence, table, caption, badge = charts.render("commitments-heatmap", "")
+    heat = fig.data[0]
+    assert list(heat.x) == ["2018-2020", "2022-2024"]
+    assert list(heat.y) == ["Canada", "Quebec", "Testville"]
+    assert [list(r) for r in heat.text] == [["67%", "0%"], ["", "100%"], ["0%", ""]]
+    assert sentence.startswith("Across 3 jurisdictions and 2 action-plan cycles, 50% of the 6 assessed commitments "
+                               "are complete or substantial.")
+    assert badge is not None  # XX0001 is synthetic
+    assert "Snapshot" in caption
+    view = state.parse("?lang=fr&level=national")
+    point = {"x": "2018-2020", "y": "Canada", "customdata": ["ca", 3, 3, 2]}
+    assert page.heatmap_click(point, view) == "/commitments?lang=fr&jurisdiction=ca&level=national&cycle=2018-2020"
+    # Without customdata the name is looked up; a forged value is refused rather than put in the URL.
+    assert page.heatmap_click({"x": "2022-2024", "y": "Quebec"}, state.parse("")) == \
+        "/commitments?jurisdiction=ca-qc&cycle=2022-2024"
+    assert page.heatmap_click({"x": "<b>", "y": "Canada", "customdata": ["ca"]}, state.parse("")) is None
+
+
+def test_heatmap_in_french_prints_french_percentages(page):
+    fig, sentence, *_ = charts.render("commitments-heatmap", "?lang=fr")
+    assert [list(r) for r in fig.data[0].text][0] == ["67\u00a0%", "0\u00a0%"]
+    assert sentence.startswith("Dans 3 administrations et 2 cycles de plan d’action, 50\u00a0% des 6 engagements")
+
+
+def test_progress_chart_compares_the_last_two_assessed_cycles(page):
+    fig, sentence, *_ = charts.render("commitments-progress-cycle", "")
+    assert [trace.name for trace in fig.data] == ["Complete", "Substantial", "Limited", "Not started", "Withdrawn",
+                                                  "Not assessed"]
+    assert sentence == ("In 2022-2024, 50% of the 2 assessed commitments are complete or substantial. The cycle "
+                        "before, 2018-2020, reached 50% (+0 points). 1 commitments are not assessed yet (light grey).")
+    click = {"x": "2018-2020", "customdata": ["limited", "50%"]}
+    assert page.progress_click(click, state.parse("?page=3")) == "/commitments?cycle=2018-2020&status=limited"
+    assert page.progress_click({"x": "2022-2024", "customdata": ["", "25%"]}, state.parse("")) == \
+        "/commitments?cycle=2022-2024"
+
+
+def test_impact_chart_follows_the_status_filter(page):
+    fig, sentence, *_ = charts.render("commitments-impact", "?status=complete")
+    assert list(fig.data[0].y) == ["Transformative", "Minor"]
+    assert sentence == ("Of 2 commitments, 2 have an IRM potential-impact rating. 1 were rated transformative; "
+                        "1 of them are complete or substantial.")
+    _, everything, *_ = charts.render("commitments-impact", "")
+    assert everything.endswith("Missing ratings are shown as their own rows: No data (ND) 1, Not reviewed (NR) 1, "
+                               "Not applicable (NA) 1, Not recorded 1.")
+    assert page.impact_click({"customdata": "substantial"}, state.parse("")) == "/commitments?status=substantial"
+    assert page.impact_click({"customdata": ""}, state.parse("")) is None
+
+
+def test_charts_show_their_empty_state(page):
+    fig, sentence, table, caption, badge = charts.render("commitments-heatmap", "?jurisdiction=nowhere")
+    assert sentence == "Nothing matches these filters. Clear a filter to see more."
+    assert badge is None
+
+
+# ---------------------------------------------------------------- status tiles
+
+def test_status_tiles_count_and_toggle(page):
+    tiles = page.status_tiles(state.parse("?status=complete&page=2"))
+    buttons = find_all(tiles, lambda n: getattr(n, "id", None) and isinstance(n.id, dict))
+    assert [(b.id["status"], b.__dict__["aria-pressed"], text_of(b)) for b in buttons] == [
+        ("not_started", "false", "Not started112%"),
+        ("limited", "false", "Limited225%"),
+        ("substantial", "false", "Substantial112%"),
+        ("complete", "true", "Complete225%"),
+        ("withdrawn", "false", "Withdrawn112%"),
+    ]
+    static = find_all(tiles, lambda n: "status-tile-static" in (getattr(n, "className", "") or ""))
+    assert text_of(static) == "Not assessed112%"  # shown, but not a filter
+    assert page.toggled_status_href("complete", state.parse("?status=complete,limited&page=2")) == \
+        "/commitments?status=limited"
+    assert page.toggled_status_href("limited", state.parse("?lang=fr")) == "/commitments?lang=fr&status=limited"
+    assert page.toggled_status_href("' or 1=1", state.parse("")) is dash_no_update()
+    assert page.toggled_status_href(["complete"], state.parse("")) is dash_no_update()
+
+
+def dash_no_update():
+    import dash
+
+    return dash.no_update
+
+
+def test_search_writes_q_to_the_url(page):
+    assert page.search_href("  open   data ", state.parse("?jurisdiction=ca&page=4")) == \
+        "/commitments?jurisdiction=ca&q=open+data#commitments-list"
+    assert page.search_href("", state.parse("?q=old&status=complete")) == "/commitments?status=complete"
+    assert page.search_href("<script>", state.parse("")) == "/commitments?q=%3Cscript%3E#commitments-list"
+    assert page.search_href(["x"], state.parse("?q=old")) == "/commitments"
+    assert page.submit_search(1, None, "open", [1]) == "/commitments?q=open#commitments-list"  # a tampered store
+
+
+# ---------------------------------------------------------------- the list
+
+def test_list_links_every_commitment_to_its_page_and_pages(page, monkeypatch):
+    monkeypatch.setattr(page, "PAGE_SIZE", 3)
+    body = page.list_body(state.parse("?lang=fr&page=2"))
+    assert no_nested_lists(body)
+    assert text_of(body[0]) == "Engagements 4 à 6 sur 8."
+    links = [link.href for link in find_all(body, lambda n: type(n).__name__ == "Link")]
+    assert links[:3] == ["/commitments/CA0002?lang=fr", "/commitments/CA0003?lang=fr", "/commitments/QC0001?lang=fr"]
+    assert "/commitments?lang=fr#commitments-list" in links  # page 1
+    assert "/commitments?lang=fr&page=3#commitments-list" in links
+    rows = find_all(body, lambda n: type(n).__name__ == "Tr")[1:]
+    # QC0001 has only a French title: shown as is; CA0002 has only English: shown with the marker.
+    assert text_of(rows[0]) == "CA0002Access to information 100% online en anglais seulementCanada2018-2020Substantiel(SP)"
+    assert text_of(rows[2]).startswith("QC0001Soutien Open_sourceQuébec2022-2024Achevé")
+
+
+def test_list_empty_states(page):
+    assert "No commitment matches “zzz” with these filters." in text_of(page.list_body(state.parse("?q=zzz")))
+    assert "There is no page 99." in text_of(page.list_body(state.parse("?page=99")))
+
+
+# ---------------------------------------------------------------- milestones that need attention
+
+def test_attention_table_lists_overdue_then_stalled(page):
+    view = state.parse("")
+    sentence, table, caption, badge = page.overdue_parts(view)
+    assert sentence.startswith("As of ")
+    assert ": 2 milestones are overdue, 1 have not moved in 3 or more reporting periods" in sentence
+    rows = find_all(table, lambda n: type(n).__name__ == "Tr")[1:]
+    assert [text_of(r.children[0]) for r in rows] == ["1 Milestone XX0001-1 synthetic", "1 Milestone CA0002-1",
+                                                      "2 Milestone CA0002-2"]
+    assert [text_of(r.children[5]) for r in rows] == ["Overdue", "Overdue", "Stalled"]
+    assert text_of(rows[1].children[6]) == "Substantial(SP)Canada NAP tracker"
+    assert find_all(rows[1], lambda n: type(n).__name__ == "Link")[0].href == "/commitments/CA0002"
+    assert badge is not None
+
+
+def test_attention_table_csv_has_every_row(page, app_env):
+    out = page.download_overdue(1, {"search": "?jurisdiction=ca"})
+    assert out["filename"] == f"commitments-overdue_{app_env['snapshot'].id}.csv"
+    lines = out["content"].lstrip("\ufeff").splitlines()
+    assert len(lines) == 3 and lines[0].startswith("milestone_id,commitment_id,jurisdiction_id")
+    assert [line.split(",")[0] for line in lines[1:]] == ["CA0002-1", "CA0002-2"]
+
+
+def test_attention_empty_state(page):
+    sentence, table, caption, badge = page.overdue_parts(state.parse("?jurisdiction=ca-qc"))
+    assert sentence.startswith("No milestone is overdue, stalled or due soon as of ")
+    assert badge is None
+
+
+# ---------------------------------------------------------------- layout and the page
+
+def test_layout_is_cheap_and_carries_the_view(page):
+    layout = page.layout(q="open", status="complete", lang="fr")
+    assert no_nested_lists(layout)
+    store = find_all(layout, lambda n: getattr(n, "id", None) == "commitments-state")[0]
+    assert store.data == {"search": "?lang=fr&status=complete&q=open"}
+    search = find_all(layout, lambda n: getattr(n, "id", None) == "commitments-search")[0]
+    assert search.value == "open"
+    # With a search, the results come straight after the tiles.
+    sections = [n.id for n in find_all(layout, lambda n: type(n).__name__ == "Section" and isinstance(getattr(n, "id", None), str))]
+    assert sections[:2] == ["commitments-status", "commitments-list"]
+    crumbs = find_all(layout, lambda n: type(n).__name__ == "Link")
+    assert crumbs[0].href == "/?lang=fr"
+
+
+def test_get_commitments_page(app_env):
+    client = app_env["app"].server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/commitments?status=complete&q=%27+or+1%3D1+--").status_code == 200

@@ -1,0 +1,129 @@
+"""The overview on a tiny snapshot: KPI numbers and their links, the headline, the sources, the two charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import commitments_data as fx
+from dashboard import charts, state
+from test_page_commitments import find_all, no_nested_lists, page_module, text_of
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("overview-data")
+    snap = fx.write(data_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
+        from dashboard.app import create_app
+
+        app = create_app(data_dir)
+        yield {"app": app, "snapshot": snap}
+
+
+@pytest.fixture
+def page(app_env):
+    return page_module("overview")
+
+
+def test_kpis_count_the_view(page, app_env):
+    as_of = app_env["snapshot"].created_at.date()
+    k = page.kpis(state.parse(""))
+    assert k == {
+        "as_of": as_of,
+        "commitments": 8,
+        "jurisdictions": 3,
+        "cycles": 2,
+        "assessed": 6,
+        "done": 3,
+        "share": 0.5,
+        "overdue": 2,  # CA0002-1 and XX0001-1; CA0001-1 is complete
+        "attention": 3,  # and CA0002-2, stalled
+        "datasets": 3,  # d1, d2, d4: d3 is older than 12 months
+        "released_from": as_of - dt.timedelta(days=365),
+        "released_to": as_of,
+        "learners": 150,
+        "events": 3,
+        "synthetic": 3,  # XX0001 in the heatmap cells, XX0001-1 overdue, d4 released
+    }
+    national = page.kpis(state.parse("?level=national"))
+    assert (national["commitments"], national["share"], national["overdue"], national["datasets"],
+            national["learners"]) == (5, 0.5, 1, 2, 100)
+
+
+def test_kpis_follow_a_chosen_period(page):
+    k = page.kpis(state.parse("?from=2023-01-01&to=2023-12-31"))
+    assert (k["released_from"], k["released_to"], k["learners"], k["events"]) == \
+        (dt.date(2023, 1, 1), dt.date(2023, 12, 31), 50, 1)
+
+
+def test_tiles_link_into_their_pages_with_the_filter(page, app_env):
+    view = state.parse("?lang=fr&jurisdiction=ca&page=3&q=x")
+    k = page.kpis(view)
+    tiles = page.kpi_tiles(k, view)
+    links = [t.children.href for t in tiles]
+    since = (app_env["snapshot"].created_at.date() - dt.timedelta(days=365)).isoformat()
+    assert links == [
+        "/commitments?lang=fr&jurisdiction=ca",
+        "/commitments?lang=fr&jurisdiction=ca&status=substantial%2Ccomplete",
+        "/commitments?lang=fr&jurisdiction=ca#commitments-overdue",
+        f"/datasets?lang=fr&jurisdiction=ca&from={since}",
+        "/training?lang=fr&jurisdiction=ca",
+    ]
+    assert [text_of(t.children.children.children[1]) for t in tiles] == ["5", "50\u00a0%", "1", "2", "100"]
+    assert text_of(tiles[1]).endswith("2 des 4 engagements évalués")
+
+
+def test_headline_says_the_numbers_in_the_language(page, app_env):
+    view = state.parse("?lang=fr")
+    k = page.kpis(view)
+    text = page.headline(k, view)
+    date = text.split(" au ")[1].split(".")[0]
+    assert text == (f"50\u00a0% des 6 engagements évalués dans 3 administrations sont achevés ou substantiels. "
+                    f"2 jalons sont en retard au {date}. 3 jeux de données ont été publiés au cours des 12 derniers "
+                    f"mois, et les activités d’apprentissage ont joint 150 apprenants.")
+    assert page.headline(page.kpis(state.parse("?jurisdiction=nowhere")), state.parse("")) == \
+        "No commitments match these filters."
+
+
+def test_overview_parts_show_sources_and_the_synthetic_badge(page, app_env):
+    headline, tiles, badge, sources = page.overview_parts(state.parse(""))
+    assert no_nested_lists(sources) and no_nested_lists(tiles)
+    assert badge is not None
+    text = text_of(sources)
+    assert text.startswith("Data as of ") and f"Snapshot {app_env['snapshot'].id}" in text
+    assert "test" in text  # the fixture's one source
+
+
+def test_overview_charts(page):
+    fig, sentence, *_ = charts.render("overview-completion-cycle", "")
+    assert list(fig.data[0].x) == ["2018-2020", "2022-2024"]
+    assert sentence == ("The latest assessed cycle, 2022-2024, has 50% of its assessed commitments complete or "
+                        "substantial. Select a bar to see that cycle's commitments.")
+    assert page.completion_cycle_click({"x": "2018-2020"}, state.parse("?status=complete&page=2")) == \
+        "/commitments?cycle=2018-2020"
+    fig, sentence, *_ = charts.render("overview-progress", "?lang=fr")
+    assert [tr.name for tr in fig.data] == ["Non commencé", "Limité", "Substantiel", "Achevé", "Retiré", "Non évalué"]
+    assert sentence == ("Sur 8 engagements, 2 sont achevés et 1 substantiels. 1 ne sont pas encore évalués. "
+                        "Sélectionnez une barre pour afficher la liste de ces engagements.")
+    assert page.progress_click({"customdata": ["complete", "25%"]}, state.parse("?lang=fr")) == \
+        "/commitments?lang=fr&status=complete"
+    assert page.progress_click({"customdata": ["", "12%"]}, state.parse("")) is None
+    rows = page.progress_rows(state.parse(""))
+    assert rows["progress"].tolist()[:-1] == ["not_started", "limited", "substantial", "complete", "withdrawn"]
+    assert rows["commitments"].tolist() == [1, 2, 1, 2, 1, 1]
+
+
+def test_layout_is_cheap(page):
+    layout = page.layout(lang="fr", jurisdiction="ca")
+    assert no_nested_lists(layout)
+    store = find_all(layout, lambda n: getattr(n, "id", None) == "overview-state")[0]
+    assert store.data == {"search": "?lang=fr&jurisdiction=ca"}
+
+
+def test_get_overview(app_env):
+    client = app_env["app"].server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/?lang=fr&status=complete").status_code == 200
