@@ -60,7 +60,7 @@ def main() -> int:
         data_dir = args.data_dir
         if data_dir is None:
             data_dir = Path(tmp)
-            harness.build_snapshot(data_dir)
+            harness.build_history(data_dir)
         shots(data_dir.resolve(), args.out, args.lang or ["en", "fr"], args.size or list(SIZES))
     return 0
 

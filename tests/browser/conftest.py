@@ -14,10 +14,10 @@ VIEWPORT = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="session")
 def live_data_dir(tmp_path_factory) -> Path:
-    """A data folder holding one snapshot built from the bundled data/sources.toml."""
+    """A data folder holding the bundled snapshot (data/sources.toml) and an earlier one to compare it with."""
     data_dir = tmp_path_factory.mktemp("live-data")
     try:
-        harness.build_snapshot(data_dir)
+        harness.build_history(data_dir)
     except RuntimeError as exc:
         pytest.fail(f"could not build the bundled snapshot: {exc}", pytrace=False)
     return data_dir
@@ -54,11 +54,15 @@ class Tab:
         self.page = page
         self.server = server
         self.problems: list[str] = []
-        self._log_start = len(server.log_text())
+        self.begin()
         page.set_default_timeout(20_000)
         page.on("response", self._on_response)
         page.on("pageerror", lambda exc: self.problems.append(f"JavaScript error: {exc}"))
         page.on("dialog", self._on_dialog)
+
+    def begin(self) -> None:
+        """Start a test's watch of the server log here (a shared tab is reused by several tests)."""
+        self._log_start = len(self.server.log_text())
 
     def _on_response(self, response) -> None:
         if response.status >= 500 or ("/_dash-" in response.url and response.status >= 400):
@@ -70,9 +74,9 @@ class Tab:
 
     def goto(self, path: str):
         """Open `path` (with its query string) and wait until Dash has rendered it; return the response."""
-        response = self.page.goto(self.server.url + path)
+        self.response = self.page.goto(self.server.url + path)
         self.settle()
-        return response
+        return self.response
 
     def settle(self) -> None:
         harness.wait_for_dash(self.page)
@@ -112,8 +116,8 @@ def open_tab(browser, live_server):
     """Factory: a Tab in a new browser context (no shared cookies, storage or history)."""
     contexts = []
 
-    def make() -> Tab:
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="en-CA")
+    def make(**options) -> Tab:
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="en-CA", **options)
         contexts.append(context)
         return Tab(context.new_page(), live_server)
 
@@ -125,3 +129,25 @@ def open_tab(browser, live_server):
 @pytest.fixture
 def tab(open_tab) -> Tab:
     return open_tab()
+
+
+@pytest.fixture(scope="session")
+def shown(browser, live_server):
+    """Factory: a Tab showing `path`, loaded once per session and shared by the tests that only look at it.
+
+    Pages take seconds to settle, so read-only checks (charts drawn, accessibility, CSV downloads)
+    share one load of each page instead of paying for their own.
+    """
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="en-CA")
+    tabs: dict[str, Tab] = {}
+
+    def show(path: str) -> Tab:
+        if path in tabs:
+            tabs[path].begin()
+        else:
+            tabs[path] = Tab(context.new_page(), live_server)
+            tabs[path].goto(path)
+        return tabs[path]
+
+    yield show
+    context.close()

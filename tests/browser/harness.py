@@ -6,12 +6,15 @@ Used by tests/browser/conftest.py and scripts/screenshots; plain functions, no p
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -40,10 +43,11 @@ DASH_SETTLED_JS = """
     if (queues.some(([, queue]) => Array.isArray(queue) && queue.length)) { return false; }
     if (document.querySelector('[data-dash-is-loading]')) { return false; }
     if (!document.querySelector('#_pages_content > *')) { return false; }
+    // A dcc.Graph draws an empty plot before its figure arrives; a figure from plotly.py carries a template.
     const graphs = [...document.querySelectorAll('.dash-graph')];
     return graphs.every(g => {
         const plot = g.querySelector('.js-plotly-plot');
-        return plot && plot._fullLayout && plot.querySelector('.main-svg');
+        return plot && plot._fullLayout && plot.layout && plot.layout.template && plot.querySelector('.main-svg');
     });
 }
 """
@@ -73,8 +77,8 @@ def page_paths() -> list[str]:
     return [path for path, _ in NAV]
 
 
-def busiest_commitment(data_dir: Path) -> str:
-    """Return the id of the commitment with the most milestones in the newest good snapshot of `data_dir`."""
+def _most_common(data_dir: Path, table: str, column: str) -> str | None:
+    """Return the value of `column` on most rows of `table` in the newest good snapshot (ties: smallest)."""
     from collections import Counter
 
     from dashboard import snapshots
@@ -82,10 +86,19 @@ def busiest_commitment(data_dir: Path) -> str:
     snap = snapshots.newest_good(data_dir)
     if snap is None:
         raise RuntimeError(f"no snapshot verifies in {data_dir}")
-    counts = Counter(row["commitment_id"] for row in snapshots.iter_rows(snap, "milestones"))
-    if counts:
-        return max(sorted(counts), key=counts.__getitem__)
-    return next(iter(snapshots.iter_rows(snap, "commitments")))["commitment_id"]
+    counts = Counter(row[column] for row in snapshots.iter_rows(snap, table))
+    return max(sorted(counts), key=counts.__getitem__) if counts else None
+
+
+def busiest_commitment(data_dir: Path) -> str:
+    """Return the id of the commitment with the most milestones."""
+    return _most_common(data_dir, "milestones", "commitment_id") or _most_common(data_dir, "commitments",
+                                                                                  "commitment_id")
+
+
+def busiest_jurisdiction(data_dir: Path) -> str:
+    """Return the id of the jurisdiction with the most commitments."""
+    return _most_common(data_dir, "commitments", "jurisdiction_id")
 
 
 def free_port() -> int:
@@ -114,6 +127,48 @@ def build_snapshot(data_dir: Path, config: Path = SOURCES) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"`ogdash snapshot build` exited {done.returncode}:\n{done.stderr[-4000:]}")
     return done.stdout.strip().splitlines()[-1]
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value))
+
+
+def earlier_sources(config: Path, out: Path, *, months: int = 6) -> Path:
+    """Write a copy of the sources file `config` whose generated sources stop `months` earlier; return its path.
+
+    Built before the bundled one, it gives /compare an earlier snapshot that differs the way time makes
+    snapshots differ (statuses moved on, datasets added), from the same seed.
+    """
+    doc = tomllib.loads(config.read_text(encoding="utf-8"))
+    lines = []
+    for entry in doc.get("source", []):
+        entry = dict(entry)
+        if "path" in entry:
+            entry["path"] = str((config.parent / entry["path"]).resolve())
+        if isinstance(entry.get("as_of"), dt.date):
+            entry["as_of"] = entry["as_of"] - dt.timedelta(days=round(months * 30.44))
+        lines.append("[[source]]")
+        lines += [f"{key} = {_toml_value(value)}" for key, value in entry.items()]
+        lines.append("")
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return out
+
+
+def build_history(data_dir: Path, config: Path = SOURCES) -> list[str]:
+    """Build an earlier snapshot (see earlier_sources) then the current one into `data_dir`; return both ids."""
+    if not config.is_file():
+        raise RuntimeError(f"{config} does not exist, so there is nothing to build a snapshot from")
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    earlier = earlier_sources(config, Path(data_dir) / "earlier-sources.toml")
+    return [build_snapshot(data_dir, earlier), build_snapshot(data_dir, config)]
 
 
 class Server:
@@ -175,11 +230,11 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def wait_for_dash(page, timeout: float = 30_000) -> None:
+def wait_for_dash(page, timeout: float = 90_000) -> None:
     """Wait until Dash has finished rendering: no callback pending, every graph drawn."""
     page.wait_for_function(DASH_SETTLED_JS, timeout=timeout, polling=100)
-    # A settled store can still start a chained callback on the next tick; require it to stay settled.
-    page.wait_for_timeout(150)
+    # A settled store can still start a chained callback (a URL change, a new layout); require it to stay settled.
+    page.wait_for_timeout(400)
     page.wait_for_function(DASH_SETTLED_JS, timeout=timeout, polling=100)
 
 
