@@ -1,4 +1,4 @@
--- One commitment's record with its jurisdiction's names and how many milestones, linked datasets and learning-event rows it has.
+-- One commitment's record with its jurisdiction's names and how many milestones (and of those, dated), reported statuses, linked datasets and learning-event rows it has.
 -- Params: $commitment_id
 -- No row when the id is unknown. The id is compared exactly (case-sensitive).
 with record as (
@@ -14,6 +14,8 @@ final as (
         j.name_fr as jurisdiction_name_fr,
         j.level,
         (select count(*) from milestones as m where m.commitment_id = c.commitment_id) as milestones,
+        (select count(m.due_date) from milestones as m where m.commitment_id = c.commitment_id) as dated_milestones,
+        (select count(*) from milestone_status as s where s.commitment_id = c.commitment_id) as status_rows,
         (select count(*) from datasets as d where d.commitment_id = c.commitment_id) as datasets,
         (select count(*) from learning_events as e where e.commitment_id = c.commitment_id) as learning_rows,
     from record as c

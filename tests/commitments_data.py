@@ -59,6 +59,7 @@ MILESTONES = [
                title_fr="Jalon un"),  # overdue
     _milestone("CA0002-2", "CA0002", "limited", 1, "LP", "nap", "2099-12-31"),  # stalled: LP for 3 periods
     _milestone("CA0002-10", "CA0002", None, None, None, None, None),  # no status, no date; sorts after -2
+    _milestone("CA0003-1", "CA0003", "limited", 1, "Limited", "irm", None),  # the commitment's only milestone: undated
     _milestone("CA0004-1", "CA0004", "not_started", 0, "NS", "nap", "2099-01-01"),  # far future: nothing due
     _milestone("QC0001-1", "QC0001", "complete", 3, "C", "nap", "2023-03-31"),
     _milestone("XX0001-1", "XX0001", "limited", 1, "In Progress", "ogp-tracker", "2019-12-31",

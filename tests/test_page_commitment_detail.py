@@ -34,8 +34,10 @@ def page(app_env):
 
 def test_record_has_its_jurisdiction_and_counts(app_env):
     rows = data.query("commitment_record", commitment_id="CA0001")
-    assert records(rows, "commitment_id", "jurisdiction_name_fr", "level", "milestones", "datasets",
-                   "learning_rows") == [("CA0001", "Canada", "national", 1, 1, 1)]
+    assert records(rows, "commitment_id", "jurisdiction_name_fr", "level", "milestones", "status_rows", "datasets",
+                   "learning_rows") == [("CA0001", "Canada", "national", 1, 0, 1, 1)]
+    assert records(data.query("commitment_record", commitment_id="CA0003"), "milestones", "dated_milestones") == [(1, 0)]
+    assert data.query("commitment_record", commitment_id="CA0002")["status_rows"].tolist() == [6]
     assert data.query("commitment_record", commitment_id="ca0001").empty  # ids are exact
 
 
@@ -107,6 +109,26 @@ def test_detail_links_source_datasets_and_learning(page):
     assert links == ["https://example.org/CA0001"]
     assert "Dataset d1" in text and "100 learners in 2 events" in text
     assert "Open Data" in text and "Treasury Board" in text
+
+
+def test_detail_says_in_one_line_what_is_missing(page):
+    body = page.detail_body("QC0002", state.parse(""))
+    text = text_of(body)
+    assert "All IRM fieldsNot recorded: the source does not say." in text
+    assert text.count("Not recorded: the source does not say.") == 1
+    quiet = [n.id for n in find_all(body, lambda n: str(getattr(n, "id", "")).endswith("-none"))]
+    assert quiet == ["commitment-milestones-none", "commitment-status-history-none"]
+    assert not find_all(body, lambda n: type(n).__name__ == "Graph")
+
+
+def test_undated_milestones_are_listed_not_placed_on_a_timeline(page):
+    body = page.detail_body("CA0003", state.parse("?lang=fr"))
+    section = find_all(body, lambda n: getattr(n, "id", None) == "commitment-milestones-list")[0]
+    assert text_of(section).startswith("Jalons1 jalons. La source ne leur donne pas d’échéance\u00a0: ils sont")
+    rows = find_all(section, lambda n: type(n).__name__ == "Tr")[1:]
+    assert [text_of(r) for r in rows] == ["1 Milestone CA0003-1 en anglais seulement–sans échéanceLimité"]
+    assert not find_all(body, lambda n: isinstance(getattr(n, "id", None), dict)
+                        and n.id.get("chart") == "commitment-milestones")
 
 
 @pytest.mark.parametrize("bad", ["NOPE", "<script>alert(1)</script>", "CA0001'; --", "../etc", "x" * 300, ""])

@@ -227,20 +227,17 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         colorbar=dict(title=dict(text=t("Commitments", lang), side="right"), thickness=14),
     ))
     n_values = sum(1 for i in impacts if i in value_rows)
-    shapes, annotations = [], []
+    shapes = []
     if 0 < n_values < len(impacts):
         # A rule between rated and missing ratings: absences are their own categories, not zeros.
         shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=n_values - 0.5, y1=n_values - 0.5,
                            line=dict(color="#1b1f24", width=2, dash="dot")))
-        annotations.append(dict(xref="paper", x=1, yref="y", y=n_values - 0.5, xanchor="right", yanchor="bottom",
-                                text=t("below: no IRM rating, and why", lang), showarrow=False,
-                                font=dict(size=12, color="#3d444c")))
     fig.update_layout(
         xaxis=dict(title=t("Progress on the common scale", lang), side="bottom", type="category", showgrid=False,
                    fixedrange=True),
         yaxis=dict(title=t("IRM potential impact", lang), autorange="reversed", type="category", showgrid=False,
                    fixedrange=True),
-        shapes=shapes, annotations=annotations,
+        shapes=shapes,
     )
     return styled(fig, lang=lang)
 

@@ -176,6 +176,16 @@ IRM_WORDS = {
 }
 
 
+def irm_facts(rec: dict, lang: str) -> list:
+    """Return the IRM fields as (label, value) pairs; one line when every field is missing for the same reason."""
+    missing = {rec.get(f"{field}_missing") if not _present(rec.get(field)) else "value" for field, _ in IRM_FIELDS}
+    if len(missing) == 1 and "value" not in missing:
+        code = next(iter(missing))
+        code = code.upper() if isinstance(code, str) and code.upper() in MISSING_WHY else None
+        return [(N_("All IRM fields"), html.Span(t(MISSING_WHY[code], lang), className="text-body-secondary"))]
+    return [(label, _irm_value(rec, field, lang)) for field, label in IRM_FIELDS]
+
+
 def _status(rec: dict, lang: str):
     key = rec.get("progress") if _present(rec.get("progress")) else None
     label = fc.progress_label(key, lang)
@@ -223,7 +233,7 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
     dates = _date_range(rec, lang)
     if dates:
         facts.append((N_("Dates"), dates))
-    irm = [(label, _irm_value(rec, field, lang)) for field, label in IRM_FIELDS]
+    irm = irm_facts(rec, lang)
     source = [html.Span(t("Source: {name}", lang, name=rec.get("source", "–")))]
     if rec.get("synthetic"):
         source += [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")]
@@ -251,6 +261,43 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
         ]),
         html.P(source, className="small text-body-secondary mt-2 mb-0"),
     ]))
+
+
+def milestone_list_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
+    """Return the milestones as a table, for a commitment whose milestones have no due dates."""
+    lang = view.lang
+    rows = plain_records(milestone_rows(view, commitment_id))
+    trs = []
+    for r in rows:
+        key = r.get("progress")
+        pill = html.Span([html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}),
+                          fc.progress_label(key, lang) if key else t("No status yet", lang)], className="status-pill")
+        deadline = localized(r.get("deadline_text_en"), r.get("deadline_text_fr"), lang)
+        trs.append(html.Tr([
+            html.Th([html.Span(fc.short_milestone_id(r["milestone_id"], commitment_id) + " ", className="fw-semibold"),
+                     localized(r.get("title_en"), r.get("title_fr"), lang)], scope="row", className="fw-normal"),
+            html.Td(r.get("lead_dept") or "–"),
+            html.Td(deadline if deadline != "–" else t("no due date", lang)),
+            html.Td(pill, className="text-nowrap"),
+        ]))
+    title = t("Milestones", lang)
+    return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-milestones-list",
+                        **{"aria-labelledby": "commitment-milestones-list-title"},
+                        children=html.Div(className="card-body", children=[
+        html.H2(title, id="commitment-milestones-list-title", className="h5 card-title"),
+        html.P(t("{n} milestones; the source gives them no due dates, so they are listed rather than placed on a "
+                 "timeline.", lang, n=i18n.fmt_int(len(rows), lang)), className="chart-sentence"),
+        html.Div(_table((N_("Milestone"), N_("Lead"), N_("Deadline as written"), N_("Latest status")), trs, title,
+                        lang), className="table-responsive"),
+    ]))
+
+
+def quiet_section(section_id: str, title: str, message: str, lang: str) -> html.Section:
+    """Return a titled card holding only an empty-state line."""
+    return html.Section(className="card shadow-sm mb-4 records-card", id=section_id,
+                        **{"aria-labelledby": f"{section_id}-title"}, children=html.Div(className="card-body", children=[
+                            html.H2(t(title, lang), id=f"{section_id}-title", className="h5 card-title"),
+                            empty_state(t(message, lang), lang)]))
 
 
 def _table(headers, body_rows, caption: str, lang: str) -> html.Table:
@@ -368,6 +415,19 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
     n_milestones = int(rec.get("milestones") or 0)
     timeline_height = max(280, 44 * n_milestones + 130)
     history_height = max(260, 32 * max(n_milestones, 3) + 150)
+    key = rec["commitment_id"]
+    # A chart with nothing to draw would be a large blank card: say so in one line instead.
+    if not n_milestones:
+        timeline = quiet_section("commitment-milestones-none", N_("Milestones and their due dates"),
+                                 N_("No milestones are recorded for this commitment."), lang)
+    elif not int(rec.get("dated_milestones") or 0):
+        timeline = milestone_list_section(view, key)  # nothing to place on a time axis
+    else:
+        timeline = chart_card("commitment-milestones", view, height=timeline_height, key=key)
+    history = (chart_card("commitment-status-history", view, height=history_height, key=key)
+               if int(rec.get("status_rows") or 0)
+               else quiet_section("commitment-status-history-none", N_("Status by reporting period"),
+                                  N_("No status has been reported for this commitment's milestones yet."), lang))
     return html.Div([
         _crumbs(view, rec["commitment_id"]),
         html.Header(className="page-header mb-3", children=[
@@ -377,11 +437,11 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
             notices(view),
         ]),
         record_card(rec, view),
-        chart_card("commitment-milestones", view, height=timeline_height, key=rec["commitment_id"]),
-        chart_card("commitment-status-history", view, height=history_height, key=rec["commitment_id"]),
+        timeline,
+        history,
         dbc.Row([
-            dbc.Col(datasets_section(view, rec["commitment_id"]), lg=7),
-            dbc.Col(learning_section(view, rec["commitment_id"]), lg=5),
+            dbc.Col(datasets_section(view, rec["commitment_id"]), lg=5),
+            dbc.Col(learning_section(view, rec["commitment_id"]), lg=7),
         ]),
     ])
 

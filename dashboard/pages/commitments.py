@@ -263,7 +263,7 @@ def layout(**query):
         className="commitments-search d-flex gap-2", role="search", id="commitments-search-form",
         **{"aria-label": t("Search commitments", lang)}, children=[
             html.Label(t("Search by ID or words", lang), htmlFor="commitments-search", className="visually-hidden"),
-            dcc.Input(id="commitments-search", type="search", value=view.q, debounce=False, n_submit=0,
+            dcc.Input(id="commitments-search", type="text", inputMode="search", value=view.q, debounce=False, n_submit=0,
                       placeholder=t("ID or words, e.g. CA0073", lang),
                       className="form-control", maxLength=200, autoComplete="off"),
             html.Button(t("Search", lang), id="commitments-search-button", type="button", className="btn btn-primary"),
@@ -271,7 +271,7 @@ def layout(**query):
     tiles_section = html.Section(
         id="commitments-status", className="mb-4", **{"aria-labelledby": "commitments-status-title"}, children=[
             html.Div(className="d-flex flex-wrap align-items-baseline gap-2 mb-2", children=[
-                html.H2(t("Commitments by status", lang), id="commitments-status-title", className="h5 mb-0"),
+                html.H2(t("Commitments by status", lang), id="commitments-status-title", className="h5 mb-0 section-title"),
                 html.Span(t("Select a status to narrow the impact chart and the list; select it again to clear it.",
                             lang), className="small text-body-secondary"),
             ]),
