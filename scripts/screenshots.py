@@ -26,8 +26,8 @@ def shots(data_dir: Path, out: Path, langs: list[str], sizes: list[str]) -> list
         browser = harness.launch_chromium(playwright)
         for size in sizes:
             width, height = SIZES[size]
-            context = browser.new_context(viewport={"width": width, "height": height},
-                                          is_mobile=size == "phone", has_touch=size == "phone")
+            # Not is_mobile: a mobile viewport widens itself to fit content, which would hide overflow.
+            context = browser.new_context(viewport={"width": width, "height": height}, has_touch=size == "phone")
             page = context.new_page()
             for path in paths:
                 for lang in langs:
@@ -38,8 +38,11 @@ def shots(data_dir: Path, out: Path, langs: list[str], sizes: list[str]) -> list
                         harness.wait_for_dash(page)
                     except Exception as exc:  # a page that never settles is still worth seeing
                         print(f"{name}: did not settle: {str(exc).splitlines()[0]}", file=sys.stderr)
+                    fit = page.evaluate(harness.OVERFLOW_JS)
                     page.screenshot(path=str(out / name), full_page=True)
                     print(f"{out / name}  ({time.monotonic() - started:.1f} s)")
+                    if fit["scrollWidth"] > fit["width"]:
+                        print(f"  scrolls sideways: {fit['scrollWidth']} px wide; {fit['culprits']}")
                     saved.append(out / name)
             context.close()
         browser.close()

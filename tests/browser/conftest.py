@@ -117,7 +117,8 @@ def open_tab(browser, live_server):
     contexts = []
 
     def make(**options) -> Tab:
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="en-CA", **options)
+        context = browser.new_context(**{"viewport": VIEWPORT, "accept_downloads": True, "locale": "en-CA",
+                                         **options})
         contexts.append(context)
         return Tab(context.new_page(), live_server)
 

@@ -100,6 +100,28 @@ def busiest_jurisdiction(data_dir: Path) -> str:
     """Return the id of the jurisdiction with the most commitments."""
     return _most_common(data_dir, "commitments", "jurisdiction_id")
 
+# The innermost elements that stick out past the right edge of the viewport (and are not inside a
+# scrolling box, where sticking out is fine): what makes a page scroll sideways.
+OVERFLOW_JS = """
+() => {
+    const width = document.documentElement.clientWidth;
+    const inScroller = e => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible') { return true; }
+        }
+        return false;
+    };
+    const sticksOut = e => e.getBoundingClientRect().right > width + 1 && e.getBoundingClientRect().width > 0
+                           && !inScroller(e);
+    const culprits = [...document.querySelectorAll('body *')]
+        .filter(e => sticksOut(e) && ![...e.children].some(sticksOut))
+        .slice(0, 5)
+        .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${[...e.classList].map(c => '.' + c).join('')}`
+                  + ` "${(e.innerText || '').trim().slice(0, 40)}" ends at ${Math.round(e.getBoundingClientRect().right)} px`);
+    return {width, scrollWidth: document.documentElement.scrollWidth, culprits};
+}
+"""
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -294,6 +294,18 @@ def test_language_toggle_switches_to_french_and_keeps_the_filters(tab, jurisdict
     tab.assert_healthy()
 
 
+# ---------------------------------------------------------------- phone screens
+
+@pytest.mark.parametrize("path", harness.page_paths())
+def test_pages_fit_a_phone_screen_in_french(open_tab, path):
+    """At 390 px, the longer language still fits: nothing makes the page scroll sideways."""
+    tab = open_tab(viewport={"width": 390, "height": 844})
+    tab.goto(path + "?lang=fr")
+    fit = tab.page.evaluate(harness.OVERFLOW_JS)
+    assert fit["scrollWidth"] <= fit["width"], f"{path}?lang=fr is {fit['scrollWidth']} px wide: {fit['culprits']}"
+    tab.assert_healthy()
+
+
 # ---------------------------------------------------------------- accessibility
 
 @pytest.fixture(scope="session")
