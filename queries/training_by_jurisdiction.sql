@@ -1,0 +1,49 @@
+-- Learning events totalled per jurisdiction: events, learners, organisations, organizers and learners per event; most learners first.
+-- Params: $jurisdictions, $levels, $date_from, $date_to
+-- A row is kept when its period starts in [$date_from, $date_to]; null leaves that end open.
+-- organisations is null when no row says; learners_per_event is null when there were no events.
+with params as (
+    select
+        cast($date_from as date) as date_from,
+        cast($date_to as date) as date_to,
+),
+
+filtered as (
+    select
+        e.jurisdiction_id,
+        j.name_en as jurisdiction_name_en,
+        j.name_fr as jurisdiction_name_fr,
+        j.level,
+        e.organizer,
+        e.events,
+        e.learners,
+        e.organisations,
+        e.synthetic,
+    from learning_events as e
+    cross join params as p
+    left join jurisdictions as j
+        on j.jurisdiction_id = e.jurisdiction_id
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (p.date_from is null or e.period_start >= p.date_from)
+        and (p.date_to is null or e.period_start <= p.date_to)
+),
+
+final as (
+    select
+        jurisdiction_id,
+        any_value(jurisdiction_name_en) as jurisdiction_name_en,
+        any_value(jurisdiction_name_fr) as jurisdiction_name_fr,
+        any_value(level) as level,
+        count(distinct organizer) as organizers,
+        cast(sum(events) as bigint) as events,
+        cast(sum(learners) as bigint) as learners,
+        cast(sum(organisations) as bigint) as organisations,
+        sum(learners) / nullif(sum(events), 0) as learners_per_event,
+        count_if(synthetic) as synthetic_rows,
+    from filtered
+    group by jurisdiction_id
+)
+
+select * from final
+order by learners desc, jurisdiction_id
