@@ -1,1 +1,243 @@
 """Figure builders for the datasets page: pure functions (rows, *, lang, ...) -> go.Figure."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import i18n
+from dashboard.figures.base import PALETTE, styled
+from dashboard.i18n import N_, t
+
+__all__ = [
+    "releases_over_time", "releases_by_dimension_bars", "top_publishers_bars", "portal_metrics_lines",
+    "hbar_ranked", "wrap_label", "counted", "label_of", "metric_label", "finish", "FLAGGED_COLOUR",
+]
+
+TOP_N = 15
+LABEL_MAX = 34
+FLAGGED_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the glitch marker, with a distinct symbol and a text label
+
+# Metric names the portals report, as readable labels; an unknown metric shows its own name.
+METRIC_LABELS = {
+    "visits": N_("Visits"),
+    "visits_to_date": N_("Visits to date"),
+    "downloads": N_("Downloads"),
+    "datasets_created": N_("Datasets created this fiscal year"),
+    "api_enabled_datasets": N_("API-enabled datasets"),
+    "map_views": N_("Map views"),
+    "datasets": N_("Datasets"),
+}
+
+
+def counted(n, one: str, many: str, lang: str, **values) -> str:
+    """Return `one` or `many` (msgids with {n}) translated, by the plural rule of `lang` (French: 0 and 1 are singular)."""
+    value = 0 if n is None or pd.isna(n) else n
+    singular = value == 1 if lang == "en" else abs(value) < 2
+    return t(one if singular else many, lang, n=i18n.fmt_int(value, lang), **values)
+
+
+def finish(fig: go.Figure, *, lang: str) -> go.Figure:
+    """Return `fig` styled, with thousands grouped on every axis (Plotly leaves 4-digit ticks ungrouped)."""
+    fig.update_xaxes(separatethousands=True)
+    fig.update_yaxes(separatethousands=True)
+    return styled(fig, lang=lang)
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """Return a metric's readable label in `lang`."""
+    if metric in METRIC_LABELS:
+        return t(METRIC_LABELS[metric], lang)
+    return str(metric).replace("_", " ").capitalize()
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA and value != ""
+
+
+def label_of(row, lang: str, en: str, fr: str, fallback: str | None = None) -> str:
+    """Return a row's label in `lang`: the French column in French when present, else English, else the fallback column."""
+    for col in ((fr, en) if lang == "fr" else (en, fr)) + ((fallback,) if fallback else ()):
+        value = row.get(col) if hasattr(row, "get") else getattr(row, col, None)
+        if _present(value):
+            return str(value)
+    return t("Not stated", lang)
+
+
+def _short(label: str, limit: int = LABEL_MAX) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def wrap_label(label: str, width: int = 24, lines: int = 2) -> str:
+    """Return `label` broken into at most `lines` lines of about `width` characters (<br>), the rest elided."""
+    words, out, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = _short(out[-1] + " …", width)
+    return "<br>".join(_short(part, width + 6) for part in out)
+
+
+def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lang: str,
+                customdata: list | None = None, hover: str | None = None, colour: str = PALETTE[0],
+                axis_title: str = "") -> go.Figure:
+    """Return horizontal bars, largest on top, each with its value printed beside it (labels shortened, full in hover)."""
+    short = []
+    seen: dict[str, int] = {}
+    for label in labels:
+        s = wrap_label(label)
+        seen[s] = seen.get(s, 0) + 1
+        short.append(s if seen[s] == 1 else f"{s} ({seen[s]})")  # a category axis merges equal labels
+    fig = go.Figure(go.Bar(
+        x=list(values), y=short, orientation="h", text=list(texts), textposition="outside", cliponaxis=False,
+        marker=dict(color=colour), customdata=[[lbl] + list(c if isinstance(c, (list, tuple)) else [c])
+                                                for lbl, c in zip(labels, customdata or [None] * len(labels))],
+        hovertemplate=(hover or "%{customdata[0]}: %{x:,}") + "<extra></extra>",
+    ))
+    longest = max([len(s) for s in texts] or [0])
+    fig.update_layout(
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, automargin=True,
+                   ticksuffix="  "),
+        # every bar prints its value, so the axis needs no numbers (they crowd on a phone)
+        xaxis=dict(title=axis_title or None, rangemode="tozero", showgrid=False, showticklabels=False,
+                   zeroline=True, zerolinecolor="#9aa3ad"),
+        margin=dict(l=8, r=24 + 8 * longest, t=36, b=48),
+        bargap=0.25, showlegend=False,
+    )
+    return finish(fig, lang=lang)
+
+
+# ---------------------------------------------------------------- releases over time
+
+def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Return datasets released per month or year (bars) with the catalogue's running total (line, right axis)."""
+    yearly = "year" in rows.columns
+    counts = [int(v) for v in rows["datasets"]]
+    totals = [int(v) for v in rows["cumulative_datasets"]]
+    if yearly:
+        x = [int(v) for v in rows["year"]]
+        bar_name = t("Released in the year", lang)
+        hover_bar = t("%{x}: %{y:,} datasets released", lang)
+        hover_line = t("%{x}: %{y:,} datasets in the catalogue", lang)
+    else:
+        x = [pd.Timestamp(v).strftime("%Y-%m-%d") for v in rows["month"]]
+        bar_name = t("Released in the month", lang)
+        hover_bar = t("%{x|%B %Y}: %{y:,} datasets released", lang)
+        hover_line = t("%{x|%B %Y}: %{y:,} datasets in the catalogue", lang)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=x, y=counts, name=bar_name, marker=dict(color=PALETTE[0]),
+        text=counts if yearly else None, texttemplate="%{y:,}" if yearly else None,
+        textposition="outside" if yearly else None, cliponaxis=False,
+        hovertemplate=hover_bar + "<extra></extra>",
+        **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
+    ))
+    fig.add_trace(go.Scatter(
+        x=x, y=totals, name=t("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
+        line=dict(color=PALETTE[1], width=3), marker=dict(color=PALETTE[1], size=7, symbol="diamond"),
+        hovertemplate=hover_line + "<extra></extra>",
+        **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
+    ))
+    fig.update_layout(
+        yaxis=dict(title=t("Datasets released", lang), rangemode="tozero", separatethousands=True),
+        yaxis2=dict(title=dict(text=t("Catalogue total", lang), font=dict(color="#8a5a00")), overlaying="y",
+                    side="right", rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"),
+                    tickmode="auto"),
+        xaxis=dict(title=None, **({"tickformat": "d", **({"dtick": 1} if len(x) <= 20 else {})} if yearly else {})),
+        bargap=0.15 if yearly else 0.05,
+        hovermode="closest",
+        margin=dict(l=60, r=70, t=36, b=40),
+    )
+    return finish(fig, lang=lang)
+
+
+# ---------------------------------------------------------------- releases by a dimension
+
+def releases_by_dimension_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) -> go.Figure:
+    """Return the top `top_n` values of a dimension (jurisdiction, organization, format or licence) by datasets released."""
+    top = rows.head(top_n)
+    labels = [label_of(r, lang, "label_en", "label_fr", "value") for r in top.to_dict("records")]
+    values = [int(v) for v in top["datasets"]]
+    texts = [i18n.fmt_int(v, lang) for v in values]
+    custom = [r if _present(r) else None for r in top["value"]]
+    return hbar_ranked(labels, values, texts, lang=lang, customdata=custom,
+                       hover=t("%{customdata[0]}: %{x:,} datasets", lang), axis_title=t("Datasets released", lang))
+
+
+def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) -> go.Figure:
+    """Return the `top_n` organizations that released the most datasets."""
+    top = rows.head(top_n)
+    records = top.to_dict("records")
+    labels = [label_of(r, lang, "organization_title_en", "organization_title_fr", "organization") for r in records]
+    # The same organization name on two portals would merge on the axis: name the portal.
+    repeated = {label for label in labels if labels.count(label) > 1}
+    labels = [f"{label} · {r['portal']}" if label in repeated else label for label, r in zip(labels, records)]
+    values = [int(v) for v in top["datasets"]]
+    texts = [i18n.fmt_int(v, lang) for v in values]
+    custom = [[r["jurisdiction_id"], r["portal"]] for r in records]
+    return hbar_ranked(labels, values, texts, lang=lang, customdata=custom, colour=PALETTE[2],
+                       hover=t("%{customdata[0]} (%{customdata[2]}): %{x:,} datasets", lang),
+                       axis_title=t("Datasets released", lang))
+
+
+# ---------------------------------------------------------------- portal metrics
+
+def _runs_start(flags: list[bool]) -> list[bool]:
+    """Return, for each flagged point, whether it starts a run of consecutive flagged points."""
+    return [f and (i == 0 or not flags[i - 1]) for i, f in enumerate(flags)]
+
+
+def portal_metrics_lines(rows: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Return one panel per portal metric: the reported line, with points the source flags as glitches marked, not hidden."""
+    rows = rows.sort_values(["portal", "metric", "date"])
+    series = list(dict.fromkeys(zip(rows["portal"], rows["metric"])))
+    titles = [f"<b>{metric_label(m, lang)}</b><br><span style='font-size:13px'>{p}</span>" for p, m in series]
+    fig = make_subplots(rows=len(series), cols=1, subplot_titles=titles,
+                        vertical_spacing=min(0.16, 0.7 / len(series)))
+    flagged_in_legend = False
+    for i, (portal, metric) in enumerate(series, start=1):
+        part = rows[(rows["portal"] == portal) & (rows["metric"] == metric)]
+        dates = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in part["date"]]
+        values = [None if pd.isna(v) else float(v) for v in part["value"]]
+        flags = [bool(f) for f in part["is_outlier"]]
+        reasons = ["" if not _present(r) else str(r) for r in part["outlier_reason"]]
+        few = len(dates) <= 3
+        fig.add_trace(go.Scatter(
+            x=dates, y=[None if f else v for v, f in zip(values, flags)], mode="lines+markers+text" if few else "lines",
+            name=t("Reported value", lang), legendgroup="reported", showlegend=i == 1,
+            line=dict(color=PALETTE[0], width=2), marker=dict(size=9, color=PALETTE[0]),
+            text=[i18n.fmt_int(v, lang) if v is not None else "" for v in values] if few else None,
+            textposition="top center", connectgaps=False,
+            hovertemplate=t("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>",
+        ), row=i, col=1)
+        if any(flags):
+            idx = [k for k, f in enumerate(flags) if f]
+            starts = _runs_start(flags)
+            fig.add_trace(go.Scatter(
+                x=[dates[k] for k in idx], y=[values[k] for k in idx], mode="markers+text",
+                name=t("Flagged as a glitch", lang), legendgroup="flagged", showlegend=not flagged_in_legend,
+                marker=dict(symbol="x-thin-open", size=13, color=FLAGGED_COLOUR, line=dict(width=3, color=FLAGGED_COLOUR)),
+                text=[t("flagged", lang) if starts[k] else "" for k in idx], textposition="top center",
+                textfont=dict(color="#a04000", size=13),
+                customdata=[[reasons[k] or t("no reason given", lang)] for k in idx],
+                hovertemplate=t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[0]}", lang) + "<extra></extra>",
+            ), row=i, col=1)
+            flagged_in_legend = True
+        fig.update_yaxes(rangemode="tozero", separatethousands=True, row=i, col=1)
+        if few:  # a lone point would get an axis of milliseconds: give it a year either side
+            first, last = pd.Timestamp(min(dates)), pd.Timestamp(max(dates))
+            fig.update_xaxes(range=[(first - pd.Timedelta(days=365)).strftime("%Y-%m-%d"),
+                                    (last + pd.Timedelta(days=365)).strftime("%Y-%m-%d")],
+                             dtick="M6", tickformat="%b %Y", row=i, col=1)
+            fig.update_yaxes(range=[0, max(v for v in values if v is not None) * 1.35], row=i, col=1)
+    fig.update_annotations(font=dict(size=15, color="#0b2f55"), xanchor="left", x=0)
+    fig.update_layout(margin=dict(l=60, r=24, t=40, b=24), hovermode="closest",
+                      legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="left", x=0))
+    return finish(fig, lang=lang)

@@ -1,1 +1,130 @@
 """Figure builders for the learning page: pure functions (rows, *, lang, ...) -> go.Figure."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import i18n
+from dashboard.figures.base import PALETTE
+from dashboard.figures.datasets import counted, finish, hbar_ranked, label_of, wrap_label
+from dashboard.i18n import N_, t
+
+__all__ = [
+    "learning_by_period", "learning_by_jurisdiction", "learning_by_organizer", "learners_per_event_dots",
+    "learning_linked_bars", "reach_text",
+]
+
+LINKED_MAX = 20
+
+
+def _int(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def reach_text(events, learners, organisations, lang: str) -> str:
+    """Return "34 events · 1,800 learners · 26 organisations" in `lang`, leaving out what is not known."""
+    parts = [counted(_int(events), N_("{n} event"), N_("{n} events"), lang),
+             counted(_int(learners), N_("{n} learner"), N_("{n} learners"), lang)]
+    if _int(organisations) is not None:
+        parts.append(counted(_int(organisations), N_("{n} organisation"), N_("{n} organisations"), lang))
+    return " · ".join(parts)
+
+
+def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Return learners per reporting period (bars) and events (diamonds, right axis), periods as the sources give them."""
+    periods = [str(p) for p in rows["period"]]
+    learners = [int(v) for v in rows["learners"]]
+    events = [int(v) for v in rows["events"]]
+    custom = [[pd.Timestamp(s).strftime("%Y-%m-%d"), pd.Timestamp(e).strftime("%Y-%m-%d")]
+              for s, e in zip(rows["period_start"], rows["period_end"])]
+    few = len(periods) <= 12
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=periods, y=learners, name=t("Learners", lang), marker=dict(color=PALETTE[0]), customdata=custom,
+        text=learners if few else None, texttemplate="%{y:,}" if few else None, textposition="outside" if few else None,
+        cliponaxis=False,
+        hovertemplate=t("%{x}: %{y:,} learners", lang) + "<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=periods, y=events, name=t("Events (right axis)", lang), yaxis="y2", mode="lines+markers",
+        line=dict(color=PALETTE[1], width=2), marker=dict(symbol="diamond", size=9, color=PALETTE[1]),
+        customdata=custom, hovertemplate=t("%{x}: %{y:,} events", lang) + "<extra></extra>",
+    ))
+    fig.update_layout(
+        xaxis=dict(type="category", categoryorder="array", categoryarray=periods, title=None),
+        yaxis=dict(title=t("Learners", lang), rangemode="tozero"),
+        yaxis2=dict(title=dict(text=t("Events", lang), font=dict(color="#8a5a00")), overlaying="y", side="right",
+                    rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"), tickmode="auto"),
+        bargap=0.2, hovermode="closest", margin=dict(l=60, r=70, t=36, b=40),
+    )
+    return finish(fig, lang=lang)
+
+
+def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, custom: list, colour: str) -> go.Figure:
+    learners = [int(v) for v in rows["learners"]]
+    texts = [reach_text(e, n, o, lang) for e, n, o in zip(rows["events"], rows["learners"], rows["organisations"])]
+    return hbar_ranked(labels, learners, texts, lang=lang, customdata=custom, colour=colour,
+                       hover=t("%{customdata[0]}: %{x:,} learners", lang), axis_title=t("Learners", lang))
+
+
+def learning_by_jurisdiction(rows: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Return learners per jurisdiction as ranked bars, each labelled with its events, learners and organisations."""
+    records = rows.to_dict("records")
+    labels = [label_of(r, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id") for r in records]
+    return _reach_bars(labels, rows, lang, [r["jurisdiction_id"] for r in records], PALETTE[0])
+
+
+def learning_by_organizer(rows: pd.DataFrame, *, lang: str, top_n: int = 15) -> go.Figure:
+    """Return learners per organizer (the `top_n` largest) as ranked bars, each labelled with its reach."""
+    top = rows.head(top_n)
+    return _reach_bars([str(o) for o in top["organizer"]], top, lang, [None] * len(top), PALETTE[2])
+
+
+def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = 15) -> go.Figure:
+    """Return learners per event for each organizer as a lollipop chart, most per event on top, values printed."""
+    data = rows[rows["learners_per_event"].notna()].sort_values(["learners_per_event", "organizer"],
+                                                                ascending=[False, True]).head(top_n)
+    labels = [str(o) for o in data["organizer"]]
+    short = [wrap_label(lbl) for lbl in labels]
+    values = [round(float(v), 1) for v in data["learners_per_event"]]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=values, y=short, orientation="h", width=0.12, marker=dict(color="#9aa3ad"),
+                         hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(
+        x=values, y=short, mode="markers+text", marker=dict(size=14, color=PALETTE[3], line=dict(width=1, color="#1b1f24")),
+        text=[i18n.fmt_num(v, lang, 0 if v >= 100 else 1) for v in values], textposition="middle right",
+        customdata=[[lbl, int(e)] for lbl, e in zip(labels, data["events"])], cliponaxis=False, showlegend=False,
+        hovertemplate=t("%{customdata[0]}: %{x:,.1f} learners per event (%{customdata[1]:,} events)", lang)
+        + "<extra></extra>",
+    ))
+    fig.update_layout(
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
+        xaxis=dict(title=t("Learners per event", lang), rangemode="tozero", showticklabels=False, showgrid=False),
+        margin=dict(l=8, r=60, t=16, b=48),
+    )
+    return finish(fig, lang=lang)
+
+
+def linked_groups(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows totalled per commitment and organizer, real rows kept, at most LINKED_MAX, most learners first."""
+    grouped = (rows.assign(synthetic_rows=pd.to_numeric(rows["synthetic_rows"]).fillna(0),
+                           records=1)
+               .groupby(["commitment_id", "organizer"], as_index=False, dropna=False)
+               .agg(events=("events", "sum"), learners=("learners", "sum"),
+                    organisations=("organisations", lambda s: s.sum(min_count=1)),
+                    synthetic_rows=("synthetic_rows", "sum"), records=("records", "sum")))
+    grouped["real"] = grouped["synthetic_rows"] < grouped["records"]
+    grouped = grouped.sort_values(["real", "learners", "commitment_id", "organizer"],
+                                  ascending=[False, False, True, True]).head(LINKED_MAX)
+    return grouped.sort_values(["commitment_id", "learners"], ascending=[True, False]).reset_index(drop=True)
+
+
+def learning_linked_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Return learners per commitment and organizer for events that name their commitment, each bar labelled with its reach."""
+    groups = linked_groups(rows)
+    labels = [f"{c} · {o}" for c, o in zip(groups["commitment_id"], groups["organizer"])]
+    fig = _reach_bars(labels, groups, lang, [[c] for c in groups["commitment_id"]], PALETTE[4])
+    fig.update_traces(hovertemplate=t("%{customdata[0]}: %{x:,} learners. Click to open the commitment.", lang)
+                      + "<extra></extra>")
+    return fig
