@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import config, data, i18n, state as state_mod
+from dashboard import config, data, downloads, i18n, state as state_mod
 from dashboard.charts import URL
 from dashboard.components import FILTERS, NAV, other_lang
 from dashboard.i18n import t
@@ -104,6 +104,7 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     )
     _restore_shell_callbacks()
     app.layout = _shell
+    downloads.register(app.server)  # /download/<snapshot>/<table>.csv
     from dashboard import web
 
     web.install(app.server, app)  # app: for its CSP script hashes and callback list
@@ -139,9 +140,10 @@ def chrome(pathname, search):
     links = []
     for target, label in NAV:
         active = path == target or (target != "/" and path.startswith(target + "/")) or (target != "/" and path == target)
-        links.append(dcc.Link(t(label, lang), href=target + view.to_query(page=1, q="", statuses=()),
-                              className="nav-link" + (" active" if active else ""),
-                              **({"aria-current": "page"} if active else {})))
+        # dcc.Link takes no aria-* props: the current page is marked on the link's text.
+        text = html.Span(t(label, lang), **{"aria-current": "page"}) if active else t(label, lang)
+        links.append(dcc.Link(text, href=target + view.to_query(page=1, q="", statuses=()),
+                              className="nav-link" + (" active" if active else "")))
     other = other_lang(lang)
     toggle_label = "Français" if other == "fr" else "English"
     footer = _footer(lang)

@@ -1,0 +1,429 @@
+"""Compare snapshots: what changed between two published snapshots (statuses, datasets, learners)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import data, figures, i18n, state as state_mod
+from dashboard.charts import URL, Chart, chart_card, register
+from dashboard.components import empty_state, kpi_tile, localized, page_header
+from dashboard.figures.compare import progress_label, transition_keys
+from dashboard.i18n import N_, t
+from dashboard.progress import SCALE
+
+dash.register_page(__name__, path="/compare", name="Compare snapshots", order=4)
+
+
+def view_of(store) -> state_mod.ViewState:
+    """Return the view a page's store carries as {"search": "?..."}, whatever a client sent."""
+    search = store.get("search") if isinstance(store, dict) else None
+    return state_mod.parse(search if isinstance(search, str) else "")
+
+LIST_MAX = 12
+_ID_RE = re.compile(r"^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
+
+
+def pair(view: state_mod.ViewState) -> tuple[str, str] | None:
+    """Return (base, head): the snapshots the view compares, defaulting to the one before the served one and the served one."""
+    ids = data.available_snapshots()
+    if len(ids) < 2:
+        return None
+    if view.snapshot in ids:
+        head = view.snapshot
+    else:
+        try:
+            head = data.current_snapshot().id
+        except data.NoSnapshot:
+            head = ids[-1]
+    if view.base in ids and view.base != head:
+        return view.base, head
+    earlier = [i for i in ids if i < head]
+    return (earlier[-1] if earlier else [i for i in ids if i != head][-1]), head
+
+
+def snapshot_label(snapshot_id: str, lang: str) -> str:
+    """Return a snapshot id with its date and time written out, read from the id itself."""
+    m = _ID_RE.match(snapshot_id)
+    if not m:
+        return snapshot_id
+    y, mo, d, h, mi, _ = (int(g) for g in m.groups())
+    when = i18n.fmt_date(dt.date(y, mo, d), lang)
+    clock = f"{h:02d} h {mi:02d}" if lang == "fr" else f"{h:02d}:{mi:02d}"
+    return f"{when}, {clock} UTC · {snapshot_id}"
+
+
+def _where(view: state_mod.ViewState, *, cycles: bool = True) -> dict:
+    out = {"jurisdictions": list(view.jurisdictions), "levels": list(view.levels)}
+    if cycles:
+        out["cycles"] = list(view.cycles)
+    return out
+
+
+def _diff(name: str, view: state_mod.ViewState, *, cycles: bool = True, **params) -> pd.DataFrame:
+    chosen = pair(view)
+    if chosen is None:
+        return pd.DataFrame()
+    base, head = chosen
+    return data.query(name, snapshot=head, base=base, **_where(view, cycles=cycles), **params)
+
+
+# ---------------------------------------------------------------- status transitions
+
+def transitions_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return _diff("compare_status_transitions", view)
+
+
+def transitions_sentence(rows: pd.DataFrame, lang: str) -> str:
+    changed = rows[rows["change"] == "changed"]
+    up = int(changed.loc[changed["to_rank"].astype("Float64") > changed["from_rank"].astype("Float64"), "milestones"].sum())
+    down = int(changed.loc[changed["to_rank"].astype("Float64") < changed["from_rank"].astype("Float64"), "milestones"].sum())
+    added = int(rows.loc[rows["change"] == "added", "milestones"].sum())
+    removed = int(rows.loc[rows["change"] == "removed", "milestones"].sum())
+    text = t("Milestones that changed status: {n} ({up} forward, {down} back).", lang,
+             n=i18n.fmt_int(int(changed["milestones"].sum()), lang), up=i18n.fmt_int(up, lang),
+             down=i18n.fmt_int(down, lang))
+    if added or removed:
+        text += " " + t("New milestones: {added}; no longer listed: {removed}.", lang,
+                        added=i18n.fmt_int(added, lang), removed=i18n.fmt_int(removed, lang))
+    return text + " " + t("Rows are the earlier status, columns the newer one.", lang)
+
+
+def transitions_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata") or []
+    to = custom[1] if len(custom) > 1 else None
+    if to not in SCALE:
+        return None
+    return "/commitments" + view.to_query(statuses=(to,), base=None)
+
+
+register(Chart(
+    id="compare-transitions",
+    title=N_("Status transitions"),
+    rows=transitions_rows,
+    figure=figures.status_transition_heatmap,
+    sentence=transitions_sentence,
+    tables=("milestones", "commitments"),
+    columns={"change": N_("Change"), "from_progress": N_("From"), "to_progress": N_("To"),
+             "milestones": N_("Milestones"), "synthetic_rows": N_("Synthetic records")},
+    on_click=transitions_click,
+    empty=N_("No milestone changed status between these two snapshots."),
+))
+
+
+# ---------------------------------------------------------------- summary
+
+SUMMARY_MEASURES = (
+    ("status_changes", N_("Milestones that changed status")),
+    ("milestones_added", N_("Milestones added")),
+    ("milestones_removed", N_("Milestones removed")),
+    ("datasets_added", N_("Datasets added")),
+    ("datasets_removed", N_("Datasets removed")),
+)
+
+
+def summary_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return the one-row diff summary as one row per measure (label in the view's language)."""
+    wide = _diff("snapshot_diff_summary", view)
+    if wide.empty:
+        return wide
+    first = wide.iloc[0]
+    return pd.DataFrame({
+        "measure": [m for m, _ in SUMMARY_MEASURES],
+        "label": [t(label, view.lang) for _, label in SUMMARY_MEASURES],
+        "count": [int(first[m]) for m, _ in SUMMARY_MEASURES],
+    })
+
+
+def summary_sentence(rows: pd.DataFrame, lang: str) -> str:
+    counts = dict(zip(rows["measure"], rows["count"]))
+    return t("Status changes: {status}. Datasets added: {added}; removed: {removed}.", lang,
+             status=i18n.fmt_int(counts["status_changes"], lang), added=i18n.fmt_int(counts["datasets_added"], lang),
+             removed=i18n.fmt_int(counts["datasets_removed"], lang))
+
+
+register(Chart(
+    id="compare-summary",
+    title=N_("What changed"),
+    rows=summary_rows,
+    figure=figures.change_summary_bars,
+    sentence=summary_sentence,
+    tables=("milestones", "datasets"),
+    columns={"label": N_("Change"), "count": N_("Count")},
+    empty=N_("Pick two different snapshots to compare."),
+))
+
+
+# ---------------------------------------------------------------- datasets
+
+def datasets_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return _diff("compare_dataset_changes", view, cycles=False)
+
+
+def datasets_sentence(rows: pd.DataFrame, lang: str) -> str:
+    added, removed = int(rows["added"].sum()), int(rows["removed"].sum())
+    top = rows.iloc[0].to_dict()
+    name = figures.label_of(top, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id")
+    return t("Datasets added: {added}; removed: {removed}. {name} changed most.", lang,
+             added=i18n.fmt_int(added, lang), removed=i18n.fmt_int(removed, lang), name=name) + " " + \
+        t("Click a bar to see that jurisdiction’s datasets.", lang)
+
+
+def datasets_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata") or []
+    if not custom or not custom[0]:
+        return None
+    return "/datasets" + view.to_query(jurisdictions=(str(custom[0]),), base=None)
+
+
+register(Chart(
+    id="compare-datasets",
+    title=N_("Datasets added and removed, by jurisdiction"),
+    rows=datasets_rows,
+    figure=figures.dataset_changes_bars,
+    sentence=datasets_sentence,
+    tables=("datasets",),
+    columns={"jurisdiction_name_en": N_("Jurisdiction"), "added": N_("Added"), "removed": N_("Removed"),
+             "net": N_("Net change")},
+    on_click=datasets_click,
+    empty=N_("No dataset was added or removed between these two snapshots."),
+))
+
+
+# ---------------------------------------------------------------- learners
+
+def learning_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return _diff("compare_learning_changes", view, cycles=False)
+
+
+def learning_sentence(rows: pd.DataFrame, lang: str) -> str:
+    learners, events = int(rows["learners_added"].sum()), int(rows["events_added"].sum())
+    return t("Learners added in the newer snapshot: {learners}; events added: {events}; organizers with a change: {n}.",
+             lang, learners=i18n.fmt_int(learners, lang), events=i18n.fmt_int(events, lang),
+             n=i18n.fmt_int(len(rows), lang))
+
+
+register(Chart(
+    id="compare-learning",
+    title=N_("Learners added, by organizer"),
+    rows=learning_rows,
+    figure=figures.learning_changes_bars,
+    sentence=learning_sentence,
+    tables=("learning_events",),
+    columns={"organizer": N_("Organizer"), "base_learners": N_("Learners before"), "learners": N_("Learners after"),
+             "learners_added": N_("Learners added"), "events_added": N_("Events added")},
+    empty=N_("No learning figures changed between these two snapshots."),
+))
+
+
+# ---------------------------------------------------------------- layout
+
+def _picker(view: state_mod.ViewState, ids: list[str], chosen: tuple[str, str]) -> dbc.Row:
+    lang = view.lang
+    options = [{"label": snapshot_label(i, lang), "value": i} for i in reversed(ids)]
+    return dbc.Row(className="g-2 align-items-end mb-4 compare-picker", children=[
+        dbc.Col(md=5, children=[
+            html.Label(t("Earlier snapshot (base)", lang), htmlFor="compare-base", className="form-label fw-semibold"),
+            dcc.Dropdown(id="compare-base", options=options, value=chosen[0], clearable=False, searchable=False),
+        ]),
+        dbc.Col(md="auto", className="text-center d-none d-md-block", children=html.Span("→", className="fs-3 px-2",
+                                                                                        **{"aria-hidden": "true"})),
+        dbc.Col(md=5, children=[
+            html.Label(t("Newer snapshot", lang), htmlFor="compare-snapshot", className="form-label fw-semibold"),
+            dcc.Dropdown(id="compare-snapshot", options=options, value=chosen[1], clearable=False, searchable=False),
+        ]),
+    ])
+
+
+def _one_snapshot(view: state_mod.ViewState, ids: list[str]) -> html.Div:
+    lang = view.lang
+    return html.Div(className="empty-state compare-empty", children=[
+        html.H2(t("There is only one snapshot to compare", lang) if ids else t("There is no snapshot yet", lang),
+                className="h4"),
+        html.P(t("A comparison needs two snapshots. Each build of the data makes a new, dated snapshot; "
+                 "build another one after the sources change, then come back here.", lang)),
+        html.Pre(html.Code("ogdash snapshot build\nogdash snapshot list"), className="compare-command text-start"),
+        html.P(t("The served snapshot is {id}.", lang, id=ids[-1]) if ids else None, className="small mb-0"),
+    ])
+
+
+def layout(**query):
+    view = state_mod.parse(query)
+    lang = view.lang
+    ids = data.available_snapshots()
+    header = page_header(t("Compare snapshots", lang), view,
+                         lead=t("What changed between two published snapshots of the data: statuses, datasets "
+                                "and learners.", lang))
+    chosen = pair(view)
+    if chosen is None:
+        return html.Div(id="compare-page", children=[header, _one_snapshot(view, ids)])
+    notes = []
+    if (view.snapshot and view.snapshot not in ids) or (view.base and view.base not in ids):
+        notes.append(t("A snapshot named in the link does not exist; the nearest choice is shown.", lang))
+    if view.base and view.base == chosen[1]:
+        notes.append(t("The same snapshot was picked twice; it is compared with the one before it.", lang))
+    if chosen[0] > chosen[1]:
+        notes.append(t("The base is newer than the other snapshot, so additions and removals are reversed.", lang))
+    compared = replace(view, base=chosen[0], snapshot=chosen[1])
+    return html.Div(id="compare-page", children=[
+        header,
+        *[html.Div(n, className="alert alert-info py-2", role="status") for n in notes],
+        dcc.Store(id="compare-state", data={"search": compared.to_query()}),
+        _picker(view, ids, chosen),
+        html.Div(id="compare-kpis", className="row g-3 mb-4", **{"aria-live": "polite"}),
+        dbc.Row([
+            dbc.Col(chart_card("compare-transitions", compared, height=440), lg=7),
+            dbc.Col(html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-status-list-title"},
+                                 children=html.Div(className="card-body", children=[
+                                     html.H2(t("Milestones that changed", lang), id="compare-status-list-title",
+                                             className="h5 card-title"),
+                                     html.Div(id="compare-status-list", className="compare-list"),
+                                 ])), lg=5),
+        ], className="g-4"),
+        dbc.Row([
+            dbc.Col(chart_card("compare-datasets", compared, height=400), lg=7),
+            dbc.Col(html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-dataset-list-title"},
+                                 children=html.Div(className="card-body", children=[
+                                     html.H2(t("Datasets added and removed", lang), id="compare-dataset-list-title",
+                                             className="h5 card-title"),
+                                     html.Div(id="compare-dataset-list", className="compare-list"),
+                                 ])), lg=5),
+        ], className="g-4"),
+        dbc.Row([
+            dbc.Col(chart_card("compare-learning", compared, height=360), lg=7),
+            dbc.Col(chart_card("compare-summary", compared, height=360), lg=5),
+        ], className="g-4"),
+    ])
+
+
+@callback(
+    Output(URL, "href", allow_duplicate=True),
+    Input("compare-base", "value"),
+    Input("compare-snapshot", "value"),
+    State("compare-state", "data"),
+    prevent_initial_call=True,
+)
+def pick_snapshots(base, snapshot, store):
+    """Navigate to the comparison of the two snapshots picked."""
+    view = view_of(store)
+    ids = data.available_snapshots()
+    if base not in ids or snapshot not in ids:
+        return dash.no_update
+    href = "/compare" + view.to_query(base=base, snapshot=snapshot)
+    return href if href != "/compare" + view.to_query() else dash.no_update
+
+
+def _tile_rows(view: state_mod.ViewState) -> pd.Series | None:
+    wide = _diff("snapshot_diff_summary", view)
+    return None if wide.empty else wide.iloc[0]
+
+
+@callback(Output("compare-kpis", "children"), Input("compare-state", "data"))
+def compare_kpis(store):
+    """Return the headline tiles: status changes, milestones added, datasets added and removed, learners added."""
+    view = view_of(store)
+    lang = view.lang
+    row = _tile_rows(view)
+    if row is None:
+        return None
+
+    def signed(n) -> str:
+        n = int(n)
+        return ("+" if n > 0 else "−" if n < 0 else "") + i18n.fmt_int(abs(n), lang)
+
+    here = "/compare" + view.to_query()
+    tiles = [
+        kpi_tile(t("Status changes", lang), i18n.fmt_int(int(row["status_changes"]), lang),
+                 here + "#compare-status-list-title", tile_id="compare-kpi-status",
+                 detail=t("milestones added: {added}, removed: {removed}", lang,
+                          added=i18n.fmt_int(int(row["milestones_added"]), lang),
+                          removed=i18n.fmt_int(int(row["milestones_removed"]), lang))),
+        kpi_tile(t("Datasets added", lang), signed(row["datasets_added"]), here + "#compare-dataset-list-title",
+                 tile_id="compare-kpi-datasets-added"),
+        kpi_tile(t("Datasets removed", lang), i18n.fmt_int(int(row["datasets_removed"]), lang),
+                 here + "#compare-dataset-list-title", tile_id="compare-kpi-datasets-removed"),
+        kpi_tile(t("Learners added", lang), signed(row["learners_added"]), here, tile_id="compare-kpi-learners",
+                 detail=t("{n} events", lang, n=signed(row["events_added"]))),
+    ]
+    return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]
+
+
+def status_list(rows: pd.DataFrame, view: state_mod.ViewState):
+    """Return the milestones whose status changed, grouped by from -> to, each linking to its commitment."""
+    lang = view.lang
+    if rows.empty:
+        return empty_state(t("No milestone changed status between these two snapshots.", lang), lang)
+    froms, tos = transition_keys(rows.assign(milestones=1))
+    rows = rows.assign(from_key=froms, to_key=tos)
+    groups = rows.groupby(["from_key", "to_key"], sort=False).size().sort_values(ascending=False)
+    items = []
+    for (f, to), n in groups.items():
+        part = rows[(rows["from_key"] == f) & (rows["to_key"] == to)]
+        links = []
+        for r in part.head(LIST_MAX).itertuples():
+            title = localized(r.title_en if isinstance(r.title_en, str) else None,
+                              r.title_fr if isinstance(r.title_fr, str) else None, lang)
+            links.append(html.Li([dcc.Link(r.milestone_id, href=f"/commitments/{r.commitment_id}"
+                                           + view.to_query(base=None, page=1)), " ", title]))
+        if len(part) > LIST_MAX:
+            links.append(html.Li(t("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
+                                 className="text-body-secondary"))
+        items.append(html.Li(className="list-group-item", children=[
+            html.Div([
+                html.Span(progress_label(f, lang), className=f"status-chip status-{f.strip('_')}"),
+                html.Span(" → ", **{"aria-label": t("to", lang)}),
+                html.Span(progress_label(to, lang), className=f"status-chip status-{to.strip('_')}"),
+                html.Span(i18n.fmt_int(n, lang), className="badge rounded-pill text-bg-secondary ms-2"),
+            ], className="fw-semibold"),
+            html.Ul(links, className="small mb-0 mt-1"),
+        ]))
+    return html.Ul(items, className="list-group list-group-flush")
+
+
+def dataset_list(rows: pd.DataFrame, view: state_mod.ViewState):
+    """Return the datasets added and those removed, the first LIST_MAX of each."""
+    lang = view.lang
+    if rows.empty:
+        return empty_state(t("No dataset was added or removed between these two snapshots.", lang), lang)
+    blocks = []
+    for change, heading in (("added", t("Added", lang)), ("removed", t("Removed", lang))):
+        part = rows[rows["change"] == change]
+        if part.empty:
+            continue
+        entries = []
+        for r in part.head(LIST_MAX).itertuples():
+            title = localized(r.title_en if isinstance(r.title_en, str) else None,
+                              r.title_fr if isinstance(r.title_fr, str) else None, lang)
+            org = figures.label_of(r._asdict(), lang, "organization_title_en", "organization_title_fr", "organization")
+            published = i18n.fmt_date(r.published, lang, "medium") if not pd.isna(r.published) else "–"
+            entries.append(html.Li([html.Span(title, className="fw-semibold"), html.Br(),
+                                    html.Span(f"{org} · {r.portal} · {published}", className="text-body-secondary")]))
+        if len(part) > LIST_MAX:
+            entries.append(html.Li(t("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
+                                   className="text-body-secondary"))
+        blocks.append(html.Div([
+            html.H3([heading, html.Span(i18n.fmt_int(len(part), lang), className="badge rounded-pill ms-2 "
+                                        + ("text-bg-success" if change == "added" else "text-bg-danger"))],
+                    className="h6 mt-2"),
+            html.Ul(entries, className="small compare-dataset-entries"),
+        ]))
+    return html.Div(blocks)
+
+
+@callback(
+    Output("compare-status-list", "children"),
+    Output("compare-dataset-list", "children"),
+    Input("compare-state", "data"),
+)
+def compare_lists(store):
+    view = view_of(store)
+    statuses = _diff("snapshot_diff_status", view)
+    datasets_changed = _diff("snapshot_diff_datasets", view, cycles=False, limit=None)
+    return status_list(statuses, view), dataset_list(datasets_changed, view)
+

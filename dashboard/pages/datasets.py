@@ -1,0 +1,297 @@
+"""Datasets: releases over time, by jurisdiction / organization / format / licence, top publishers and portal metrics."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import data, figures, i18n, state as state_mod
+from dashboard.charts import Chart, chart_card, register
+from dashboard.components import kpi_tile, page_header
+from dashboard.figures.datasets import TOP_N
+from dashboard.i18n import N_, t
+
+dash.register_page(__name__, path="/datasets", name="Datasets", order=2)
+
+
+def view_of(store) -> state_mod.ViewState:
+    """Return the view a page's store carries as {"search": "?..."}, whatever a client sent."""
+    search = store.get("search") if isinstance(store, dict) else None
+    return state_mod.parse(search if isinstance(search, str) else "")
+
+DIMENSION_LABELS = {
+    "jurisdiction": N_("Jurisdiction"),
+    "organization": N_("Organization"),
+    "format": N_("Format"),
+    "licence": N_("Licence"),
+}
+
+
+def served_snapshot(view: state_mod.ViewState) -> str | None:
+    """Return the snapshot the view asks for when it exists, else None (the served one)."""
+    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
+
+
+def _where(view: state_mod.ViewState) -> dict:
+    return {"jurisdictions": list(view.jurisdictions), "levels": list(view.levels), **view.period_params()}
+
+
+def _n(value) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+# ---------------------------------------------------------------- releases over time
+
+def releases_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    name = "releases_by_year" if view.interval == "year" else "releases_by_month"
+    return data.query(name, snapshot=served_snapshot(view), **_where(view))
+
+
+def releases_sentence(rows: pd.DataFrame, lang: str) -> str:
+    total = int(rows["datasets"].sum())
+    peak = rows.loc[rows["datasets"].idxmax()]
+    final_total = _n(rows["cumulative_datasets"].iloc[-1])
+    if "year" in rows.columns:
+        first, last, peak_when = str(int(rows["year"].iloc[0])), str(int(rows["year"].iloc[-1])), str(int(peak["year"]))
+        text = t("{total} datasets were released from {first} to {last}; the busiest year was {peak} with {peak_n}.",
+                 lang, total=i18n.fmt_int(total, lang), first=first, last=last, peak=peak_when,
+                 peak_n=i18n.fmt_int(peak["datasets"], lang))
+    else:
+        months = [pd.Timestamp(m).date() for m in rows["month"]]
+        text = t("{total} datasets were released from {first} to {last}; the busiest month was {peak} with {peak_n}.",
+                 lang, total=i18n.fmt_int(total, lang), first=i18n.fmt_month(months[0], lang),
+                 last=i18n.fmt_month(months[-1], lang), peak=i18n.fmt_month(pd.Timestamp(peak["month"]).date(), lang),
+                 peak_n=i18n.fmt_int(peak["datasets"], lang))
+    return text + " " + t("By the end, the catalogue held {n} datasets (orange line, right axis).", lang,
+                          n=i18n.fmt_int(final_total, lang))
+
+
+def releases_click(point: dict, view: state_mod.ViewState) -> str | None:
+    """Return the datasets page narrowed to the clicked year (shown by month) or month."""
+    x = point.get("x")
+    if x is None:
+        return None
+    try:
+        if view.interval == "year":
+            year = int(float(x))
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            day = dt.date.fromisoformat(str(x)[:10])
+            start = day.replace(day=1)
+            end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    except (TypeError, ValueError):
+        return None
+    return "/datasets" + view.to_query(date_from=start, date_to=end, interval="month")
+
+
+register(Chart(
+    id="datasets-releases",
+    title=N_("Datasets released over time"),
+    rows=releases_rows,
+    figure=figures.releases_over_time,
+    sentence=releases_sentence,
+    tables=("datasets",),
+    columns={"month": N_("Month"), "year": N_("Year"), "datasets": N_("Datasets released"),
+             "cumulative_datasets": N_("Catalogue total"), "synthetic_rows": N_("Synthetic records")},
+    on_click=releases_click,
+    empty=N_("No dataset has a publication date in this selection. Widen the period or clear a filter."),
+))
+
+
+# ---------------------------------------------------------------- releases by a dimension
+
+def dimension_rows(dimension: str):
+    def rows(view: state_mod.ViewState) -> pd.DataFrame:
+        return data.query("releases_by_dimension", snapshot=served_snapshot(view), dimension=dimension, limit=None,
+                          **_where(view))
+    return rows
+
+
+def dimension_sentence(dimension: str):
+    def sentence(rows: pd.DataFrame, lang: str) -> str:
+        top = rows.iloc[0]
+        label = figures.label_of(top.to_dict(), lang, "label_en", "label_fr", "value")
+        text = t("{label} leads with {n} datasets.", lang, label=label, n=i18n.fmt_int(top["datasets"], lang))
+        if len(rows) > TOP_N:
+            text += " " + t("The chart shows the top {top} of {count}; the table and CSV have them all.", lang,
+                            top=TOP_N, count=i18n.fmt_int(len(rows), lang))
+        if dimension == "format":
+            text += " " + t("A dataset counts once for each format it offers.", lang)
+        if dimension == "jurisdiction":
+            text += " " + t("Click a bar to filter the page to that jurisdiction.", lang)
+        return text
+    return sentence
+
+
+def jurisdiction_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata") or []
+    value = custom[1] if len(custom) > 1 else None
+    if not value:
+        return None
+    return "/datasets" + view.to_query(jurisdictions=(str(value),))
+
+
+_DIMENSION_TITLES = {
+    "jurisdiction": N_("Datasets released by jurisdiction"),
+    "organization": N_("Datasets released by organization"),
+    "format": N_("Datasets released by format"),
+    "licence": N_("Datasets released by licence"),
+}
+_DIMENSION_HEADERS = {
+    "jurisdiction": N_("Jurisdiction"),
+    "organization": N_("Organization"),
+    "format": N_("Format"),
+    "licence": N_("Licence"),
+}
+
+for _dimension in state_mod.DIMENSIONS:
+    register(Chart(
+        id=f"datasets-by-{_dimension}",
+        title=_DIMENSION_TITLES[_dimension],
+        rows=dimension_rows(_dimension),
+        figure=figures.releases_by_dimension_bars,
+        sentence=dimension_sentence(_dimension),
+        tables=("datasets", "jurisdictions") if _dimension == "jurisdiction" else ("datasets",),
+        columns={"value": _DIMENSION_HEADERS[_dimension], "label_en": N_("Name (English)"),
+                 "label_fr": N_("Name (French)"), "datasets": N_("Datasets released"),
+                 "synthetic_rows": N_("Synthetic records")},
+        on_click=jurisdiction_click if _dimension == "jurisdiction" else None,
+        empty=N_("No dataset matches these filters. Clear a filter to see more."),
+    ))
+
+
+# ---------------------------------------------------------------- top publishers
+
+def publishers_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("top_publishers", snapshot=served_snapshot(view), limit=None, **_where(view))
+
+
+def publishers_sentence(rows: pd.DataFrame, lang: str) -> str:
+    top = rows.iloc[0].to_dict()
+    name = figures.label_of(top, lang, "organization_title_en", "organization_title_fr", "organization")
+    share = int(rows["datasets"].head(TOP_N).sum()) / max(int(rows["datasets"].sum()), 1)
+    text = t("{name} published the most datasets ({n}).", lang, name=name, n=i18n.fmt_int(top["datasets"], lang))
+    if len(rows) > TOP_N:
+        text += " " + t("The top {top} of {count} publishers released {share} of these datasets.", lang, top=TOP_N,
+                        count=i18n.fmt_int(len(rows), lang), share=i18n.fmt_pct(share, lang))
+    return text + " " + t("Click a bar to filter the page to the publisher’s jurisdiction.", lang)
+
+
+def publishers_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata") or []
+    return "/datasets" + view.to_query(jurisdictions=(str(custom[1]),)) if len(custom) > 1 and custom[1] else None
+
+
+register(Chart(
+    id="datasets-publishers",
+    title=N_("Top publishers"),
+    rows=publishers_rows,
+    figure=figures.top_publishers_bars,
+    sentence=publishers_sentence,
+    tables=("datasets",),
+    columns={"organization_title_en": N_("Organization"), "organization_title_fr": N_("Organization (French)"),
+             "portal": N_("Portal"), "jurisdiction_id": N_("Jurisdiction"), "datasets": N_("Datasets released"),
+             "first_published": N_("First release"), "last_published": N_("Latest release")},
+    on_click=publishers_click,
+    empty=N_("No dataset in this selection names its publisher."),
+))
+
+
+# ---------------------------------------------------------------- portal metrics
+
+def metrics_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("datasets_portal_metrics", snapshot=served_snapshot(view), **view.period_params())
+
+
+def metrics_sentence(rows: pd.DataFrame, lang: str) -> str:
+    series = rows[["portal", "metric"]].drop_duplicates()
+    flagged = rows[rows["is_outlier"].astype(bool)]
+    text = t("Series shown: {series}, from portals: {portals}.", lang, series=i18n.fmt_int(len(series), lang),
+             portals=i18n.fmt_int(series["portal"].nunique(), lang))
+    if flagged.empty:
+        return text + " " + t("The sources flag no point as a glitch.", lang)
+    reasons = flagged["outlier_reason"].fillna("").replace("", t("no reason given", lang)).value_counts()
+    why = "; ".join(f"{reason} ({i18n.fmt_int(n, lang)})" for reason, n in reasons.items())
+    return text + " " + t("Points the source flags as glitches: {n}. They are shown with a × marker and the word "
+                          "“flagged”, not hidden or smoothed, and the line is broken there. Why: {why}.", lang,
+                          n=i18n.fmt_int(len(flagged), lang), why=why)
+
+
+register(Chart(
+    id="datasets-portal-metrics",
+    title=N_("Portal metrics"),
+    rows=metrics_rows,
+    figure=figures.portal_metrics_lines,
+    sentence=metrics_sentence,
+    tables=("portal_metrics",),
+    columns={"portal": N_("Portal"), "metric": N_("Metric"), "date": N_("Date"), "value": N_("Value"),
+             "is_outlier": N_("Flagged as a glitch"), "outlier_reason": N_("Why it is flagged")},
+    empty=N_("No portal metric falls in this period."),
+))
+
+
+# ---------------------------------------------------------------- layout
+
+def _switch(label: str, options: list[tuple[str, str, bool]], switch_id: str) -> html.Nav:
+    """Return a row of links that switch a view setting; the current one is marked."""
+    links = [html.Span(text, className="btn btn-sm btn-primary", **{"aria-current": "true"}) if on
+             else dcc.Link(text, href=link, className="btn btn-sm btn-outline-primary")
+             for text, link, on in options]
+    return html.Nav([html.Span(label, className="switch-label me-2"),
+                     html.Div(links, className="btn-group btn-group-sm flex-wrap", role="group")],
+                    className="view-switch d-flex flex-wrap align-items-center gap-1 mb-2", id=switch_id,
+                    **{"aria-label": label})
+
+
+def layout(**query):
+    view = state_mod.parse(query)
+    lang = view.lang
+    intervals = [(t("By month", lang), "/datasets" + view.to_query(interval="month"), view.interval == "month"),
+                 (t("By year", lang), "/datasets" + view.to_query(interval="year"), view.interval == "year")]
+    dimensions = [(t(DIMENSION_LABELS[d], lang), "/datasets" + view.to_query(dimension=d), view.dimension == d)
+                  for d in state_mod.DIMENSIONS]
+    return html.Div(id="datasets-page", children=[
+        page_header(t("Datasets", lang), view,
+                    lead=t("What the open-data portals released, when, by whom and in which formats.", lang)),
+        dcc.Store(id="datasets-state", data={"search": view.to_query()}),
+        html.Div(id="datasets-kpis", className="row g-3 mb-4", **{"aria-live": "polite"}),
+        _switch(t("Show releases", lang), intervals, "datasets-interval"),
+        chart_card("datasets-releases", view, height=440),
+        dbc.Row([
+            dbc.Col([_switch(t("Count by", lang), dimensions, "datasets-dimension"),
+                     chart_card(f"datasets-by-{view.dimension}", view, height=520)], lg=6),
+            dbc.Col([html.Div(className="switch-spacer d-none d-lg-block"),
+                     chart_card("datasets-publishers", view, height=520)], lg=6),
+        ], className="g-4"),
+        chart_card("datasets-portal-metrics", view, height=920),
+    ])
+
+
+@callback(Output("datasets-kpis", "children"), Input("datasets-state", "data"))
+def datasets_kpis(store):
+    """Return the headline tiles: datasets, publishers, portals and the latest release."""
+    view = view_of(store)
+    lang = view.lang
+    row = data.query("datasets_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
+    here = "/datasets" + view.to_query()
+    undated = _n(row["datasets"]) - _n(row["dated_datasets"])
+    last = row["last_published"]
+    tiles = [
+        kpi_tile(t("Datasets", lang), i18n.fmt_int(_n(row["datasets"]), lang), here,
+                 detail=t("{n} without a publication date", lang, n=i18n.fmt_int(undated, lang)) if undated else None,
+                 tile_id="datasets-kpi-datasets"),
+        kpi_tile(t("Publishers", lang), i18n.fmt_int(_n(row["publishers"]), lang),
+                 "/datasets" + view.to_query(dimension="organization"), tile_id="datasets-kpi-publishers"),
+        kpi_tile(t("Portals", lang), i18n.fmt_int(_n(row["portals"]), lang),
+                 "/datasets" + view.to_query(dimension="jurisdiction"), tile_id="datasets-kpi-portals"),
+        kpi_tile(t("Latest release", lang), i18n.fmt_date(None if pd.isna(last) else last, lang, "medium"),
+                 here, tile_id="datasets-kpi-latest",
+                 detail=t("first: {date}", lang, date=i18n.fmt_date(None if pd.isna(row["first_published"])
+                                                                    else row["first_published"], lang, "medium"))),
+    ]
+    return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]

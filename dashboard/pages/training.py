@@ -1,0 +1,305 @@
+"""Training reach: learning events, learners and organisations per period, jurisdiction and organizer, and the commitments they serve."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import data, figures, i18n, state as state_mod
+from dashboard.charts import Chart, chart_card, register
+from dashboard.components import empty_state, kpi_tile, localized, page_header
+from dashboard.i18n import N_, t
+
+dash.register_page(__name__, path="/training", name="Training reach", order=3)
+
+
+def view_of(store) -> state_mod.ViewState:
+    """Return the view a page's store carries as {"search": "?..."}, whatever a client sent."""
+    search = store.get("search") if isinstance(store, dict) else None
+    return state_mod.parse(search if isinstance(search, str) else "")
+
+LIST_MAX = 8  # commitments listed under "linked commitments"; the chart's CSV has every row
+ROWS_PER_COMMITMENT = 4
+
+
+def served_snapshot(view: state_mod.ViewState) -> str | None:
+    """Return the snapshot the view asks for when it exists, else None (the served one)."""
+    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
+
+
+def _where(view: state_mod.ViewState) -> dict:
+    return {"jurisdictions": list(view.jurisdictions), "levels": list(view.levels), **view.period_params()}
+
+
+def _n(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _overlap_note(lang: str) -> str:
+    return t("Figures are as each source reports them; rows may overlap.", lang)
+
+
+# ---------------------------------------------------------------- per period
+
+def period_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("learning_reach_by_period", snapshot=served_snapshot(view), **_where(view))
+
+
+def period_sentence(rows: pd.DataFrame, lang: str) -> str:
+    peak = rows.loc[rows["learners"].idxmax()]
+    text = t("{events} events reached {learners} learners over {periods} reporting periods; the most learners were "
+             "in {peak} ({peak_n}).", lang, events=i18n.fmt_int(rows["events"].sum(), lang),
+             learners=i18n.fmt_int(rows["learners"].sum(), lang), periods=i18n.fmt_int(len(rows), lang),
+             peak=peak["period"], peak_n=i18n.fmt_int(peak["learners"], lang))
+    return text + " " + t("Periods are the sources’ own (a month, a quarter or a whole reporting year). "
+                          "Click a bar to filter to that period.", lang)
+
+
+def period_click(point: dict, view: state_mod.ViewState) -> str | None:
+    import datetime as dt
+
+    custom = point.get("customdata") or []
+    if len(custom) < 2:
+        return None
+    try:
+        start, end = dt.date.fromisoformat(str(custom[0])[:10]), dt.date.fromisoformat(str(custom[1])[:10])
+    except ValueError:
+        return None
+    return "/training" + view.to_query(date_from=start, date_to=end)
+
+
+register(Chart(
+    id="training-by-period",
+    title=N_("Learners and events per reporting period"),
+    rows=period_rows,
+    figure=figures.learning_by_period,
+    sentence=period_sentence,
+    tables=("learning_events",),
+    columns={"period": N_("Period"), "period_start": N_("Start"), "period_end": N_("End"), "events": N_("Events"),
+             "learners": N_("Learners"), "organisations": N_("Organisations"),
+             "learners_per_event": N_("Learners per event"), "synthetic_rows": N_("Synthetic records")},
+    on_click=period_click,
+    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+))
+
+
+# ---------------------------------------------------------------- by jurisdiction
+
+def jurisdiction_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("training_by_jurisdiction", snapshot=served_snapshot(view), **_where(view))
+
+
+def jurisdiction_sentence(rows: pd.DataFrame, lang: str) -> str:
+    top = rows.iloc[0].to_dict()
+    name = figures.label_of(top, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id")
+    return t("{name} reached the most learners: {reach}.", lang, name=name,
+             reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang)) + " " + \
+        t("Click a bar to filter the page to that jurisdiction.", lang)
+
+
+def jurisdiction_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata") or []
+    return "/training" + view.to_query(jurisdictions=(str(custom[1]),)) if len(custom) > 1 and custom[1] else None
+
+
+register(Chart(
+    id="training-by-jurisdiction",
+    title=N_("Reach by jurisdiction"),
+    rows=jurisdiction_rows,
+    figure=figures.learning_by_jurisdiction,
+    sentence=jurisdiction_sentence,
+    tables=("learning_events", "jurisdictions"),
+    columns={"jurisdiction_name_en": N_("Jurisdiction"), "level": N_("Level"), "organizers": N_("Organizers"),
+             "events": N_("Events"), "learners": N_("Learners"), "organisations": N_("Organisations"),
+             "learners_per_event": N_("Learners per event")},
+    on_click=jurisdiction_click,
+    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+))
+
+
+# ---------------------------------------------------------------- by organizer
+
+def organizer_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("training_by_organizer", snapshot=served_snapshot(view), **_where(view))
+
+
+def organizer_sentence(rows: pd.DataFrame, lang: str) -> str:
+    top = rows.iloc[0]
+    text = t("{name} reached the most learners: {reach}.", lang, name=top["organizer"],
+             reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang))
+    return text + " " + t("Organizers in all: {n}.", lang, n=i18n.fmt_int(len(rows), lang)) + " " + _overlap_note(lang)
+
+
+register(Chart(
+    id="training-by-organizer",
+    title=N_("Reach by organizer"),
+    rows=organizer_rows,
+    figure=figures.learning_by_organizer,
+    sentence=organizer_sentence,
+    tables=("learning_events",),
+    columns={"organizer": N_("Organizer"), "events": N_("Events"), "learners": N_("Learners"),
+             "organisations": N_("Organisations"), "learners_per_event": N_("Learners per event")},
+    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+))
+
+
+def per_event_sentence(rows: pd.DataFrame, lang: str) -> str:
+    known = rows[rows["learners_per_event"].notna()]
+    if known.empty:
+        return t("No organizer reports events, so learners per event cannot be computed.", lang)
+    if len(known) == 1:
+        only = known.iloc[0]
+        return t("{name}: {value} learners per event.", lang, name=only["organizer"],
+                 value=i18n.fmt_num(only["learners_per_event"], lang, 1))
+    top = known.sort_values("learners_per_event", ascending=False).iloc[0]
+    low = known.sort_values("learners_per_event").iloc[0]
+    return t("Learners per event range from {low} ({low_name}) to {high} ({high_name}): large courses and "
+             "small workshops are different formats.", lang,
+             low=i18n.fmt_num(low["learners_per_event"], lang, 1), low_name=low["organizer"],
+             high=i18n.fmt_num(top["learners_per_event"], lang, 1), high_name=top["organizer"])
+
+
+register(Chart(
+    id="training-per-event",
+    title=N_("Learners per event, by organizer"),
+    rows=organizer_rows,
+    figure=figures.learners_per_event_dots,
+    sentence=per_event_sentence,
+    tables=("learning_events",),
+    columns={"organizer": N_("Organizer"), "events": N_("Events"), "learners": N_("Learners"),
+             "learners_per_event": N_("Learners per event")},
+    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+))
+
+
+# ---------------------------------------------------------------- linked commitments
+
+def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return data.query("training_linked_commitments", snapshot=served_snapshot(view), cycles=list(view.cycles),
+                      **_where(view))
+
+
+def linked_sentence(rows: pd.DataFrame, lang: str) -> str:
+    count = rows["commitment_id"].nunique()
+    text = t("Commitments with linked learning events: {n}.", lang, n=i18n.fmt_int(count, lang))
+    return text + " " + t("Click a bar to open the commitment.", lang) + " " + _overlap_note(lang)
+
+
+def linked_click(point: dict, view: state_mod.ViewState) -> str | None:
+    custom = point.get("customdata") or []
+    if len(custom) < 2 or not custom[1]:
+        return None
+    return f"/commitments/{custom[1]}" + view.to_query(page=1)
+
+
+register(Chart(
+    id="training-linked",
+    title=N_("Learning linked to commitments"),
+    rows=linked_rows,
+    figure=figures.learning_linked_bars,
+    sentence=linked_sentence,
+    tables=("learning_events", "commitments"),
+    columns={"commitment_id": N_("Commitment"), "organizer": N_("Organizer"), "event_type": N_("Event type"),
+             "period": N_("Period"), "events": N_("Events"), "learners": N_("Learners"),
+             "organisations": N_("Organisations"), "synthetic_rows": N_("Synthetic records")},
+    on_click=linked_click,
+    empty=N_("No learning event in this selection names a commitment."),
+))
+
+
+# ---------------------------------------------------------------- layout and callbacks
+
+def layout(**query):
+    view = state_mod.parse(query)
+    lang = view.lang
+    return html.Div(id="training-page", children=[
+        page_header(t("Training reach", lang), view,
+                    lead=t("Who learned about open government: events, learners and organisations reached, "
+                           "and the commitments the learning serves.", lang)),
+        dcc.Store(id="training-state", data={"search": view.to_query()}),
+        html.Div(id="training-kpis", className="row g-3 mb-2", **{"aria-live": "polite"}),
+        html.P(_overlap_note(lang), className="small text-body-secondary mb-4"),
+        dbc.Row([
+            dbc.Col(chart_card("training-linked", view, height=460), lg=7),
+            dbc.Col(html.Section(className="chart-card card shadow-sm mb-4 linked-list",
+                                 **{"aria-labelledby": "training-linked-list-title"}, children=html.Div(
+                className="card-body", children=[
+                    html.H2(t("Reported figures by commitment", lang), id="training-linked-list-title",
+                            className="h5 card-title"),
+                    html.Div(id="training-linked-list"),
+                ])), lg=5),
+        ], className="g-4"),
+        chart_card("training-by-period", view, height=420),
+        dbc.Row([
+            dbc.Col(chart_card("training-by-jurisdiction", view, height=360), lg=6),
+            dbc.Col(chart_card("training-by-organizer", view, height=360), lg=6),
+        ], className="g-4"),
+        chart_card("training-per-event", view, height=360),
+    ])
+
+
+@callback(Output("training-kpis", "children"), Input("training-state", "data"))
+def training_kpis(store):
+    """Return the headline tiles: events, learners, organisations reached and linked commitments."""
+    view = view_of(store)
+    lang = view.lang
+    row = data.query("training_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
+    here = "/training" + view.to_query()
+    events, learners = _n(row["events"]) or 0, _n(row["learners"]) or 0
+    tiles = [
+        kpi_tile(t("Events", lang), i18n.fmt_int(events, lang), here, tile_id="training-kpi-events"),
+        kpi_tile(t("Learners", lang), i18n.fmt_int(learners, lang), here, tile_id="training-kpi-learners",
+                 detail=t("{n} per event", lang, n=i18n.fmt_num(learners / events, lang, 1)) if events else None),
+        kpi_tile(t("Organisations reached", lang), i18n.fmt_int(_n(row["organisations"]), lang), here,
+                 tile_id="training-kpi-organisations",
+                 detail=t("where the source counts them", lang)),
+        kpi_tile(t("Linked commitments", lang), i18n.fmt_int(_n(row["linked_commitments"]) or 0, lang),
+                 here + "#training-linked-list-title", tile_id="training-kpi-commitments"),
+    ]
+    return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]
+
+
+def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
+    """Return each linked commitment with its figures as reported, one line per organizer, event type and period."""
+    lang = view.lang
+    if rows.empty:
+        return empty_state(t("No learning event in this selection names a commitment.", lang), lang)
+    items = []
+    order = list(dict.fromkeys(rows["commitment_id"]))
+    for commitment_id in order[:LIST_MAX]:
+        part = rows[rows["commitment_id"] == commitment_id]
+        first = part.iloc[0]
+        title = localized(first["commitment_title_en"] if isinstance(first["commitment_title_en"], str) else None,
+                          first["commitment_title_fr"] if isinstance(first["commitment_title_fr"], str) else None, lang)
+        lines = []
+        for r in part.head(ROWS_PER_COMMITMENT).itertuples():
+            synthetic = (_n(r.synthetic_rows) or 0) > 0
+            lines.append(html.Li([
+                html.Span(r.organizer, className="fw-semibold"),
+                html.Span(f" · {r.event_type}" if r.event_type else "", className="text-body-secondary"),
+                html.Span(f" · {r.period}", className="text-body-secondary"),
+                html.Br(),
+                html.Span(figures.reach_text(r.events, r.learners, r.organisations, lang), className="reach-figures"),
+                html.Span(t("synthetic", lang), className="badge text-bg-warning ms-2") if synthetic else None,
+            ], className="mb-1"))
+        if len(part) > ROWS_PER_COMMITMENT:
+            lines.append(html.Li(t("and {n} more in the chart’s CSV", lang, n=i18n.fmt_int(len(part) - ROWS_PER_COMMITMENT, lang)),
+                                 className="text-body-secondary small"))
+        items.append(html.Li([
+            dcc.Link([html.Span(commitment_id, className="badge text-bg-primary me-2"), title],
+                     href=f"/commitments/{commitment_id}" + view.to_query(page=1), className="fw-semibold"),
+            html.Ul(lines, className="list-unstyled ms-1 mt-1 mb-0 small"),
+        ], className="list-group-item"))
+    more = None
+    if len(order) > LIST_MAX:
+        more = html.P(t("Other commitments: {n}. See the chart’s data table or CSV.", lang,
+                        n=i18n.fmt_int(len(order) - LIST_MAX, lang)), className="small text-body-secondary mt-2")
+    return html.Div([html.Ul(items, className="list-group list-group-flush"), more])
+
+
+@callback(Output("training-linked-list", "children"), Input("training-state", "data"))
+def training_linked_list(store):
+    view = view_of(store)
+    return linked_list(linked_rows(view), view)

@@ -1,0 +1,205 @@
+"""The training-reach page on a tiny snapshot holding CA0047's real figures: queries, charts, tiles, the linked list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import pytest
+
+from conftest import make_snapshot
+from dashboard import charts, data, state
+
+D = dt.date.fromisoformat
+HOSTILE = ["'", ";", "' or 1=1 --", "'; drop table learning_events; --"]
+NO_FILTER = {"jurisdictions": [], "levels": [], "date_from": None, "date_to": None}
+
+JURISDICTIONS = [
+    {"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Canada", "level": "national"},
+    {"jurisdiction_id": "ca-qc", "name_en": "Quebec", "name_fr": "Québec", "level": "subnational"},
+]
+COMMITMENTS = [
+    {"commitment_id": "CA0047", "jurisdiction_id": "ca", "cycle": "2016-2018", "cycle_start": 2016, "cycle_end": 2018,
+     "title_en": "Enhance Open Government Skills"},
+    {"commitment_id": "CAQUE0005", "jurisdiction_id": "ca-qc", "cycle": "2021-2023", "cycle_start": 2021,
+     "cycle_end": 2023, "title_en": "Equip employees", "title_fr": "Outiller les employés"},
+]
+YEAR = {"period": "2016-07/2017-06", "period_start": D("2016-07-01"), "period_end": D("2017-06-30"), "jurisdiction_id": "ca"}
+EVENTS = [
+    # CA0047's mid-term report, as the reference data holds it.
+    {**YEAR, "organizer": "Treasury Board of Canada Secretariat", "event_type": "learning event",
+     "topic": "open government", "events": 34, "learners": 1800, "organisations": 26, "commitment_id": "CA0047"},
+    {**YEAR, "organizer": "Canada School of Public Service", "event_type": "course", "topic": "open government",
+     "events": 14, "learners": 35755, "organisations": 109, "commitment_id": "CA0047"},
+    # Generated, linked to no commitment.
+    {"period": "2024-Q1", "period_start": D("2024-01-01"), "period_end": D("2024-03-31"), "jurisdiction_id": "ca-qc",
+     "organizer": "MCN", "event_type": "workshop", "topic": "open data", "events": 4, "learners": 120,
+     "organisations": None, "commitment_id": None, "synthetic": True},
+    {"period": "2024-Q2", "period_start": D("2024-04-01"), "period_end": D("2024-06-30"), "jurisdiction_id": "ca-qc",
+     "organizer": "MCN", "event_type": "workshop", "topic": "open data", "events": 2, "learners": 50,
+     "organisations": 5, "commitment_id": "CAQUE0005"},
+]
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("training-data")
+    snap = make_snapshot(data_dir, {"jurisdictions": JURISDICTIONS, "commitments": COMMITMENTS,
+                                    "learning_events": EVENTS}, snapshot_id="20260101T000000Z")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
+        from dashboard.app import create_app
+
+        app = create_app(data_dir)
+        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
+
+
+@pytest.fixture
+def page(app_env):
+    return next(m for m in list(sys.modules.values())
+                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith("dashboard/pages/training.py"))
+
+
+def records(frame, *columns):
+    return [tuple(None if v is None or v != v else v for v in row) for row in frame[list(columns)].itertuples(index=False)]
+
+
+def text_of(node) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, (str, int, float)):
+        return str(node)
+    if isinstance(node, (list, tuple)):
+        return " ".join(text_of(c) for c in node)
+    return text_of(getattr(node, "children", None))
+
+
+def find_all(node, predicate):
+    found = []
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            found += find_all(child, predicate)
+    elif node is not None and not isinstance(node, (str, int, float)):
+        if predicate(node):
+            found.append(node)
+        found += find_all(getattr(node, "children", None), predicate)
+    return found
+
+
+# ---------------------------------------------------------------- queries
+
+def test_training_summary(app_env):
+    row = data.query("training_summary", **NO_FILTER).iloc[0]
+    assert (row["records"], row["events"], row["learners"], row["organisations"], row["organizers"],
+            row["jurisdictions"], row["linked_commitments"], row["synthetic_rows"]) == (4, 54, 37725, 140, 3, 2, 2, 1)
+    qc = data.query("training_summary", **{**NO_FILTER, "levels": ["subnational"], "date_from": D("2024-04-01")}).iloc[0]
+    assert (qc["records"], qc["events"], qc["learners"], qc["linked_commitments"]) == (1, 2, 50, 1)
+
+
+def test_training_by_jurisdiction_and_organizer(app_env):
+    rows = data.query("training_by_jurisdiction", **NO_FILTER)
+    assert records(rows, "jurisdiction_id", "jurisdiction_name_fr", "organizers", "events", "learners", "organisations",
+                   "synthetic_rows") == [("ca", "Canada", 2, 48, 37555, 135, 0), ("ca-qc", "Québec", 1, 6, 170, 5, 1)]
+    assert rows["learners_per_event"].round(3).tolist() == [782.396, 28.333]
+    by_org = data.query("training_by_organizer", **NO_FILTER)
+    assert records(by_org, "organizer", "events", "learners", "organisations") == [
+        ("Canada School of Public Service", 14, 35755, 109),
+        ("Treasury Board of Canada Secretariat", 34, 1800, 26),
+        ("MCN", 6, 170, 5),
+    ]
+
+
+def test_linked_commitments_keep_each_reported_row(app_env):
+    rows = data.query("training_linked_commitments", cycles=[], **NO_FILTER)
+    assert records(rows, "commitment_id", "organizer", "event_type", "period", "events", "learners", "organisations") == [
+        ("CA0047", "Canada School of Public Service", "course", "2016-07/2017-06", 14, 35755, 109),
+        ("CA0047", "Treasury Board of Canada Secretariat", "learning event", "2016-07/2017-06", 34, 1800, 26),
+        ("CAQUE0005", "MCN", "workshop", "2024-Q2", 2, 50, 5),
+    ]
+    assert records(rows, "commitment_title_en")[0] == ("Enhance Open Government Skills",)
+    cycle = data.query("training_linked_commitments", cycles=["2021-2023"], **NO_FILTER)
+    assert cycle["commitment_id"].tolist() == ["CAQUE0005"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_values_stay_values(app_env, hostile):
+    bad = {**NO_FILTER, "jurisdictions": [hostile], "levels": [hostile]}
+    for name in ("training_summary", "training_by_jurisdiction", "training_by_organizer"):
+        rows = data.query(name, **bad)
+        assert rows.empty or rows.iloc[0]["learners"] == 0, name
+    assert data.query("training_linked_commitments", cycles=[hostile], **NO_FILTER).empty
+    assert data.query("training_summary", **NO_FILTER).iloc[0]["learners"] == 37725
+
+
+# ---------------------------------------------------------------- charts
+
+def test_every_training_chart_renders(app_env):
+    ids = sorted(c for c in charts.REGISTRY if c.startswith("training-"))
+    assert ids == ["training-by-jurisdiction", "training-by-organizer", "training-by-period", "training-linked",
+                   "training-per-event"]
+    for chart_id in ids:
+        for search in ("", "?lang=fr", "?jurisdiction=ca"):
+            fig, sentence, table, caption, badge = charts.render(chart_id, search)
+            assert fig.data and sentence, (chart_id, search)
+
+
+def test_the_ca0047_figures_are_printed_on_the_linked_chart(app_env):
+    fig, sentence, *_ = charts.render("training-linked", "")
+    assert "34 events · 1,800 learners · 26 organisations" in list(fig.data[0].text)
+    assert sentence.startswith("Commitments with linked learning events: 2.")
+    fig, *_ = charts.render("training-linked", "?lang=fr")
+    assert "34 activités · 1\u00a0800 apprenants · 26 organisations" in list(fig.data[0].text)
+
+
+def test_period_chart_sentence(app_env):
+    fig, sentence, *_ = charts.render("training-by-period", "")
+    assert list(fig.data[0].x) == ["2016-07/2017-06", "2024-Q1", "2024-Q2"]
+    assert sentence.startswith("54 events reached 37,725 learners over 3 reporting periods; the most learners were "
+                               "in 2016-07/2017-06 (37,555).")
+
+
+def test_an_empty_period_says_so(app_env):
+    fig, sentence, *_ = charts.render("training-linked", "?from=2030-01-01")
+    assert sentence == "No learning event in this selection names a commitment."
+
+
+def test_clicks(page, app_env):
+    view = state.parse("?lang=fr&jurisdiction=ca")
+    assert page.linked_click({"customdata": ["CA0047 · TBS", "CA0047"]}, view) == \
+        "/commitments/CA0047?lang=fr&jurisdiction=ca"
+    assert page.linked_click({"customdata": ["x"]}, view) is None
+    assert page.jurisdiction_click({"customdata": ["Québec", "ca-qc"]}, view) == "/training?lang=fr&jurisdiction=ca-qc"
+    assert page.period_click({"customdata": ["2024-01-01", "2024-03-31"]}, state.parse("")) == \
+        "/training?from=2024-01-01&to=2024-03-31"
+    assert page.period_click({"customdata": ["nope", "2024-03-31"]}, view) is None
+
+
+# ---------------------------------------------------------------- layout and callbacks
+
+def test_kpi_tiles_show_totals(page, app_env):
+    tiles = page.training_kpis({"search": ""})
+    assert [text_of(t) for t in tiles] == [
+        "Events 54", "Learners 37,725 698.6 per event", "Organisations reached 140 where the source counts them",
+        "Linked commitments 2"]
+
+
+def test_linked_list_shows_ca0047_as_reported_with_links(page, app_env):
+    tree = page.training_linked_list({"search": "?lang=fr"})
+    text = text_of(tree)
+    assert "34 activités · 1\u00a0800 apprenants · 26 organisations" in text
+    assert "Enhance Open Government Skills" in text and "en anglais seulement" in text  # no French title
+    assert "Outiller les employés" in text
+    links = [n.href for n in find_all(tree, lambda n: getattr(n, "href", None))]
+    assert links == ["/commitments/CA0047?lang=fr", "/commitments/CAQUE0005?lang=fr"]
+
+
+def test_layout_is_cheap_and_names_its_charts(page, app_env):
+    tree = page.layout(lang="fr")
+    ids = [n.id for n in find_all(tree, lambda n: isinstance(getattr(n, "id", None), dict))
+           if n.id.get("type") == "chart-graph"]
+    assert [i["chart"] for i in ids] == ["training-linked", "training-by-period", "training-by-jurisdiction",
+                                         "training-by-organizer", "training-per-event"]
+
+
+def test_get_training_page(app_env):
+    assert app_env["app"].server.test_client().get("/training?lang=fr").status_code == 200
