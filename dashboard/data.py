@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -135,6 +136,58 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
 
 
+# ---------------------------------------------------------------- rollups
+
+ROLLUPS = "rollups"  # queries/rollups/<name>.sql: summaries written beside a snapshot's tables
+
+
+def rollup_names() -> list[str]:
+    """Return the names of every rollup (queries/rollups/<name>.sql)."""
+    return sorted(p.stem for p in (config.QUERIES_DIR / ROLLUPS).glob("*.sql"))
+
+
+def rollup_sql(name: str) -> str:
+    """Return the SELECT that defines a rollup, over the snapshot's tables."""
+    if not _NAME_RE.match(name or ""):
+        raise QueryError(f"{name!r} is not a rollup name")
+    path = config.QUERIES_DIR / ROLLUPS / f"{name}.sql"
+    try:
+        return _sql_file(f"{ROLLUPS}/{name}", path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise QueryError(f"no rollup named {name!r} in {path.parent}") from None
+
+
+def rollup_digest(name: str) -> str:
+    """Return a digest of a rollup's definition: a snapshot's rollup file is used only while it still matches."""
+    return hashlib.sha256(rollup_sql(name).encode("utf-8")).hexdigest()
+
+
+def build_rollups(folder: Path, tables: dict[str, Path]) -> dict[str, dict]:
+    """Write every rollup of `tables` (name -> parquet file) as a parquet file in `folder`; return their manifest entries.
+
+    Used while a snapshot is built, so queries read small pre-aggregated tables instead of
+    scanning millions of rows. The connection is a private one that may write into `folder`.
+    """
+    conn = duckdb.connect(database=":memory:", config={
+        "threads": os.environ.get("OGDASH_ROLLUP_THREADS", str(os.cpu_count() or 1)),
+        "memory_limit": os.environ.get("OGDASH_ROLLUP_MEMORY", "2GB"),
+    })
+    try:
+        for table, path in tables.items():
+            conn.execute(f"create view {table} as select * from read_parquet({_quote(path)})")
+        built = {}
+        for name in rollup_names():
+            file = f"rollup_{name}.parquet"
+            target = Path(folder) / file
+            conn.execute(f"copy ({rollup_sql(name)}\n) to {_quote(target)} "
+                         "(format parquet, compression zstd, row_group_size 16384)")
+            rows = conn.execute(f"select count(*) from read_parquet({_quote(target)})").fetchone()[0]
+            built[name] = {"file": file, "rows": rows, "definition_sha256": rollup_digest(name)}
+        return built
+    finally:
+        conn.close()
+
+
 def parameters(sql: str) -> list[str]:
     """Return the $parameters a statement binds, in order of first use."""
     seen: list[str] = []
@@ -193,6 +246,15 @@ def _bind_views(entry: dict, schema_name: str, snap: snapshots.Snapshot) -> None
     for table in schema.TABLES:
         conn.execute(f"create or replace view {schema_name}.{table} as "
                      f"select * from read_parquet({_quote(snap.table_path(table))})")
+    if schema_name == "main":
+        built = snap.manifest.get("rollups", {})
+        for name in rollup_names():
+            written = built.get(name)
+            if written and written.get("definition_sha256") == rollup_digest(name):
+                body = f"select * from read_parquet({_quote(snap.path / written['file'])})"
+            else:  # a snapshot from before this rollup (or its current definition): compute it on the fly
+                body = rollup_sql(name) + "\n"
+            conn.execute(f"create or replace view main.{name} as {body}")
     entry["views"][schema_name] = snap.id
 
 

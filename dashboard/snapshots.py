@@ -134,11 +134,17 @@ def write_snapshot(data_dir: Path, tables: dict[str, pa.Table], sources: list[di
                 "synthetic_rows": int(pc.sum(data["synthetic"]).as_py() or 0) if data.num_rows else 0,
                 "sha256": sha256_file(staging / file),
             }
+        from dashboard import data  # the query layer owns the SQL that summarises the tables
+
+        rollups = data.build_rollups(staging, {name: staging / entry["file"] for name, entry in manifest_tables.items()})
+        for entry in rollups.values():
+            entry["sha256"] = sha256_file(staging / entry["file"])
         manifest = {
             "snapshot_id": snapshot_id,
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "schema_version": schema.SCHEMA_VERSION,
             "tables": manifest_tables,
+            "rollups": rollups,
             "sources": sources,
         }
         if note:
@@ -231,7 +237,10 @@ def verify(data_dir: Path, snapshot_id: str) -> Snapshot:
     for name in schema.TABLES:
         if name not in tables:
             raise SnapshotError(f"snapshot {snapshot_id}: manifest has no table {name}")
-    for name, entry in tables.items():
+    rollups = snap.manifest.get("rollups", {})
+    if not isinstance(rollups, dict):
+        raise SnapshotError(f"snapshot {snapshot_id}: manifest rollups are not a mapping")
+    for name, entry in list(tables.items()) + [(f"rollup {n}", e) for n, e in rollups.items()]:
         path = snap.path / entry.get("file", "")
         if not path.is_file():
             raise SnapshotError(f"snapshot {snapshot_id}: table {name}: file {path.name} is missing")

@@ -4,20 +4,20 @@
 -- potential_impact_missing says why (ND no data, NR not reviewed, NA not applicable), and both
 -- null means nothing was recorded. progress null means not yet assessed. $statuses keeps only
 -- those progress values (empty = all), so the not-assessed row appears only without it.
+-- Reads the commitments_by_status rollup (commitments per jurisdiction, cycle and status).
 with filtered as (
     select
-        c.potential_impact,
-        case when c.potential_impact is null then upper(c.potential_impact_missing) end as potential_impact_missing,
-        c.progress,
-        c.progress_rank,
-        c.synthetic,
-    from commitments as c
-    left join jurisdictions as j
-        on j.jurisdiction_id = c.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
-        and (len($statuses) = 0 or list_contains($statuses, c.progress))
+        r.potential_impact,
+        case when r.potential_impact is null then upper(r.potential_impact_missing) end as potential_impact_missing,
+        r.progress,
+        r.progress_rank,
+        r.commitments,
+        r.synthetic_rows,
+    from commitments_by_status as r
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, r.level))
+        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
+        and (len($statuses) = 0 or list_contains($statuses, r.progress))
 ),
 
 final as (
@@ -26,8 +26,8 @@ final as (
         potential_impact_missing,
         progress,
         min(progress_rank) as progress_rank,
-        count(*) as commitments,
-        cast(count_if(synthetic) as bigint) as synthetic_rows,
+        cast(sum(commitments) as bigint) as commitments,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by potential_impact, potential_impact_missing, progress
 )

@@ -2,19 +2,19 @@
 -- Params: $jurisdictions, $levels, $cycles
 -- One row per (cycle, progress) that has commitments. Sum over cycles for the totals per
 -- progress value (the status tiles); withdrawn and unclear have no rank and sort after the ranked.
+-- Reads the commitments_by_status rollup (commitments per jurisdiction, cycle and status).
 with filtered as (
     select
-        c.cycle,
-        c.cycle_start,
-        c.progress,
-        c.progress_rank,
-        c.synthetic,
-    from commitments as c
-    left join jurisdictions as j
-        on j.jurisdiction_id = c.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+        r.cycle,
+        r.cycle_start,
+        r.progress,
+        r.progress_rank,
+        r.commitments,
+        r.synthetic_rows,
+    from commitments_by_status as r
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, r.level))
+        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
 ),
 
 final as (
@@ -23,8 +23,8 @@ final as (
         min(cycle_start) as cycle_start,
         progress,
         min(progress_rank) as progress_rank,
-        count(*) as commitments,
-        cast(count_if(synthetic) as bigint) as synthetic_rows,
+        cast(sum(commitments) as bigint) as commitments,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by cycle, progress
 )

@@ -3,20 +3,20 @@
 -- share = complete_or_substantial / assessed, where assessed means a rank on the common
 -- progress scale (withdrawn, unclear and not-yet-rated commitments have none); null when
 -- nothing is assessed. Empty lists mean no filter.
+-- Reads the commitments_by_status rollup (commitments per jurisdiction, cycle and status).
 with filtered as (
     select
-        c.jurisdiction_id,
-        c.cycle,
-        c.cycle_start,
-        c.cycle_end,
-        c.progress_rank,
-        c.synthetic,
-    from commitments as c
-    left join jurisdictions as j
-        on j.jurisdiction_id = c.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+        r.jurisdiction_id,
+        r.cycle,
+        r.cycle_start,
+        r.cycle_end,
+        r.progress_rank,
+        r.commitments,
+        r.synthetic_rows,
+    from commitments_by_status as r
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, r.level))
+        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
 ),
 
 grouped as (
@@ -25,10 +25,10 @@ grouped as (
         cycle,
         min(cycle_start) as cycle_start,
         max(cycle_end) as cycle_end,
-        count(*) as commitments,
-        count(progress_rank) as assessed,
-        count(*) filter (where progress_rank >= 2) as complete_or_substantial,
-        count(*) filter (where synthetic) as synthetic_rows,
+        cast(sum(commitments) as bigint) as commitments,
+        cast(coalesce(sum(commitments) filter (where progress_rank is not null), 0) as bigint) as assessed,
+        cast(coalesce(sum(commitments) filter (where progress_rank >= 2), 0) as bigint) as complete_or_substantial,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by jurisdiction_id, cycle
 ),

@@ -1,5 +1,6 @@
 -- The choices offered by the global filters: every jurisdiction (with its level) and every action-plan cycle.
 -- Params: none
+-- Cycles are read from the commitments_by_status rollup.
 with jurisdiction_options as (
     select
         'jurisdiction' as kind,
@@ -13,11 +14,11 @@ with jurisdiction_options as (
 cycle_options as (
     select distinct
         'cycle' as kind,
-        c.cycle as value,
-        c.cycle as label_en,
-        c.cycle as label_fr,
+        r.cycle as value,
+        r.cycle as label_en,
+        r.cycle as label_fr,
         null as level,
-    from commitments as c
+    from commitments_by_status as r
 ),
 
 final as (

@@ -2,6 +2,7 @@
 -- Params: $jurisdictions, $levels, $date_from, $date_to
 -- Periods are the source's own (month, quarter or year), as in learning_reach. A period is
 -- kept when its start falls in [$date_from, $date_to]; null leaves that end open.
+-- Reads the learning_by_period rollup (one row per period, jurisdiction and organizer).
 with params as (
     select
         cast($date_from as date) as date_from,
@@ -10,23 +11,21 @@ with params as (
 
 filtered as (
     select
-        e.period,
-        e.period_start,
-        e.period_end,
-        e.jurisdiction_id,
-        e.organizer,
-        e.events,
-        e.learners,
-        e.organisations,
-        e.synthetic,
-    from learning_events as e
+        r.period,
+        r.period_start,
+        r.period_end,
+        r.jurisdiction_id,
+        r.organizer,
+        r.events,
+        r.learners,
+        r.organisations,
+        r.synthetic_rows,
+    from learning_by_period as r
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = e.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (p.date_from is null or e.period_start >= p.date_from)
-        and (p.date_to is null or e.period_start <= p.date_to)
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, r.level))
+        and (p.date_from is null or r.period_start >= p.date_from)
+        and (p.date_to is null or r.period_start <= p.date_to)
 ),
 
 final as (
@@ -40,7 +39,7 @@ final as (
         cast(sum(learners) as bigint) as learners,
         cast(sum(organisations) as bigint) as organisations,
         sum(learners) / nullif(sum(events), 0) as learners_per_event,
-        count(*) filter (where synthetic) as synthetic_rows,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by period, period_start, period_end
 )

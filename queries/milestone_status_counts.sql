@@ -2,21 +2,19 @@
 -- Params: $jurisdictions, $levels, $cycles
 -- Jurisdiction and cycle come from the milestone's commitment. A milestone with no status
 -- yet has null progress, rank, code and vocabulary, and is counted in that null row.
+-- Reads the milestones_by_status rollup (milestones per jurisdiction, cycle and status).
 with filtered as (
     select
-        m.progress,
-        m.progress_rank,
-        m.status_vocab,
-        m.status_code,
-        m.synthetic,
-    from milestones as m
-    left join commitments as c
-        on c.commitment_id = m.commitment_id
-    left join jurisdictions as j
-        on j.jurisdiction_id = c.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+        r.progress,
+        r.progress_rank,
+        r.status_vocab,
+        r.status_code,
+        r.milestones,
+        r.synthetic_rows,
+    from milestones_by_status as r
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, r.level))
+        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
 ),
 
 final as (
@@ -25,8 +23,8 @@ final as (
         progress_rank,
         status_vocab,
         status_code,
-        count(*) as milestones,
-        count(*) filter (where synthetic) as synthetic_rows,
+        cast(sum(milestones) as bigint) as milestones,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by progress, progress_rank, status_vocab, status_code
 )

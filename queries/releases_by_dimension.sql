@@ -5,6 +5,7 @@
 -- trimmed), so format counts can add up to more than the datasets. The date range applies
 -- to published and is inclusive; when either end is set, undated datasets are left out.
 -- value null means the dataset does not say (no organization, no licence). $limit null = all rows.
+-- Reads the rollups of datasets per day (by jurisdiction; by publisher and licence; by format).
 with params as (
     select
         cast($dimension as varchar) as dimension,
@@ -12,40 +13,41 @@ with params as (
         cast($date_to as date) as date_to,
 ),
 
-filtered as (
+by_jurisdiction as (
     select
-        d.portal,
-        d.dataset_id,
-        d.jurisdiction_id,
-        j.name_en as jurisdiction_name_en,
-        j.name_fr as jurisdiction_name_fr,
+        'jurisdiction' as dimension,
+        d.jurisdiction_id as value,
+        any_value(j.name_en) as label_en,
+        any_value(j.name_fr) as label_fr,
+        cast(sum(d.datasets) as bigint) as datasets,
+        cast(sum(d.synthetic_rows) as bigint) as synthetic_rows,
+    from datasets_by_day as d
+    cross join params as p
+    left join jurisdictions as j
+        on j.jurisdiction_id = d.jurisdiction_id
+    where p.dimension = 'jurisdiction'
+        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, d.level))
+        and (p.date_from is null or d.published >= p.date_from)
+        and (p.date_to is null or d.published <= p.date_to)
+    group by d.jurisdiction_id
+),
+
+publishers as (
+    select
         d.organization,
         d.organization_title_en,
         d.organization_title_fr,
         d.licence,
-        d.formats,
-        d.synthetic,
-    from datasets as d
+        d.datasets,
+        d.synthetic_rows,
+    from datasets_by_publisher_day as d
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = d.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+    where p.dimension in ('organization', 'licence')
+        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, d.level))
         and (p.date_from is null or d.published >= p.date_from)
         and (p.date_to is null or d.published <= p.date_to)
-),
-
-by_jurisdiction as (
-    select
-        'jurisdiction' as dimension,
-        jurisdiction_id as value,
-        any_value(jurisdiction_name_en) as label_en,
-        any_value(jurisdiction_name_fr) as label_fr,
-        count(*) as datasets,
-        count(*) filter (where synthetic) as synthetic_rows,
-    from filtered
-    where (select dimension from params) = 'jurisdiction'
-    group by jurisdiction_id
 ),
 
 by_organization as (
@@ -54,34 +56,29 @@ by_organization as (
         organization as value,
         max(organization_title_en) as label_en,
         max(organization_title_fr) as label_fr,
-        count(*) as datasets,
-        count(*) filter (where synthetic) as synthetic_rows,
-    from filtered
+        cast(sum(datasets) as bigint) as datasets,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
+    from publishers
     where (select dimension from params) = 'organization'
     group by organization
-),
-
-dataset_formats as (
-    select distinct
-        portal,
-        dataset_id,
-        upper(trim(unnest(formats))) as format,
-        synthetic,
-    from filtered
-    where (select dimension from params) = 'format'
 ),
 
 by_format as (
     select
         'format' as dimension,
-        format as value,
-        format as label_en,
-        format as label_fr,
-        count(*) as datasets,
-        count(*) filter (where synthetic) as synthetic_rows,
-    from dataset_formats
-    where format <> ''
-    group by format
+        f.format as value,
+        f.format as label_en,
+        f.format as label_fr,
+        cast(sum(f.datasets) as bigint) as datasets,
+        cast(sum(f.synthetic_rows) as bigint) as synthetic_rows,
+    from dataset_formats_by_day as f
+    cross join params as p
+    where p.dimension = 'format'
+        and (len($jurisdictions) = 0 or list_contains($jurisdictions, f.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, f.level))
+        and (p.date_from is null or f.published >= p.date_from)
+        and (p.date_to is null or f.published <= p.date_to)
+    group by f.format
 ),
 
 by_licence as (
@@ -90,9 +87,9 @@ by_licence as (
         licence as value,
         licence as label_en,
         licence as label_fr,
-        count(*) as datasets,
-        count(*) filter (where synthetic) as synthetic_rows,
-    from filtered
+        cast(sum(datasets) as bigint) as datasets,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
+    from publishers
     where (select dimension from params) = 'licence'
     group by licence
 ),

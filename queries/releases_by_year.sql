@@ -5,6 +5,7 @@
 -- jurisdiction and level filters keep that was published by the year's end, including those
 -- before $date_from. Datasets with no published date are left out.
 -- $date_from and $date_to are inclusive; null leaves that end open.
+-- Reads the datasets_by_day rollup (datasets per jurisdiction and day), not the datasets.
 with params as (
     select
         cast($date_from as date) as date_from,
@@ -14,19 +15,19 @@ with params as (
 dated as (
     select
         d.published,
-        d.synthetic,
-    from datasets as d
-    left join jurisdictions as j
-        on j.jurisdiction_id = d.jurisdiction_id
+        d.datasets,
+        d.synthetic_rows,
+    from datasets_by_day as d
     where d.published is not null
         and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($levels) = 0 or list_contains($levels, d.level))
 ),
 
 in_range as (
     select
         cast(year(d.published) as integer) as year,
-        d.synthetic,
+        d.datasets,
+        d.synthetic_rows,
     from dated as d
     cross join params as p
     where (p.date_from is null or d.published >= p.date_from)
@@ -35,7 +36,7 @@ in_range as (
 
 before_range as (
     select
-        count(*) as datasets,
+        cast(coalesce(sum(d.datasets), 0) as bigint) as datasets,
     from dated as d
     cross join params as p
     where d.published < p.date_from
@@ -44,8 +45,8 @@ before_range as (
 yearly as (
     select
         year,
-        count(*) as datasets,
-        count(*) filter (where synthetic) as synthetic_rows,
+        cast(sum(datasets) as bigint) as datasets,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from in_range
     group by year
 ),

@@ -3,6 +3,7 @@
 -- An organization is a publisher on one portal. The date range applies to published and is
 -- inclusive; when either end is set, undated datasets are left out. Datasets naming no
 -- organization are not counted. $limit null = all rows.
+-- Reads the datasets_by_publisher_day rollup, not the datasets.
 with params as (
     select
         cast($date_from as date) as date_from,
@@ -17,14 +18,13 @@ filtered as (
         d.organization_title_en,
         d.organization_title_fr,
         d.published,
-        d.synthetic,
-    from datasets as d
+        d.datasets,
+        d.synthetic_rows,
+    from datasets_by_publisher_day as d
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = d.jurisdiction_id
     where d.organization is not null
         and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($levels) = 0 or list_contains($levels, d.level))
         and (p.date_from is null or d.published >= p.date_from)
         and (p.date_to is null or d.published <= p.date_to)
 ),
@@ -36,10 +36,10 @@ final as (
         max(organization_title_fr) as organization_title_fr,
         portal,
         jurisdiction_id,
-        count(*) as datasets,
+        cast(sum(datasets) as bigint) as datasets,
         min(published) as first_published,
         max(published) as last_published,
-        count(*) filter (where synthetic) as synthetic_rows,
+        cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by jurisdiction_id, portal, organization
 )
