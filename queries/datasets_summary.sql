@@ -14,26 +14,25 @@ filtered as (
         d.portal,
         d.organization,
         d.published,
-        d.synthetic,
-    from datasets as d
+        d.datasets,
+        d.synthetic_rows,
+    from datasets_by_publisher_day as d
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = d.jurisdiction_id
     where (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($levels) = 0 or list_contains($levels, d.level))
         and (p.date_from is null or d.published >= p.date_from)
         and (p.date_to is null or d.published <= p.date_to)
 ),
 
 final as (
     select
-        count(*) as datasets,
-        count(published) as dated_datasets,
+        cast(coalesce(sum(datasets), 0) as bigint) as datasets,
+        cast(coalesce(sum(datasets) filter (where published is not null), 0) as bigint) as dated_datasets,
         count(distinct case when organization is not null then portal || '/' || organization end) as publishers,
         count(distinct portal) as portals,
         min(published) as first_published,
         max(published) as last_published,
-        count_if(synthetic) as synthetic_rows,
+        cast(sum(synthetic_rows) as hugeint) as synthetic_rows,
     from filtered
 )
 

@@ -11,38 +11,49 @@ with params as (
 filtered as (
     select
         e.jurisdiction_id,
-        j.name_en as jurisdiction_name_en,
-        j.name_fr as jurisdiction_name_fr,
-        j.level,
+        e.level,
         e.organizer,
         e.events,
         e.learners,
         e.organisations,
-        e.synthetic,
-    from learning_events as e
+        e.synthetic_rows,
+    from learning_by_period as e
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = e.jurisdiction_id
     where (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($levels) = 0 or list_contains($levels, e.level))
         and (p.date_from is null or e.period_start >= p.date_from)
         and (p.date_to is null or e.period_start <= p.date_to)
 ),
 
-final as (
+grouped as (
     select
         jurisdiction_id,
-        any_value(jurisdiction_name_en) as jurisdiction_name_en,
-        any_value(jurisdiction_name_fr) as jurisdiction_name_fr,
         any_value(level) as level,
         count(distinct organizer) as organizers,
         cast(sum(events) as bigint) as events,
         cast(sum(learners) as bigint) as learners,
         cast(sum(organisations) as bigint) as organisations,
         sum(learners) / nullif(sum(events), 0) as learners_per_event,
-        count_if(synthetic) as synthetic_rows,
+        cast(sum(synthetic_rows) as hugeint) as synthetic_rows,
     from filtered
     group by jurisdiction_id
+),
+
+final as (
+    select
+        g.jurisdiction_id,
+        j.name_en as jurisdiction_name_en,
+        j.name_fr as jurisdiction_name_fr,
+        g.level,
+        g.organizers,
+        g.events,
+        g.learners,
+        g.organisations,
+        g.learners_per_event,
+        g.synthetic_rows,
+    from grouped as g
+    left join jurisdictions as j
+        on j.jurisdiction_id = g.jurisdiction_id
 )
 
 select * from final

@@ -15,13 +15,11 @@ filtered as (
         e.events,
         e.learners,
         e.organisations,
-        e.synthetic,
-    from learning_events as e
+        e.synthetic_rows,
+    from learning_by_period as e
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = e.jurisdiction_id
     where (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($levels) = 0 or list_contains($levels, e.level))
         and (p.date_from is null or e.period_start >= p.date_from)
         and (p.date_to is null or e.period_start <= p.date_to)
 ),
@@ -34,7 +32,7 @@ final as (
         cast(sum(learners) as bigint) as learners,
         cast(sum(organisations) as bigint) as organisations,
         sum(learners) / nullif(sum(events), 0) as learners_per_event,
-        count_if(synthetic) as synthetic_rows,
+        cast(sum(synthetic_rows) as hugeint) as synthetic_rows,
     from filtered
     group by organizer
 )

@@ -4,6 +4,7 @@
 -- summed across periods). Jurisdiction and level come from the event; $cycles narrows by the
 -- commitment's cycle. A row is kept when its period starts in [$date_from, $date_to]; null
 -- leaves that end open. Real (non-synthetic) rows come first, then the most learners.
+-- Reads the learning_linked rollup (the rows grouped as here, before any filter).
 with params as (
     select
         cast($date_from as date) as date_from,
@@ -12,53 +13,49 @@ with params as (
 
 filtered as (
     select
-        e.commitment_id,
+        r.commitment_id,
         c.title_en as commitment_title_en,
         c.title_fr as commitment_title_fr,
         c.cycle,
-        e.jurisdiction_id,
-        e.organizer,
-        coalesce(e.event_type, '') as event_type,
-        e.period,
-        e.period_start,
-        e.period_end,
-        e.events,
-        e.learners,
-        e.organisations,
-        e.synthetic,
-    from learning_events as e
+        r.jurisdiction_id,
+        r.organizer,
+        r.event_type,
+        r.period,
+        r.period_start,
+        r.period_end,
+        r.events,
+        r.learners,
+        r.organisations,
+        r.synthetic_rows,
+    from learning_linked as r
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = e.jurisdiction_id
     left join commitments as c
-        on c.commitment_id = e.commitment_id
-    where e.commitment_id is not null
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        on c.commitment_id = r.commitment_id
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, r.level))
         and (len($cycles) = 0 or list_contains($cycles, c.cycle))
-        and (p.date_from is null or e.period_start >= p.date_from)
-        and (p.date_to is null or e.period_start <= p.date_to)
+        and (p.date_from is null or r.period_start >= p.date_from)
+        and (p.date_to is null or r.period_start <= p.date_to)
 ),
 
 final as (
     select
         commitment_id,
-        any_value(commitment_title_en) as commitment_title_en,
-        any_value(commitment_title_fr) as commitment_title_fr,
-        any_value(cycle) as cycle,
+        commitment_title_en,
+        commitment_title_fr,
+        cycle,
         jurisdiction_id,
         organizer,
         event_type,
         period,
         period_start,
         period_end,
-        cast(sum(events) as bigint) as events,
-        cast(sum(learners) as bigint) as learners,
-        cast(sum(organisations) as bigint) as organisations,
-        sum(learners) / nullif(sum(events), 0) as learners_per_event,
-        count_if(synthetic) as synthetic_rows,
+        events,
+        learners,
+        organisations,
+        learners / nullif(events, 0) as learners_per_event,
+        cast(synthetic_rows as hugeint) as synthetic_rows,
     from filtered
-    group by commitment_id, jurisdiction_id, organizer, event_type, period, period_start, period_end
 )
 
 select * from final

@@ -3,6 +3,7 @@
 -- Sums are of the rows as each source reports them; rows may overlap (a source may count an
 -- event another also counts). A row is kept when its period starts in [$date_from, $date_to];
 -- null leaves that end open. organisations is null when no row says.
+-- Reads the learning_by_period and learning_commitments_by_period rollups.
 with params as (
     select
         cast($date_from as date) as date_from,
@@ -13,32 +14,54 @@ filtered as (
     select
         e.jurisdiction_id,
         e.organizer,
+        e.records,
         e.events,
         e.learners,
         e.organisations,
-        e.commitment_id,
-        e.synthetic,
-    from learning_events as e
+        e.synthetic_rows,
+    from learning_by_period as e
     cross join params as p
-    left join jurisdictions as j
-        on j.jurisdiction_id = e.jurisdiction_id
     where (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($levels) = 0 or list_contains($levels, e.level))
         and (p.date_from is null or e.period_start >= p.date_from)
         and (p.date_to is null or e.period_start <= p.date_to)
 ),
 
-final as (
+linked as (
     select
-        count(*) as records,
+        count(distinct c.commitment_id) as linked_commitments,
+    from learning_commitments_by_period as c
+    cross join params as p
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, c.level))
+        and (p.date_from is null or c.period_start >= p.date_from)
+        and (p.date_to is null or c.period_start <= p.date_to)
+),
+
+totals as (
+    select
+        cast(coalesce(sum(records), 0) as bigint) as records,
         cast(coalesce(sum(events), 0) as bigint) as events,
         cast(coalesce(sum(learners), 0) as bigint) as learners,
         cast(sum(organisations) as bigint) as organisations,
         count(distinct organizer) as organizers,
         count(distinct jurisdiction_id) as jurisdictions,
-        count(distinct commitment_id) as linked_commitments,
-        count_if(synthetic) as synthetic_rows,
+        cast(sum(synthetic_rows) as hugeint) as synthetic_rows,
     from filtered
+),
+
+final as (
+    select
+        t.records,
+        t.events,
+        t.learners,
+        t.organisations,
+        t.organizers,
+        t.jurisdictions,
+        l.linked_commitments,
+        t.synthetic_rows,
+    from totals as t
+    cross join linked as l
 )
 
 select * from final
