@@ -457,6 +457,9 @@ def commitment_record(f: Frames, commitment_id) -> pd.DataFrame:
         jurisdiction_name_fr=c["jurisdiction_id"].map(names["name_fr"]),
         level=c["jurisdiction_id"].map(names["level"]),
         milestones=int((f.t["milestones"]["commitment_id"] == commitment_id).sum()),
+        dated_milestones=int(f.t["milestones"].loc[f.t["milestones"]["commitment_id"] == commitment_id,
+                                                   "due_date"].notna().sum()),
+        status_rows=int((f.t["milestone_status"]["commitment_id"] == commitment_id).sum()),
         datasets=int((f.t["datasets"]["commitment_id"] == commitment_id).sum()),
         learning_rows=int((f.t["learning_events"]["commitment_id"] == commitment_id).sum()),
     ).reset_index(drop=True)
