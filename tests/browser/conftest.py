@@ -54,11 +54,13 @@ class Tab:
         self.page = page
         self.server = server
         self.problems: list[str] = []
+        self.console_errors: list[str] = []  # checked by their own test, so one noisy bug does not fail them all
         self.begin()
         page.set_default_timeout(20_000)
         page.on("response", self._on_response)
         page.on("pageerror", lambda exc: self.problems.append(f"JavaScript error: {exc}"))
         page.on("dialog", self._on_dialog)
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text[:500]))
 
     def begin(self) -> None:
         """Start a test's watch of the server log here (a shared tab is reused by several tests)."""

@@ -73,6 +73,13 @@ def test_every_page_draws_charts_with_data(shown, commitment_id, path, lang):
     tab.assert_healthy()
 
 
+@pytest.mark.parametrize("path", harness.page_paths())
+def test_pages_log_no_console_errors(shown, path):
+    """Dash reports a callback output its component refuses (an invalid prop) only in the console."""
+    tab = shown(path)
+    assert not tab.console_errors, "\n".join(tab.console_errors)
+
+
 def test_filter_updates_url_and_charts(tab, jurisdiction):
     tab.goto("/commitments")
     before = chart_data(tab)
