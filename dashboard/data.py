@@ -9,6 +9,7 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -258,20 +259,64 @@ def _bind_views(entry: dict, schema_name: str, snap: snapshots.Snapshot) -> None
     entry["views"][schema_name] = snap.id
 
 
+_reads_only: dict[str, str | None] = {}  # SQL text -> why it is refused (None: one SELECT)
+
+
 def _only_reads(conn, name: str, sql: str) -> None:
     """Refuse anything but one SELECT.
 
     DuckDB may read the snapshot folder, and that permission also lets COPY ... TO, ATTACH and
     EXPORT DATABASE write into it; a query file is only ever a read, so nothing else is run.
+    The verdict is kept per SQL text (parsing costs milliseconds on every call otherwise).
     """
-    statements = conn.extract_statements(sql)
-    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        found = ", ".join(st.type.name for st in statements) or "no statement"
+    if sql not in _reads_only:
+        statements = conn.extract_statements(sql)
+        ok = len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT
+        _reads_only[sql] = None if ok else (", ".join(st.type.name for st in statements) or "no statement")
+    found = _reads_only[sql]
+    if found is not None:
         raise QueryError(f"query {name} must be one SELECT statement, not {found}: the query layer only reads")
 
 
 def _timeout_s() -> float:
     return float(os.environ.get("OGDASH_QUERY_TIMEOUT", "10"))
+
+
+class _Watchdog:
+    """One thread that interrupts queries past their deadline (a timer thread per query costs more than most queries)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._running: dict[int, tuple[float, Any]] = {}
+        self._next = 0
+        self._thread: threading.Thread | None = None
+
+    def watch(self, conn, seconds: float) -> int:
+        with self._cond:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="ogdash-query-watchdog", daemon=True)
+                self._thread.start()
+            self._next += 1
+            self._running[self._next] = (time.monotonic() + seconds, conn)
+            self._cond.notify()
+            return self._next
+
+    def done(self, token: int) -> None:
+        with self._cond:
+            self._running.pop(token, None)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                late = [token for token, (deadline, _) in self._running.items() if deadline <= now]
+                for token in late:
+                    self._running.pop(token)[1].interrupt()
+                soonest = min((deadline for deadline, _ in self._running.values()), default=now + 3600)
+                self._cond.wait(timeout=max(0.001, soonest - now))  # holds no connection while it waits
+
+
+_watchdog = _Watchdog()
 
 
 def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | None,
@@ -288,9 +333,8 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
     if base is not None:
         _bind_views(entry, "base", base)
     conn = entry["conn"]
-    timer = threading.Timer(_timeout_s(), conn.interrupt)
     started = time.perf_counter()
-    timer.start()
+    token = _watchdog.watch(conn, _timeout_s())
     try:
         return conn.execute(sql, {p: _thaw(given[p]) for p in wanted}).df()
     except duckdb.InterruptException:
@@ -299,16 +343,64 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
         raise QueryError(f"query {name} needed more than the {_settings()['memory_limit']} memory limit "
                          "and was stopped") from None
     finally:
-        timer.cancel()
+        _watchdog.done(token)
         log.debug("query %s %.1f ms", name, 1000 * (time.perf_counter() - started))
 
 
-@functools.lru_cache(maxsize=int(os.environ.get("OGDASH_QUERY_CACHE", "512")))
+class _ResultCache:
+    """Query results by (query, snapshot, base, parameters), least recently used dropped first, bounded in bytes.
+
+    A count bound alone let a few large frames (a hundred thousand rows each) hold hundreds of MB.
+    """
+
+    def __init__(self, max_bytes: int, max_entries: int) -> None:
+        self.max_bytes, self.max_entries = max_bytes, max_entries
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple) -> pd.DataFrame | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                return None
+            self._items.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: tuple, frame: pd.DataFrame) -> None:
+        size = int(frame.memory_usage(index=True, deep=True).sum())
+        if size > self.max_bytes // 4:
+            return  # one result may not push out most of the others
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (frame, size)
+            self._bytes += size
+            while self._items and (self._bytes > self.max_bytes or len(self._items) > self.max_entries):
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+_results = _ResultCache(max_bytes=int(float(os.environ.get("OGDASH_QUERY_CACHE_MB", "64")) * 2**20),
+                        max_entries=int(os.environ.get("OGDASH_QUERY_CACHE", "512")))
+
+
 def _cached(name: str, snap_id: str, base_id: str | None, params: tuple, data_dir: str) -> pd.DataFrame:
+    key = (name, snap_id, base_id, params, data_dir)
+    hit = _results.get(key)
+    if hit is not None:
+        return hit
     d = Path(data_dir)
     snap = _served.get(d, snap_id)
     base = _served.get(d, base_id) if base_id else None
-    return _execute(name, snap, base, params, d)
+    frame = _execute(name, snap, base, params, d)
+    _results.put(key, frame)
+    return frame
 
 
 def _freeze(value: Any) -> Any:
@@ -334,8 +426,9 @@ def query(name: str, *, snapshot: str | None = None, base: str | None = None,
     snap_id = snapshot or current_snapshot(d).id
     frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
     result = _cached(name, snap_id, base, frozen, str(d))
-    return result.copy()
+    # Copy-on-write (pandas 3): a shallow copy is a new frame whose changes never reach the cached one.
+    return result.copy(deep=False)
 
 
 def clear_cache() -> None:
-    _cached.cache_clear()
+    _results.clear()

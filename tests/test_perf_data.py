@@ -1,0 +1,86 @@
+"""The query layer's speed-ups keep its answers: rollups equal their definition, cached frames cannot be changed by callers."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import make_snapshot
+from dashboard import data, snapshots
+
+JUR = [
+    {"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Canada", "level": "national"},
+    {"jurisdiction_id": "ca-qc", "name_en": "Quebec", "name_fr": "Québec", "level": "subnational"},
+]
+DATASETS = [
+    {"dataset_id": "a", "portal": "open.canada.ca", "jurisdiction_id": "ca", "organization": "tbs",
+     "organization_title_en": "Treasury Board", "published": dt.date(2024, 1, 5), "licence": "OGL", "formats": ["CSV", " csv"]},
+    {"dataset_id": "b", "portal": "open.canada.ca", "jurisdiction_id": "ca", "organization": "tbs",
+     "organization_title_en": "Treasury Board", "published": dt.date(2024, 1, 5), "licence": "OGL", "formats": ["JSON"]},
+    {"dataset_id": "c", "portal": "donneesquebec.ca", "jurisdiction_id": "ca-qc", "organization": None,
+     "published": None, "licence": None, "formats": []},
+]
+
+
+@pytest.fixture
+def built(tmp_path):
+    return tmp_path, make_snapshot(tmp_path, {"jurisdictions": JUR, "datasets": DATASETS})
+
+
+def test_a_snapshot_lists_its_rollups_and_verifies_them(built):
+    data_dir, snap = built
+    rollups = snap.manifest["rollups"]
+    assert set(rollups) == set(data.rollup_names())
+    assert rollups["datasets_by_day"]["rows"] == 2  # (ca, 2024-01-05) and (ca-qc, undated)
+    assert rollups["dataset_formats_by_day"]["rows"] == 2  # CSV once for "a", JSON for "b"
+    (snap.path / rollups["datasets_by_day"]["file"]).write_bytes(b"not parquet")
+    with pytest.raises(snapshots.SnapshotError, match="rollup datasets_by_day: checksum mismatch"):
+        snapshots.verify(data_dir, snap.id)
+
+
+@pytest.mark.parametrize("name", ["datasets_by_day", "datasets_by_publisher_day", "dataset_formats_by_day"])
+def test_a_rollup_file_holds_what_its_definition_computes(built, name, monkeypatch):
+    data_dir, snap = built
+    written = pq.read_table(snap.path / snap.manifest["rollups"][name]["file"]).to_pandas(date_as_object=False)
+    # A snapshot whose manifest names no rollups (one built before them) gets each computed on the fly.
+    manifest = {k: v for k, v in snap.manifest.items() if k != "rollups"}
+    monkeypatch.setattr(data._served, "get", lambda d, i: dataclasses.replace(snap, manifest=manifest))
+    queries = data_dir / "queries"
+    (queries / "rollups").mkdir(parents=True)
+    (queries / "rollup_now.sql").write_text(f"select * from {name}")
+    for definition in (data.config.QUERIES_DIR / "rollups").glob("*.sql"):
+        (queries / "rollups" / definition.name).write_text(definition.read_text())
+    monkeypatch.setattr("dashboard.config.QUERIES_DIR", queries)
+    computed = data.query("rollup_now", data_dir=data_dir, snapshot=snap.id)
+    assert list(computed.columns) == list(written.columns)
+    assert _records(computed) == _records(written)
+
+
+def _records(frame: pd.DataFrame) -> list[tuple]:
+    plain = frame.astype(object).where(frame.notna(), None)
+    return [tuple(v.tolist() if hasattr(v, "tolist") else pd.Timestamp(v).date() if "published" == c and v else v
+                  for c, v in zip(frame.columns, row)) for row in plain.itertuples(index=False, name=None)]
+
+
+def test_a_cached_result_cannot_be_changed_by_the_caller(built):
+    data_dir, _ = built
+    first = data.query("filter_options", data_dir=data_dir)
+    first["value"] = "changed"
+    first.loc[first.index[0], "kind"] = "changed"
+    again = data.query("filter_options", data_dir=data_dir)
+    assert "ca" in again["value"].tolist() and "changed" not in again["value"].tolist() + again["kind"].tolist()
+
+
+def test_the_result_cache_is_bounded_in_bytes():
+    cache = data._ResultCache(max_bytes=10_000, max_entries=100)
+    frame = pd.DataFrame({"x": range(200)})  # 1.6 kB of values
+    for i in range(20):
+        cache.put(("q", i), frame)
+    assert cache.get(("q", 19)) is not None and cache.get(("q", 0)) is None
+    assert cache._bytes <= 10_000
+    cache.put(("big",), pd.DataFrame({"x": range(10_000)}))  # over a quarter of the bound: not kept
+    assert cache.get(("big",)) is None
