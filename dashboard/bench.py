@@ -129,11 +129,7 @@ def _children(pid: int) -> list[int]:
 
 def tree_memory(pid: int) -> dict:
     """Return RSS and PSS (MB) summed over a process and all its descendants, and how many processes."""
-    pids, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        todo += _children(p)
+    pids = _tree(pid)
     rss = pss = 0
     for p in pids:
         try:
@@ -149,6 +145,59 @@ def tree_memory(pid: int) -> dict:
         except OSError:
             pass
     return {"rss_mb": round(rss / 1024, 1), "pss_mb": round(pss / 1024, 1), "processes": len(pids)}
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo += _children(p)
+    return pids
+
+
+_TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 1e7
+
+
+def tree_cpu_ns(pid: int) -> tuple[int, int]:
+    """Return CPU time used so far by a process tree: (ns summed over live threads, ns from clock ticks).
+
+    The first is exact (schedstat) but forgets threads that have exited; the second (utime +
+    stime) counts them, to 10 ms.
+    """
+    live = ticks = 0
+    for p in _tree(pid):
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                try:
+                    live += int((task / "schedstat").read_text().split()[0])
+                except (OSError, ValueError, IndexError):
+                    pass
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int((int(fields[11]) + int(fields[12])) * _TICK_NS)
+        except (OSError, ValueError, IndexError):
+            pass
+    return live, ticks
+
+
+class CpuProbe:
+    """Server CPU spent on one request, read from /proc around it (the bench sends one request at a time).
+
+    A server whose threads outlive the request (gunicorn's gthread workers) is read per thread,
+    to the nanosecond; a thread-per-request server (the development server) loses the thread's
+    time when it exits, so it is read from the process's clock ticks, to 10 ms.
+    """
+
+    def __init__(self, pid: int, *, threads_outlive_requests: bool = True):
+        self.pid = pid
+        self.exact = threads_outlive_requests
+
+    def read(self) -> tuple[int, int]:
+        return tree_cpu_ns(self.pid)
+
+    def spent_ms(self, before: tuple[int, int], after: tuple[int, int]) -> float:
+        live, ticks = after[0] - before[0], after[1] - before[1]
+        return round((live if self.exact and live >= 0 else ticks) / 1e6, 2)
 
 
 class MemoryWatch:
@@ -472,13 +521,15 @@ class Sample:
     bytes: int
     wire_bytes: int
     error: str | None = None
+    cpu_ms: float | None = None  # server CPU for this request
 
 
 class Browserless:
     """Speaks to one server the way the Dash renderer does, without a browser."""
 
-    def __init__(self, url: str, names: dict[str, str], *, timeout: float = 300):
+    def __init__(self, url: str, names: dict[str, str], *, timeout: float = 300, cpu: CpuProbe | None = None):
         self.url = url
+        self.cpu = cpu
         self.http = requests.Session()
         self.http.headers.update({"Accept-Encoding": "gzip", "Content-Type": "application/json"})
         self.timeout = timeout
@@ -487,15 +538,18 @@ class Browserless:
 
     # -- one POST
 
-    def post(self, body: bytes) -> tuple[int, float, bytes, int]:
+    def post(self, body: bytes) -> tuple[int, float, bytes, int, float | None]:
+        """Return status, seconds, body, bytes on the wire and the server's CPU ms for one callback request."""
+        before = self.cpu.read() if self.cpu else None
         started = time.perf_counter()
         r = self.http.post(self.url + "/_dash-update-component", data=body, timeout=self.timeout)
         content = r.content
         elapsed = time.perf_counter() - started
+        cpu_ms = self.cpu.spent_ms(before, self.cpu.read()) if self.cpu else None
         wire = r.headers.get("Content-Length")
         wire_bytes = int(wire) if wire and r.headers.get("Content-Encoding") else (
             len(gzip.compress(content, 6)) if content else 0)
-        return r.status_code, elapsed, content, wire_bytes
+        return r.status_code, elapsed, content, wire_bytes, cpu_ms
 
     # -- a page load
 
@@ -527,9 +581,9 @@ class Browserless:
             call = self._next(queue)
             queue.remove(call)
             body = self._fill(call, index)
-            status, elapsed, content, wire = self.post(json.dumps(body).encode())
+            status, elapsed, content, wire, cpu_ms = self.post(json.dumps(body).encode())
             error = None if status in (200, 204) else content[:300].decode(errors="replace")
-            record(call, status, elapsed, content, wire, error)
+            record(call, status, elapsed, content, wire, error, cpu_ms)
             if status != 200:
                 continue
             try:
@@ -727,9 +781,9 @@ class Browserless:
 
     def _run_actions(self, calls: list[Call], index: dict, record) -> None:
         for call in calls:
-            status, elapsed, content, wire = self.post(json.dumps(self._fill_action(call, index)).encode())
+            status, elapsed, content, wire, cpu_ms = self.post(json.dumps(self._fill_action(call, index)).encode())
             error = None if status in (200, 204) else content[:300].decode(errors="replace")
-            record(call, status, elapsed, content, wire, error)
+            record(call, status, elapsed, content, wire, error, cpu_ms)
 
     @staticmethod
     def _fill_action(call: Call, index: dict) -> dict:
@@ -769,7 +823,7 @@ def _page_paths(pages: list[dict], values: Values, rng: random.Random) -> list[t
 
 
 def _recorder(samples: list[Sample], page: str, search: str, phase: str, seen: set | None = None):
-    def record(call: Call, status, elapsed, content, wire, error):
+    def record(call: Call, status, elapsed, content, wire, error, cpu_ms=None):
         name = call.dep.name
         instance = call.instance if call.dep.wildcard_kind else (page if name == ROUTER else "")
         this_phase = phase
@@ -778,7 +832,7 @@ def _recorder(samples: list[Sample], page: str, search: str, phase: str, seen: s
             this_phase = "warm" if key in seen else "cold"
             seen.add(key)
         samples.append(Sample(name, instance, page, search, this_phase, elapsed * 1000, status, len(content), wire,
-                              error))
+                              error, cpu_ms))
     return record
 
 
@@ -794,7 +848,8 @@ def latency_phase(data_dir: Path, kind: str, values: Values, names: dict, pages:
         for group in groups:
             with Server(kind, data_dir, logs, env=env) as server:
                 starts.append(server.ready_s)
-                client = Browserless(server.url, names)
+                client = Browserless(server.url, names,
+                                     cpu=CpuProbe(server.proc.pid, threads_outlive_requests=kind == "prod"))
                 views = Views(values, rng)
                 seen: set = set()
                 loads: list[tuple[str, str]] = []
@@ -819,7 +874,7 @@ def baseline_phase(data_dir: Path, values: Values, names: dict, pages: list[tupl
                    logs: Path, rng: random.Random, log) -> dict:
     samples: list[Sample] = []
     with Server("baseline", data_dir, logs, timeout=900) as server:
-        client = Browserless(server.url, names)
+        client = Browserless(server.url, names, cpu=CpuProbe(server.proc.pid, threads_outlive_requests=False))
         views = Views(values, rng)
         for label, path in pages:
             for _ in range(plan.baseline_views):
@@ -846,7 +901,7 @@ def load_phase(data_dir: Path, kind: str, values: Values, names: dict, pages: li
         # One page load per page tells which charts each page has and what their stores carry.
         charts: list[tuple[str, dict]] = []
         for label, path in pages:
-            index = client.load_page(path, "", record=lambda *a: None, actions=False)
+            index = client.load_page(path, "", record=lambda *a, **k: None, actions=False)
             for call in client._instances(draw, index, changed=[], trigger="load"):
                 charts.append((label, call.body))
         if not charts:
@@ -1017,12 +1072,15 @@ def summarise(samples: list[Sample], baseline: list[Sample]) -> list[dict]:
         key = (s.name, s.instance)
         row = rows.setdefault(key, {"callback": s.name, "instance": s.instance, "pages": set(),
                                     "cold": [], "warm": [], "baseline": [], "bytes": [], "wire_bytes": [],
+                                    "cold_cpu": [], "warm_cpu": [], "baseline_cpu": [],
                                     "errors": 0, "baseline_errors": 0, "error_examples": []})
         if s.phase == "baseline":
             if s.error:
                 row["baseline_errors"] += 1
             else:
                 row["baseline"].append(s.ms)
+                if s.cpu_ms is not None:
+                    row["baseline_cpu"].append(s.cpu_ms)
             continue
         row["pages"].add(s.page)
         if s.error:
@@ -1031,6 +1089,8 @@ def summarise(samples: list[Sample], baseline: list[Sample]) -> list[dict]:
                 row["error_examples"].append(f"{s.status} {s.error[:200]}")
             continue
         row[s.phase].append(s.ms)
+        if s.cpu_ms is not None:
+            row[f"{s.phase}_cpu"].append(s.cpu_ms)
         row["bytes"].append(s.bytes)
         row["wire_bytes"].append(s.wire_bytes)
     out = []
@@ -1044,17 +1104,21 @@ def summarise(samples: list[Sample], baseline: list[Sample]) -> list[dict]:
             "callback": name, "instance": instance, "kind": _kind(name),
             "pages": sorted(r["pages"]),
             "cold": {"n": len(r["cold"]), "p50_ms": _pct(r["cold"], 50), "p95_ms": _pct(r["cold"], 95),
-                     "max_ms": _pct(r["cold"], 100)},
+                     "max_ms": _pct(r["cold"], 100), "cpu_p50_ms": _pct(r["cold_cpu"], 50),
+                     "cpu_p95_ms": _pct(r["cold_cpu"], 95)},
             "warm": {"n": len(r["warm"]), "p50_ms": _pct(r["warm"], 50), "p95_ms": _pct(r["warm"], 95),
-                     "max_ms": _pct(r["warm"], 100)},
+                     "max_ms": _pct(r["warm"], 100), "cpu_p50_ms": _pct(r["warm_cpu"], 50),
+                     "cpu_p95_ms": _pct(r["warm_cpu"], 95)},
             "bytes_max": max(r["bytes"]) if r["bytes"] else None,
             "bytes_median": int(statistics.median(r["bytes"])) if r["bytes"] else None,
             "wire_bytes_max": max(r["wire_bytes"]) if r["wire_bytes"] else None,
             "errors": r["errors"], "error_examples": r["error_examples"],
             "baseline": {"n": len(r["baseline"]), "median_ms": _pct(r["baseline"], 50),
-                         "errors": r["baseline_errors"]},
+                         "cpu_median_ms": _pct(r["baseline_cpu"], 50), "errors": r["baseline_errors"]},
             "speedup_cold": round(base_med / cold_med, 1) if base_med and cold_med else None,
             "speedup_warm": round(base_med / warm_med, 1) if base_med and warm_med else None,
+            "speedup_cold_cpu": (round(_pct(r["baseline_cpu"], 50) / _pct(r["cold_cpu"], 50), 1)
+                                 if r["baseline_cpu"] and r["cold_cpu"] and _pct(r["cold_cpu"], 50) else None),
         })
     return out
 
@@ -1139,20 +1203,23 @@ def markdown(result: dict) -> str:
     lines = [f"Snapshot `{m['snapshot']}` ({m['rows_total']:,} rows: " +
              ", ".join(f"{k} {v:,}" for k, v in m["rows"].items() if v) + ")",
              f"Machine: {m['machine'].get('nproc')} CPUs, {m['machine'].get('cpu_model')}, "
-             f"{m['machine'].get('mem_total_gb')} GB; mode {'quick' if m['quick'] else 'full'}; "
-             f"latency server: {result['latency_server']}", ""]
-    lines += ["| callback | chart / page | cold n | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms "
-              "| max KB (gzip KB) | pandas median ms | × (cold) | × (warm) | errors |",
-              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+             f"{m['machine'].get('mem_total_gb')} GB; load average {m.get('loadavg_start')} at the start, "
+             f"{m.get('loadavg_end')} at the end; mode {'quick' if m['quick'] else 'full'}; "
+             f"latency server: {result['latency_server']}. Times are wall-clock at the client on 127.0.0.1; "
+             "CPU is the server's own CPU time for the request, read from /proc.", ""]
+    lines += ["| callback | chart / page | cold n | cold p50 ms | cold p95 ms | cold CPU p50/p95 ms | warm p50 ms "
+              "| warm p95 ms | max KB (gzip KB) | pandas median ms (CPU) | × cold | × warm | × CPU | errors |",
+              "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in result["callbacks"]:
         def f(v):
             return "–" if v is None else f"{v:g}"
         kb = "–" if r["bytes_max"] is None else f"{r['bytes_max'] / 1024:.1f} ({(r['wire_bytes_max'] or 0) / 1024:.1f})"
         where = r["instance"] or ", ".join(r["pages"]) if r["kind"] == "page" else r["instance"] or "all pages"
         lines.append(f"| {r['callback']} | {where} | {r['cold']['n']} | {f(r['cold']['p50_ms'])} "
-                     f"| {f(r['cold']['p95_ms'])} | {f(r['warm']['p50_ms'])} | {f(r['warm']['p95_ms'])} | {kb} "
-                     f"| {f(r['baseline']['median_ms'])} | {f(r['speedup_cold'])} | {f(r['speedup_warm'])} "
-                     f"| {r['errors']} |")
+                     f"| {f(r['cold']['p95_ms'])} | {f(r['cold']['cpu_p50_ms'])} / {f(r['cold']['cpu_p95_ms'])} "
+                     f"| {f(r['warm']['p50_ms'])} | {f(r['warm']['p95_ms'])} | {kb} "
+                     f"| {f(r['baseline']['median_ms'])} ({f(r['baseline']['cpu_median_ms'])}) "
+                     f"| {f(r['speedup_cold'])} | {f(r['speedup_warm'])} | {f(r['speedup_cold_cpu'])} | {r['errors']} |")
     s = result["server_memory"]
     b = result["baseline"]
     ld = result["load"]
@@ -1188,18 +1255,19 @@ def markdown(result: dict) -> str:
 # ---------------------------------------------------------------- the command
 
 def run(data_dir: Path, *, json_path: Path | None = None, quick: bool = False, seed: int = 2026,
-        log=lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
+        plan: Plan | None = None, log=lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
     """Take every measurement, print the markdown tables and write the JSON; return the result."""
     from dashboard import data
 
     data_dir = Path(data_dir).resolve()
-    plan = QUICK if quick else FULL
+    plan = plan or (QUICK if quick else FULL)
     snap = data.current_snapshot(data_dir)
     rng = random.Random(seed)
     logs = Path(tempfile.mkdtemp(prefix="ogdash-bench-"))
     kind = "prod" if importlib.util.find_spec("dashboard.prod") else "dev"
     started = time.perf_counter()
-    log(f"bench: snapshot {snap.id} in {data_dir}; server logs in {logs}")
+    loadavg_start = _loadavg()
+    log(f"bench: snapshot {snap.id} in {data_dir}; server logs in {logs}; load average {loadavg_start}")
     values = Values.from_snapshot(data_dir, seed)
     names, page_list = callback_names(data_dir)
     pages = _page_paths(page_list, values, rng)
@@ -1223,6 +1291,7 @@ def run(data_dir: Path, *, json_path: Path | None = None, quick: bool = False, s
             "quick": quick, "seed": seed, "plan": plan.__dict__, "started_at": dt.datetime.now().isoformat(
                 timespec="seconds"), "command": "ogdash bench --data-dir " + str(data_dir) + (" --quick" if quick else ""),
             "machine": machine(), "pages": [p for p, _ in pages],
+            "loadavg_start": loadavg_start, "loadavg_end": _loadavg(),
         },
         "latency_server": latency["server"],
         "callbacks": summarise(latency["samples"], baseline["samples"]),
@@ -1251,5 +1320,15 @@ def run(data_dir: Path, *, json_path: Path | None = None, quick: bool = False, s
     json_path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     print(markdown(result))
     log(f"bench: done in {result['meta']['seconds']:.0f} s; JSON in {json_path}")
-    shutil.rmtree(logs, ignore_errors=True)
+    if any(r["errors"] for r in result["callbacks"]) or result["load"].get("errors") or result["baseline"]["errors"]:
+        log(f"bench: some requests failed; the servers' logs are kept in {logs}")
+    else:
+        shutil.rmtree(logs, ignore_errors=True)
     return result
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
