@@ -220,9 +220,9 @@ def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
                 view.date_to.isoformat() if view.date_to else None)
     wanted = state_mod.parse({
         **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANG else {}),
-        **({"jurisdiction": ",".join(jurisdictions)} if jurisdictions else {}),
-        **({"level": ",".join(levels)} if levels else {}),
-        **({"cycle": ",".join(cycles)} if cycles else {}),
+        **({"jurisdiction": _chosen(jurisdictions)} if jurisdictions else {}),
+        **({"level": _chosen(levels)} if levels else {}),
+        **({"cycle": _chosen(cycles)} if cycles else {}),
         **({"from": date_from} if date_from else {}),
         **({"to": date_to} if date_to else {}),
     })
@@ -231,6 +231,11 @@ def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
     if new == (search or ""):
         return (dash.no_update,) * 6
     return (new,) + (dash.no_update,) * 5
+
+
+def _chosen(values) -> str:
+    """Return a multi-select dropdown's value as "a,b"; anything but a list of strings counts as nothing chosen."""
+    return ",".join(v for v in values if isinstance(v, str)) if isinstance(values, list) else ""
 
 
 clientside_callback(
