@@ -10,6 +10,7 @@ import os
 import socket
 from typing import Any, Iterable
 
+from dash.exceptions import DependencyException
 from flask import Flask, abort, jsonify, request
 
 from dashboard import data
@@ -28,8 +29,8 @@ def content_security_policy(script_hashes: Iterable[str] = ()) -> str:
 
     Dash writes a few inline scripts (its renderer and the clientside callbacks); they are allowed by
     hash (`Dash.csp_hashes()`), not by 'unsafe-inline'. Styles keep 'unsafe-inline' because Dash's
-    renderer and plotly.js insert <style> elements at run time. Images allow data:/blob: for plotly's
-    PNG/SVG export, which draws the chart through an <img>.
+    renderer, dcc and plotly.js insert <style> elements and style attributes at run time. Images allow
+    data:/blob: for plotly's PNG/SVG export, which draws the chart through an <img>.
     """
     directives = {
         "default-src": "'self'",
@@ -81,12 +82,12 @@ def install(server: Flask, dash_app=None) -> None:
     if dash_app is not None:
         _check_callback_requests(server, dash_app)
 
-    from dash.exceptions import DependencyException
-
     @server.errorhandler(DependencyException)
     def unknown_component_file(exc):
         # Dash raises this for a /_dash-component-suites/ path it does not serve: a 404, not a 500.
         return jsonify(error="not found"), 404
+
+    script_hashes: list[str] = []
 
     @server.after_request
     def security_headers(response):
@@ -96,8 +97,11 @@ def install(server: Flask, dash_app=None) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        hashes = dash_app.csp_hashes() if dash_app is not None else ()
-        headers.setdefault("Content-Security-Policy", content_security_policy(hashes))
+        if dash_app is not None and not script_hashes:
+            # Once, after Dash's own first-request setup: csp_hashes() also collects the clientside
+            # scripts still in Dash's globals, which in a process with several apps belong to another.
+            script_hashes.extend(dash_app.csp_hashes())
+        headers.setdefault("Content-Security-Policy", content_security_policy(script_hashes))
         return response
 
     try:
