@@ -137,27 +137,40 @@ METRICS = pd.DataFrame({
 def test_portal_metrics_show_flagged_points_as_flagged_not_hidden():
     fig = figures.portal_metrics_lines(METRICS, lang="en")
     names = [(tr.name, tr.showlegend) for tr in fig.data]
-    assert names == [("Reported value", True), ("Reported value", False), ("Flagged as a glitch", True)]
-    lone, line, flagged = fig.data
-    assert list(lone.y) == [1893.0] and lone.mode == "lines+markers+text" and list(lone.text) == ["1,893"]
+    # The panel with the most points first; a legend entry per portal and one for the flagged points.
+    assert names == [("p1", True), ("Flagged as a glitch", True), ("GC", True)]
+    line, flagged, lone = fig.data
     # The line is broken at the flagged points, which are drawn at their reported values.
     assert list(line.y) == [3300.0, None, None, 3350.0, 3400.0] and line.connectgaps is False
     assert list(flagged.x) == ["2024-01-02", "2024-01-03"] and list(flagged.y) == [0.0, 400.0]
     assert flagged.marker.symbol == "x-thin-open" and flagged.marker.color == fd.FLAGGED_COLOUR
     assert list(flagged.text) == ["flagged", ""]  # one label per run of consecutive flagged points
-    assert [list(c) for c in flagged.customdata] == [["reported as 0"], ["about 400"]]
-    assert [a.text for a in fig.layout.annotations] == [
-        "<b>Visits to date</b><br><span style='font-size:13px'>GC</span>",
-        "<b>Visits</b><br><span style='font-size:13px'>p1</span>",
-    ]
+    assert [list(c) for c in flagged.customdata] == [["p1", "reported as 0"], ["p1", "about 400"]]
+    assert list(lone.y) == [1893.0] and lone.mode == "lines+markers+text" and list(lone.text) == ["1,893"]
+    assert line.line.color != lone.line.color != fd.FLAGGED_COLOUR
+    assert [a.text for a in fig.layout.annotations] == ["<b>Visits</b>", "<b>Visits to date</b>"]
     # A lone point gets a year either side instead of an axis of milliseconds.
-    assert list(fig.layout.xaxis.range) == ["2016-06-30", "2018-06-30"]
-    assert fig.layout.xaxis2.range is None
+    assert fig.layout.xaxis.range is None
+    assert list(fig.layout.xaxis2.range) == ["2016-06-30", "2018-06-30"]
+
+
+def test_portal_metrics_draw_the_largest_portals_per_metric():
+    many = pd.DataFrame({
+        "portal": ["a", "b", "c", "a", "b", "c"],
+        "metric": ["visits"] * 6,
+        "date": [D("2024-01-01")] * 3 + [D("2024-01-02")] * 3,
+        "value": [10.0, 300.0, 20.0, 12.0, 310.0, 5000.0],
+        "is_outlier": [False, False, False, False, False, True],
+        "outlier_reason": [None] * 5 + ["spike"],
+    })
+    assert fd.portal_metrics_plan(many, top_portals=2) == [("visits", ["b", "c"])]  # c's spike does not count
+    fig = figures.portal_metrics_lines(many, lang="fr", top_portals=2)
+    assert [tr.name for tr in fig.data] == ["b", "c", "Signalé comme anomalie"]
 
 
 def test_portal_metrics_without_glitches_have_no_flagged_trace():
     fig = figures.portal_metrics_lines(METRICS.assign(is_outlier=False, outlier_reason=None), lang="fr")
-    assert [tr.name for tr in fig.data] == ["Valeur déclarée", "Valeur déclarée"]
+    assert [tr.name for tr in fig.data] == ["p1", "GC"]
 
 
 # ---------------------------------------------------------------- learning
@@ -193,20 +206,23 @@ REACH = pd.DataFrame({
 })
 
 
-def test_learning_by_organizer_prints_each_reach():
+def test_learning_by_organizer_prints_learners_and_carries_each_reach_to_the_hover():
     fig = figures.learning_by_organizer(REACH, lang="en")
     (bar,) = fig.data
-    assert list(bar.x) == [35755, 1800, 135]
-    assert list(bar.text) == ["14 events · 35,755 learners · 109 organisations",
-                              "34 events · 1,800 learners · 26 organisations", "5 events · 135 learners"]
+    assert list(bar.x) == [35755, 1800, 135] and list(bar.text) == ["35,755", "1,800", "135"]
+    assert [c[2] for c in bar.customdata] == ["14 events · 35,755 learners · 109 organisations",
+                                              "34 events · 1,800 learners · 26 organisations",
+                                              "5 events · 135 learners"]
+    assert bar.hovertemplate == "<b>%{customdata[0]}</b><br>%{customdata[2]}<extra></extra>"
+    assert len(figures.learning_by_organizer(pd.concat([REACH] * 5), lang="en").data[0].x) == fl.TOP_REACH
 
 
 def test_learning_by_jurisdiction_carries_the_id_for_the_click():
     rows = pd.DataFrame({"jurisdiction_id": ["ca"], "jurisdiction_name_en": ["Canada"], "jurisdiction_name_fr": ["Canada"],
                          "events": [48], "learners": [37555], "organisations": [135]})
     fig = figures.learning_by_jurisdiction(rows, lang="fr")
-    assert list(fig.data[0].customdata[0]) == ["Canada", "ca"]
-    assert list(fig.data[0].text) == ["48 activités · 37\u00a0555 apprenants · 135 organisations"]
+    assert list(fig.data[0].customdata[0]) == ["Canada", "ca", "48 activités · 37\u00a0555 apprenants · 135 organisations"]
+    assert list(fig.data[0].text) == ["37\u00a0555"]
 
 
 def test_learners_per_event_dots_sort_most_per_event_on_top():
@@ -233,11 +249,12 @@ LINKED = pd.DataFrame({
 def test_learning_linked_bars_total_per_commitment_and_organizer_and_link_to_the_commitment():
     fig = figures.learning_linked_bars(LINKED, lang="en")
     (bar,) = fig.data
-    assert list(bar.x) == [35755, 1800, 150]
-    assert list(bar.text) == ["14 events · 35,755 learners · 109 organisations",
-                              "34 events · 1,800 learners · 26 organisations",
-                              "5 events · 150 learners · 4 organisations"]
-    assert [c[1] for c in bar.customdata] == ["CA0047", "CA0047", "CA0073"]
+    assert list(bar.x) == [35755, 1800, 150] and list(bar.text) == ["35,755", "1,800", "150"]
+    assert [c[1:] for c in bar.customdata] == [
+        ["CA0047", "14 events · 35,755 learners · 109 organisations"],
+        ["CA0047", "34 events · 1,800 learners · 26 organisations"],
+        ["CA0073", "5 events · 150 learners · 4 organisations"],
+    ]
     assert "Click to open the commitment." in bar.hovertemplate
 
 

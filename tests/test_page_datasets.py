@@ -180,7 +180,7 @@ def test_dimension_charts_count_formats_once_each_and_name_the_top(app_env):
 
 def test_portal_metrics_sentence_says_how_many_points_are_flagged_and_why(app_env):
     fig, sentence, *_ = charts.render("datasets-portal-metrics", "")
-    assert sentence == ("Series shown: 2, from portals: 2. Points the source flags as glitches: 1. They are shown "
+    assert sentence == ("Metric series: 2, from portals: 2. Points the source flags as glitches: 1. They are shown "
                         "with a × marker and the word “flagged”, not hidden or smoothed, and the line is broken "
                         "there. Why: reported as 0 (1).")
     assert "Flagged as a glitch" in [tr.name for tr in fig.data]

@@ -145,10 +145,11 @@ def test_every_training_chart_renders(app_env):
 
 def test_the_ca0047_figures_are_printed_on_the_linked_chart(app_env):
     fig, sentence, *_ = charts.render("training-linked", "")
-    assert "34 events · 1,800 learners · 26 organisations" in list(fig.data[0].text)
+    assert "1,800" in list(fig.data[0].text)
+    assert "34 events · 1,800 learners · 26 organisations" in [c[2] for c in fig.data[0].customdata]
     assert sentence.startswith("Commitments with linked learning events: 2.")
     fig, *_ = charts.render("training-linked", "?lang=fr")
-    assert "34 activités · 1\u00a0800 apprenants · 26 organisations" in list(fig.data[0].text)
+    assert "34 activités · 1\u00a0800 apprenants · 26 organisations" in [c[2] for c in fig.data[0].customdata]
 
 
 def test_period_chart_sentence(app_env):

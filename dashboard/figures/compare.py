@@ -12,7 +12,7 @@ from dashboard.i18n import N_, t
 
 __all__ = [
     "status_transition_heatmap", "change_summary_bars", "dataset_changes_bars", "learning_changes_bars",
-    "progress_label", "transition_keys", "NEW", "GONE", "NO_STATUS",
+    "progress_label", "transition_keys", "NEW", "GONE", "NO_STATUS", "TOP_CHANGES",
 ]
 
 NEW = "__new__"  # the "from" of a milestone that is new in this snapshot
@@ -34,6 +34,7 @@ PROGRESS_LABELS = {
 }
 ADDED_COLOUR = "#009E73"  # Okabe-Ito bluish green
 REMOVED_COLOUR = "#D55E00"  # Okabe-Ito vermillion
+TOP_CHANGES = 12  # organizers drawn; the rows come biggest change first
 TRANSITION_SCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 
 
@@ -145,9 +146,9 @@ def dataset_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     return finish(fig, lang=lang)
 
 
-def learning_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return learners added (or lost, left) per organizer between two snapshots, each bar labelled with learners and events."""
-    records = rows.to_dict("records")
+def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHANGES) -> go.Figure:
+    """Return learners added (or lost, left) for the `top_n` organizers that changed most, labelled with learners and events."""
+    records = rows.head(top_n).to_dict("records")
     labels = [str(r["organizer"]) for r in records]
     short = [wrap_label(lbl) for lbl in labels]
     values = [int(r["learners_added"]) for r in records]

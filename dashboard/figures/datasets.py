@@ -13,6 +13,7 @@ from dashboard.i18n import N_, t
 __all__ = [
     "releases_over_time", "releases_by_dimension_bars", "top_publishers_bars", "portal_metrics_lines",
     "hbar_ranked", "wrap_label", "counted", "label_of", "metric_label", "finish", "FLAGGED_COLOUR",
+    "portal_metrics_plan", "TOP_PORTALS", "MAX_PANELS",
 ]
 
 TOP_N = 15
@@ -22,6 +23,8 @@ FLAGGED_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the glitch marker, with a di
 # Metric names the portals report, as readable labels; an unknown metric shows its own name.
 METRIC_LABELS = {
     "visits": N_("Visits"),
+    "total_visits": N_("Visits"),
+    "total_downloads": N_("Downloads"),
     "visits_to_date": N_("Visits to date"),
     "downloads": N_("Downloads"),
     "datasets_created": N_("Datasets created this fiscal year"),
@@ -104,7 +107,7 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
     longest = max([len(s) for s in texts] or [0])
     fig.update_layout(
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, automargin=True,
-                   ticksuffix="  "),
+                   ticksuffix="  ", tickfont=dict(size=14)),
         # every bar prints its value, so the axis needs no numbers (they crowd on a phone)
         xaxis=dict(title=axis_title or None, rangemode="tozero", showgrid=False, showticklabels=False,
                    zeroline=True, zerolinecolor="#9aa3ad"),
@@ -189,54 +192,88 @@ def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) ->
 
 # ---------------------------------------------------------------- portal metrics
 
+MAX_PANELS = 4  # one panel per metric, the metrics with the most points first
+TOP_PORTALS = 5  # lines per panel: the portals with the largest typical value
+MAX_FLAG_LABELS = 6  # "flagged" words per panel (every flagged point keeps its marker and legend entry)
+_PORTAL_COLOURS = [c for c in PALETTE if c not in (FLAGGED_COLOUR, "#F0E442")]  # no vermillion, no yellow on white
+
+
 def _runs_start(flags: list[bool]) -> list[bool]:
     """Return, for each flagged point, whether it starts a run of consecutive flagged points."""
     return [f and (i == 0 or not flags[i - 1]) for i, f in enumerate(flags)]
 
 
-def portal_metrics_lines(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return one panel per portal metric: the reported line, with points the source flags as glitches marked, not hidden."""
-    rows = rows.sort_values(["portal", "metric", "date"])
-    series = list(dict.fromkeys(zip(rows["portal"], rows["metric"])))
-    titles = [f"<b>{metric_label(m, lang)}</b><br><span style='font-size:13px'>{p}</span>" for p, m in series]
-    fig = make_subplots(rows=len(series), cols=1, subplot_titles=titles,
-                        vertical_spacing=min(0.16, 0.7 / len(series)))
-    flagged_in_legend = False
-    for i, (portal, metric) in enumerate(series, start=1):
-        part = rows[(rows["portal"] == portal) & (rows["metric"] == metric)]
-        dates = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in part["date"]]
-        values = [None if pd.isna(v) else float(v) for v in part["value"]]
-        flags = [bool(f) for f in part["is_outlier"]]
-        reasons = ["" if not _present(r) else str(r) for r in part["outlier_reason"]]
-        few = len(dates) <= 3
-        fig.add_trace(go.Scatter(
-            x=dates, y=[None if f else v for v, f in zip(values, flags)], mode="lines+markers+text" if few else "lines",
-            name=t("Reported value", lang), legendgroup="reported", showlegend=i == 1,
-            line=dict(color=PALETTE[0], width=2), marker=dict(size=9, color=PALETTE[0]),
-            text=[i18n.fmt_int(v, lang) if v is not None else "" for v in values] if few else None,
-            textposition="top center", connectgaps=False,
-            hovertemplate=t("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>",
-        ), row=i, col=1)
-        if any(flags):
-            idx = [k for k, f in enumerate(flags) if f]
-            starts = _runs_start(flags)
+def portal_metrics_plan(rows: pd.DataFrame, top_portals: int = TOP_PORTALS) -> list[tuple[str, list[str]]]:
+    """Return the panels to draw: (metric, its portals with the largest median value first), at most MAX_PANELS."""
+    sizes = rows.groupby("metric").size().sort_values(ascending=False, kind="stable")
+    plan = []
+    for metric in list(sizes.index)[:MAX_PANELS]:
+        part = rows[(rows["metric"] == metric) & ~rows["is_outlier"].astype(bool)]
+        medians = part.groupby("portal")["value"].median().sort_values(ascending=False, kind="stable")
+        portals = list(medians.index)
+        portals += sorted(set(rows.loc[rows["metric"] == metric, "portal"]) - set(portals))  # only flagged points
+        plan.append((metric, portals[:top_portals]))
+    return plan
+
+
+def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TOP_PORTALS) -> go.Figure:
+    """Return one panel per metric, one line per portal (the largest few), points the source flags as glitches marked, not hidden."""
+    rows = rows.sort_values(["metric", "portal", "date"])
+    plan = portal_metrics_plan(rows, top_portals)
+    fig = make_subplots(rows=len(plan), cols=1, subplot_titles=[f"<b>{metric_label(m, lang)}</b>" for m, _ in plan],
+                        vertical_spacing=min(0.12, 0.5 / len(plan)))
+    colours: dict[str, str] = {}
+    in_legend: set[str] = set()
+    for i, (metric, portals) in enumerate(plan, start=1):
+        labels_left = MAX_FLAG_LABELS
+        panel_dates: list[str] = []
+        panel_values: list[float] = []
+        for portal in portals:
+            colour = colours.setdefault(portal, _PORTAL_COLOURS[len(colours) % len(_PORTAL_COLOURS)])
+            part = rows[(rows["portal"] == portal) & (rows["metric"] == metric)]
+            dates = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in part["date"]]
+            values = [None if pd.isna(v) else float(v) for v in part["value"]]
+            flags = [bool(f) for f in part["is_outlier"]]
+            reasons = ["" if not _present(r) else str(r) for r in part["outlier_reason"]]
+            panel_dates += dates
+            panel_values += [v for v in values if v is not None]
+            few = len(dates) <= 3
             fig.add_trace(go.Scatter(
-                x=[dates[k] for k in idx], y=[values[k] for k in idx], mode="markers+text",
-                name=t("Flagged as a glitch", lang), legendgroup="flagged", showlegend=not flagged_in_legend,
-                marker=dict(symbol="x-thin-open", size=13, color=FLAGGED_COLOUR, line=dict(width=3, color=FLAGGED_COLOUR)),
-                text=[t("flagged", lang) if starts[k] else "" for k in idx], textposition="top center",
-                textfont=dict(color="#a04000", size=13),
-                customdata=[[reasons[k] or t("no reason given", lang)] for k in idx],
-                hovertemplate=t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[0]}", lang) + "<extra></extra>",
+                x=dates, y=[None if f else v for v, f in zip(values, flags)],
+                mode="lines+markers+text" if few else "lines", name=portal, legendgroup=portal,
+                showlegend=portal not in in_legend, line=dict(color=colour, width=2),
+                marker=dict(size=9, color=colour),
+                text=[i18n.fmt_int(v, lang) if v is not None else "" for v in values] if few else None,
+                textposition="top center", connectgaps=False,
+                hovertemplate="<b>%{fullData.name}</b><br>" + t("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>",
             ), row=i, col=1)
-            flagged_in_legend = True
-        fig.update_yaxes(rangemode="tozero", separatethousands=True, row=i, col=1)
-        if few:  # a lone point would get an axis of milliseconds: give it a year either side
-            first, last = pd.Timestamp(min(dates)), pd.Timestamp(max(dates))
+            in_legend.add(portal)
+            if any(flags):
+                idx = [k for k, f in enumerate(flags) if f]
+                starts = _runs_start(flags)
+                text = []
+                for k in idx:
+                    label = starts[k] and labels_left > 0
+                    labels_left -= int(label)
+                    text.append(t("flagged", lang) if label else "")
+                fig.add_trace(go.Scatter(
+                    x=[dates[k] for k in idx], y=[values[k] for k in idx], mode="markers+text",
+                    name=t("Flagged as a glitch", lang), legendgroup="flagged", showlegend="flagged" not in in_legend,
+                    marker=dict(symbol="x-thin-open", size=12, color=FLAGGED_COLOUR,
+                                line=dict(width=3, color=FLAGGED_COLOUR)),
+                    text=text, textposition="top center", textfont=dict(color="#a04000", size=13), cliponaxis=False,
+                    customdata=[[portal, reasons[k] or t("no reason given", lang)] for k in idx],
+                    hovertemplate="<b>%{customdata[0]}</b><br>"
+                    + t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[1]}", lang) + "<extra></extra>",
+                ), row=i, col=1)
+                in_legend.add("flagged")
+        fig.update_yaxes(rangemode="tozero", row=i, col=1)
+        if len(panel_dates) <= 3:  # a lone point would get an axis of milliseconds: give it a year either side
+            first, last = pd.Timestamp(min(panel_dates)), pd.Timestamp(max(panel_dates))
             fig.update_xaxes(range=[(first - pd.Timedelta(days=365)).strftime("%Y-%m-%d"),
                                     (last + pd.Timedelta(days=365)).strftime("%Y-%m-%d")],
                              dtick="M6", tickformat="%b %Y", row=i, col=1)
-            fig.update_yaxes(range=[0, max(v for v in values if v is not None) * 1.35], row=i, col=1)
+            fig.update_yaxes(range=[0, max(panel_values) * 1.35], row=i, col=1)
     fig.update_annotations(font=dict(size=15, color="#0b2f55"), xanchor="left", x=0)
     fig.update_layout(margin=dict(l=60, r=24, t=40, b=24), hovermode="closest",
                       legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="left", x=0))

@@ -12,10 +12,11 @@ from dashboard.i18n import N_, t
 
 __all__ = [
     "learning_by_period", "learning_by_jurisdiction", "learning_by_organizer", "learners_per_event_dots",
-    "learning_linked_bars", "reach_text",
+    "learning_linked_bars", "reach_text", "TOP_REACH", "LINKED_MAX",
 ]
 
-LINKED_MAX = 20
+LINKED_MAX = 12
+TOP_REACH = 12  # bars per reach chart: two-line labels need about 36 px each
 
 
 def _int(v) -> int | None:
@@ -61,27 +62,30 @@ def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     return finish(fig, lang=lang)
 
 
-def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, custom: list, colour: str) -> go.Figure:
+def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, ids: list, colour: str) -> go.Figure:
+    """Return learners as ranked bars, the count printed (short enough for a phone), the whole reach in the hover."""
     learners = [int(v) for v in rows["learners"]]
-    texts = [reach_text(e, n, o, lang) for e, n, o in zip(rows["events"], rows["learners"], rows["organisations"])]
-    return hbar_ranked(labels, learners, texts, lang=lang, customdata=custom, colour=colour,
-                       hover=t("%{customdata[0]}: %{x:,} learners", lang), axis_title=t("Learners", lang))
+    reach = [reach_text(e, n, o, lang) for e, n, o in zip(rows["events"], rows["learners"], rows["organisations"])]
+    return hbar_ranked(labels, learners, [i18n.fmt_int(n, lang) for n in learners], lang=lang,
+                       customdata=[[i, r] for i, r in zip(ids, reach)], colour=colour,
+                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}", axis_title=t("Learners", lang))
 
 
-def learning_by_jurisdiction(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return learners per jurisdiction as ranked bars, each labelled with its events, learners and organisations."""
+def learning_by_jurisdiction(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_REACH) -> go.Figure:
+    """Return learners per jurisdiction (the `top_n` largest) as ranked bars; events and organisations in the hover."""
+    rows = rows.head(top_n)
     records = rows.to_dict("records")
     labels = [label_of(r, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id") for r in records]
     return _reach_bars(labels, rows, lang, [r["jurisdiction_id"] for r in records], PALETTE[0])
 
 
-def learning_by_organizer(rows: pd.DataFrame, *, lang: str, top_n: int = 15) -> go.Figure:
-    """Return learners per organizer (the `top_n` largest) as ranked bars, each labelled with its reach."""
+def learning_by_organizer(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_REACH) -> go.Figure:
+    """Return learners per organizer (the `top_n` largest) as ranked bars; events and organisations in the hover."""
     top = rows.head(top_n)
     return _reach_bars([str(o) for o in top["organizer"]], top, lang, [None] * len(top), PALETTE[2])
 
 
-def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = 15) -> go.Figure:
+def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_REACH) -> go.Figure:
     """Return learners per event for each organizer as a lollipop chart, most per event on top, values printed."""
     data = rows[rows["learners_per_event"].notna()].sort_values(["learners_per_event", "organizer"],
                                                                 ascending=[False, True]).head(top_n)
@@ -121,10 +125,10 @@ def linked_groups(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def learning_linked_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return learners per commitment and organizer for events that name their commitment, each bar labelled with its reach."""
+    """Return learners per commitment and organizer for events that name their commitment; the whole reach in the hover."""
     groups = linked_groups(rows)
     labels = [f"{c} · {o}" for c, o in zip(groups["commitment_id"], groups["organizer"])]
-    fig = _reach_bars(labels, groups, lang, [[c] for c in groups["commitment_id"]], PALETTE[4])
-    fig.update_traces(hovertemplate=t("%{customdata[0]}: %{x:,} learners. Click to open the commitment.", lang)
-                      + "<extra></extra>")
+    fig = _reach_bars(labels, groups, lang, list(groups["commitment_id"]), PALETTE[4])
+    fig.update_traces(hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
+                      + t("Click to open the commitment.", lang) + "<extra></extra>")
     return fig

@@ -204,9 +204,13 @@ def learning_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def learning_sentence(rows: pd.DataFrame, lang: str) -> str:
     learners, events = int(rows["learners_added"].sum()), int(rows["events_added"].sum())
-    return t("Learners added in the newer snapshot: {learners}; events added: {events}; organizers with a change: {n}.",
+    text = t("Learners added in the newer snapshot: {learners}; events added: {events}; organizers with a change: {n}.",
              lang, learners=i18n.fmt_int(learners, lang), events=i18n.fmt_int(events, lang),
              n=i18n.fmt_int(len(rows), lang))
+    if len(rows) > figures.TOP_CHANGES:
+        text += " " + t("The chart shows the {top} organizers that changed most; the table and CSV have them all.",
+                        lang, top=figures.TOP_CHANGES)
+    return text
 
 
 register(Chart(

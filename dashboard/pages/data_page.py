@@ -193,7 +193,10 @@ def layout(**query):
                      "Parquet file in the snapshot folder.", lang), className="small text-body-secondary mb-0"),
         ], lead=t("Snapshots are immutable: the checksums let anyone verify the files they hold.", lang)),
         _section(t("Data dictionary", lang), "data-dictionary", [
-            dcc.Markdown(dictionary, className="data-dictionary", link_target="_blank") if dictionary else
+            html.Details([
+                html.Summary(t("Every table and column, what it means and which source fills it", lang)),
+                dcc.Markdown(dictionary, className="data-dictionary mt-2", link_target="_blank"),
+            ], className="data-dictionary-details", id="data-dictionary-text") if dictionary else
             empty_state(t("The data dictionary (data/README.md) is not available in this installation.", lang), lang),
             html.P(html.Span(t("only in English", lang), className="badge text-bg-light border lang-marker"),
                    className="mt-2 mb-0") if lang == "fr" and dictionary else None,

@@ -13,7 +13,7 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import data, figures, i18n, state as state_mod
 from dashboard.charts import Chart, chart_card, register
 from dashboard.components import kpi_tile, page_header
-from dashboard.figures.datasets import TOP_N
+from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
 from dashboard.i18n import N_, t
 
 dash.register_page(__name__, path="/datasets", name="Datasets", order=2)
@@ -211,8 +211,13 @@ def metrics_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def metrics_sentence(rows: pd.DataFrame, lang: str) -> str:
     series = rows[["portal", "metric"]].drop_duplicates()
     flagged = rows[rows["is_outlier"].astype(bool)]
-    text = t("Series shown: {series}, from portals: {portals}.", lang, series=i18n.fmt_int(len(series), lang),
+    text = t("Metric series: {series}, from portals: {portals}.", lang, series=i18n.fmt_int(len(series), lang),
              portals=i18n.fmt_int(series["portal"].nunique(), lang))
+    plan = figures.portal_metrics_plan(rows)
+    drawn = sum(len(portals) for _, portals in plan)
+    if drawn < len(series):
+        text += " " + t("Each panel shows the {top} portals with the largest typical values, for up to {panels} "
+                        "metrics; the table and CSV have every series.", lang, top=TOP_PORTALS, panels=MAX_PANELS)
     if flagged.empty:
         return text + " " + t("The sources flag no point as a glitch.", lang)
     reasons = flagged["outlier_reason"].fillna("").replace("", t("no reason given", lang)).value_counts()
@@ -264,11 +269,11 @@ def layout(**query):
         chart_card("datasets-releases", view, height=440),
         dbc.Row([
             dbc.Col([_switch(t("Count by", lang), dimensions, "datasets-dimension"),
-                     chart_card(f"datasets-by-{view.dimension}", view, height=520)], lg=6),
+                     chart_card(f"datasets-by-{view.dimension}", view, height=600)], lg=6),
             dbc.Col([html.Div(className="switch-spacer d-none d-lg-block"),
-                     chart_card("datasets-publishers", view, height=520)], lg=6),
+                     chart_card("datasets-publishers", view, height=600)], lg=6),
         ], className="g-4"),
-        chart_card("datasets-portal-metrics", view, height=920),
+        chart_card("datasets-portal-metrics", view, height=760),
     ])
 
 

@@ -20,8 +20,8 @@ def view_of(store) -> state_mod.ViewState:
     search = store.get("search") if isinstance(store, dict) else None
     return state_mod.parse(search if isinstance(search, str) else "")
 
-LIST_MAX = 8  # commitments listed under "linked commitments"; the chart's CSV has every row
-ROWS_PER_COMMITMENT = 4
+LIST_MAX = 6  # commitments listed under "linked commitments"; the chart's CSV has every row
+ROWS_PER_COMMITMENT = 3
 
 
 def served_snapshot(view: state_mod.ViewState) -> str | None:
@@ -35,6 +35,13 @@ def _where(view: state_mod.ViewState) -> dict:
 
 def _n(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
+
+
+def _top_note(rows: pd.DataFrame, lang: str) -> str:
+    if len(rows) <= figures.TOP_REACH:
+        return ""
+    return " " + t("The chart shows the top {top} of {count}; the table and CSV have them all.", lang,
+                   top=figures.TOP_REACH, count=i18n.fmt_int(len(rows), lang))
 
 
 def _overlap_note(lang: str) -> str:
@@ -94,9 +101,9 @@ def jurisdiction_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def jurisdiction_sentence(rows: pd.DataFrame, lang: str) -> str:
     top = rows.iloc[0].to_dict()
     name = figures.label_of(top, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id")
-    return t("{name} reached the most learners: {reach}.", lang, name=name,
-             reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang)) + " " + \
-        t("Click a bar to filter the page to that jurisdiction.", lang)
+    text = t("{name} reached the most learners: {reach}.", lang, name=name,
+             reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang))
+    return text + _top_note(rows, lang) + " " + t("Click a bar to filter the page to that jurisdiction.", lang)
 
 
 def jurisdiction_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -129,7 +136,7 @@ def organizer_sentence(rows: pd.DataFrame, lang: str) -> str:
     top = rows.iloc[0]
     text = t("{name} reached the most learners: {reach}.", lang, name=top["organizer"],
              reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang))
-    return text + " " + t("Organizers in all: {n}.", lang, n=i18n.fmt_int(len(rows), lang)) + " " + _overlap_note(lang)
+    return text + _top_note(rows, lang) + " " + _overlap_note(lang)
 
 
 register(Chart(
@@ -158,7 +165,7 @@ def per_event_sentence(rows: pd.DataFrame, lang: str) -> str:
     return t("Learners per event range from {low} ({low_name}) to {high} ({high_name}): large courses and "
              "small workshops are different formats.", lang,
              low=i18n.fmt_num(low["learners_per_event"], lang, 1), low_name=low["organizer"],
-             high=i18n.fmt_num(top["learners_per_event"], lang, 1), high_name=top["organizer"])
+             high=i18n.fmt_num(top["learners_per_event"], lang, 1), high_name=top["organizer"]) + _top_note(known, lang)
 
 
 register(Chart(
@@ -222,7 +229,7 @@ def layout(**query):
         html.Div(id="training-kpis", className="row g-3 mb-2", **{"aria-live": "polite"}),
         html.P(_overlap_note(lang), className="small text-body-secondary mb-4"),
         dbc.Row([
-            dbc.Col(chart_card("training-linked", view, height=460), lg=7),
+            dbc.Col(chart_card("training-linked", view, height=560), lg=7),
             dbc.Col(html.Section(className="chart-card card shadow-sm mb-4 linked-list",
                                  **{"aria-labelledby": "training-linked-list-title"}, children=html.Div(
                 className="card-body", children=[
@@ -233,10 +240,10 @@ def layout(**query):
         ], className="g-4"),
         chart_card("training-by-period", view, height=420),
         dbc.Row([
-            dbc.Col(chart_card("training-by-jurisdiction", view, height=360), lg=6),
-            dbc.Col(chart_card("training-by-organizer", view, height=360), lg=6),
+            dbc.Col(chart_card("training-by-jurisdiction", view, height=500), lg=6),
+            dbc.Col(chart_card("training-by-organizer", view, height=500), lg=6),
         ], className="g-4"),
-        chart_card("training-per-event", view, height=360),
+        chart_card("training-per-event", view, height=500),
     ])
 
 
