@@ -7,7 +7,9 @@ sentence, caption, synthetic badge and data table, and serve the CSV of exactly 
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -17,7 +19,7 @@ import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import data, i18n, state as state_mod
+from dashboard import config, data, i18n, state as state_mod
 from dashboard.i18n import N_, t
 
 MAX_TABLE_ROWS = 50
@@ -214,7 +216,19 @@ def draw_chart(store):
     if chart_id not in REGISTRY:
         raise PreventUpdate  # a card id this app never drew: a tampered request
     store = _store(store)
-    return render(chart_id, _search(store), store.get("key"))
+    key = store.get("key")
+    if key is not None and not isinstance(key, str):
+        return render(chart_id, _search(store), key)
+    return _rendered(chart_id, _search(store), key, str(config.data_dir()), data.current_snapshot().id)
+
+
+@functools.lru_cache(maxsize=int(os.environ.get("OGDASH_RENDER_CACHE", "128")))
+def _rendered(chart_id: str, search: str, key: str | None, data_dir: str, snapshot_id: str):
+    """Return render(...) for a view of the served snapshot, kept: a view seen again costs no query, figure or table.
+
+    Snapshots never change, and the served one's id is part of the key, so a new snapshot is drawn afresh.
+    """
+    return render(chart_id, search, key)
 
 
 def _store(store) -> dict:
