@@ -188,7 +188,7 @@ searches = st.one_of(structured_queries, raw_queries)
 
 # ---------------------------------------------------------------- URL query strings and paths
 
-@settings(FUZZ, max_examples=1000)
+@settings(FUZZ, max_examples=800)
 @given(value=st.one_of(searches, garbage, st.dictionaries(query_keys, query_values, max_size=5)))
 def test_state_parse_and_from_store_never_raise(value):
     view = state_mod.parse(value)
@@ -223,7 +223,7 @@ paths = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=600)
+@settings(FUZZ, max_examples=400)
 @given(path=paths, method=st.sampled_from(["GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]))
 def test_fuzzed_paths_never_fail_or_leak(site, path, method):
     response = site["client"].open(path, method=method, data=b"{}" if method in ("POST", "PUT") else None,
@@ -263,7 +263,7 @@ def _real_ids(site, pattern) -> list:
     return found
 
 
-@settings(FUZZ, max_examples=500)
+@settings(FUZZ, max_examples=400)
 @given(data=st.data())
 def test_every_server_callback_survives_garbage_values(site, data):
     """Each server callback, with every input and state value replaced by garbage (ids stay real)."""
@@ -304,7 +304,7 @@ def test_every_server_callback_survives_garbage_values(site, data):
     _assert_data_unchanged(site)
 
 
-@settings(FUZZ, max_examples=600)
+@settings(FUZZ, max_examples=400)
 @given(data=st.data())
 def test_malformed_callback_requests_are_refused_not_crashed(site, data):
     """Bodies Dash's front end would never send: wrong shapes, unknown outputs, ids and properties."""
