@@ -1,4 +1,4 @@
-"""The query layer's speed-ups keep its answers: rollups equal their definition, cached frames cannot be changed by callers."""
+"""The speed-ups keep their answers: rollups equal their definition, cached frames cannot be changed by callers, the theme template is the one plotly would merge."""
 
 from __future__ import annotations
 
@@ -84,3 +84,20 @@ def test_the_result_cache_is_bounded_in_bytes():
     assert cache._bytes <= 10_000
     cache.put(("big",), pd.DataFrame({"x": range(10_000)}))  # over a quarter of the bound: not kept
     assert cache.get(("big",)) is None
+
+
+def test_the_theme_template_is_valid_and_is_plotly_white_with_the_theme_over_it():
+    """Cut to the trace types and 2-D axes the figures use: the figures render as before."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from dashboard.figures import base
+
+    validated = go.layout.Template(base.theme_template_json()).to_plotly_json()  # raises on an invalid property
+    merged = pio.templates.merge_templates(pio.templates["plotly_white"],
+                                           go.layout.Template(layout=base.THEME)).to_plotly_json()
+    merged["data"] = {kind: v for kind, v in merged["data"].items() if kind in base.TRACE_TYPES}
+    merged["layout"] = {key: v for key, v in merged["layout"].items() if key not in base.UNUSED_SUBPLOTS}
+    assert validated == merged
+    assert pio.templates[pio.templates.default].to_plotly_json() == merged
+    assert go.Figure().to_plotly_json()["layout"]["template"] == merged
