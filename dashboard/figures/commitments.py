@@ -307,8 +307,8 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         short = short_milestone_id(r.milestone_id, r.commitment_id)
         title = r.title_fr if lang == "fr" and _present(r.title_fr) else r.title_en
         title = title if _present(title) else ""
-        if len(title) > 34:
-            title = title[:33].rstrip() + "…"
+        if len(title) > 26:
+            title = title[:25].rstrip() + "…"
         labels.append(f"{short} · {title}" if title else short)
     rows = rows.assign(label=labels, key=[_key(p) for p in rows["progress"]])
     fig = go.Figure()

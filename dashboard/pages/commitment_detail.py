@@ -383,8 +383,8 @@ def layout(commitment_id: str | None = None, **query):
     shown = unquote(commitment_id) if isinstance(commitment_id, str) else ""
     return html.Div(id="commitment-detail-page", children=[
         dcc.Store(id="commitment-detail-state", data={"search": view.to_query(), "id": shown[:200]}),
-        dcc.Loading(html.Div(id="commitment-detail-body", children=[_crumbs(view, shown[:64] or "–")]),
-                    type="dot", delay_show=300),
+        # The chart cards inside have their own loading indicators; a wrapping dcc.Loading would hide them all.
+        html.Div(id="commitment-detail-body", children=[_crumbs(view, shown[:64] or "–")]),
     ])
 
 

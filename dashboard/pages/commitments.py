@@ -264,7 +264,7 @@ def layout(**query):
         **{"aria-label": t("Search commitments", lang)}, children=[
             html.Label(t("Search by ID or words", lang), htmlFor="commitments-search", className="visually-hidden"),
             dcc.Input(id="commitments-search", type="text", inputMode="search", value=view.q, debounce=False, n_submit=0,
-                      placeholder=t("ID or words, e.g. CA0073", lang),
+                      placeholder=t("ID or words", lang),
                       className="form-control", maxLength=200, autoComplete="off"),
             html.Button(t("Search", lang), id="commitments-search-button", type="button", className="btn btn-primary"),
         ])
@@ -275,7 +275,8 @@ def layout(**query):
                 html.Span(t("Select a status to narrow the impact chart and the list; select it again to clear it.",
                             lang), className="small text-body-secondary"),
             ]),
-            dcc.Loading(html.Div(id="commitments-status-tiles", className="status-tiles"), type="dot", delay_show=300),
+            # No dcc.Loading here: it would hide the tiles while a click on one is being handled.
+            html.Div(id="commitments-status-tiles", className="status-tiles"),
         ])
     list_section = html.Section(
         id="commitments-list", className="card shadow-sm mb-4 records-card",
