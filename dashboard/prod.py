@@ -28,8 +28,8 @@ def cpu_count() -> int:
 def options(host: str = "127.0.0.1", port: int = 8050) -> dict:
     """Return the gunicorn settings: 2 x CPUs + 1 workers (at most 8), 4 threads each, unless overridden.
 
-    Environment overrides: OGDASH_WORKERS, OGDASH_THREADS, OGDASH_TIMEOUT (seconds a request may
-    take before its worker is replaced), OGDASH_ACCESS_LOG ("-" for stderr, "" for none),
+    Environment overrides: OGDASH_WORKERS, OGDASH_THREADS, OGDASH_TIMEOUT (seconds a worker may stop
+    answering the arbiter before it is replaced), OGDASH_ACCESS_LOG ("-" for stderr, "" for none),
     OGDASH_MAX_REQUESTS (recycle a worker after this many requests; 0 = never).
     """
     cpus = cpu_count()
@@ -40,7 +40,8 @@ def options(host: str = "127.0.0.1", port: int = 8050) -> dict:
         "workers": int(env("OGDASH_WORKERS") or min(2 * cpus + 1, 8)),
         "threads": int(env("OGDASH_THREADS") or 4),
         "preload_app": False,
-        # A query stops at OGDASH_QUERY_TIMEOUT (10 s); a request still running long after that is stuck.
+        # With gthread this is the worker's heartbeat, not a per-request limit: a worker whose main loop
+        # is silent this long (hung) is replaced. Each query is stopped at OGDASH_QUERY_TIMEOUT (10 s).
         "timeout": int(env("OGDASH_TIMEOUT") or 60),
         "graceful_timeout": 20,
         "keepalive": 5,

@@ -75,7 +75,7 @@ def test_every_page_renders_with_no_csp_violation(browser, server, path):
         assert not [m for m in console if "Content Security Policy" in m], console
         assert not [r for r in refused if "_dash-update-component" in r or "_dash-component-suites" in r], refused
         if path.startswith(("/commitments", "/datasets", "/training")):
-            page.wait_for_selector(".js-plotly-plot .main-svg")
+            page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
         assert "alert(1)" not in page.evaluate("Array.from(document.scripts).map(s => s.textContent).join('')")
     finally:
         context.close()
@@ -84,7 +84,7 @@ def test_every_page_renders_with_no_csp_violation(browser, server, path):
 def test_chart_exports_work_under_the_policy(browser, server):
     context, page, console, refused = _visit(browser, server + "/commitments")
     try:
-        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
         card = page.locator(".chart-card").first
         with page.expect_download() as png:
             card.get_by_role("button", name="PNG", exact=True).click()
