@@ -215,6 +215,12 @@ def overdue_milestones(f: Frames, as_of, stale_periods, horizon_days, jurisdicti
     return _limit(out, limit)
 
 
+def attention_counts(f: Frames, as_of, stale_periods, horizon_days, jurisdictions, levels, cycles) -> pd.DataFrame:
+    rows = overdue_milestones(f, as_of, stale_periods, horizon_days, jurisdictions, levels, cycles, None)
+    out = rows.groupby("reason").agg(milestones=("milestone_id", "size"), synthetic_rows=("synthetic", "sum"))
+    return out.reset_index().sort_values("reason").reset_index(drop=True)
+
+
 def _dated_datasets(f: Frames, jurisdictions, levels) -> pd.DataFrame:
     d = f.t["datasets"]
     return d[d["published"].notna() & _mask(d, jurisdictions=jurisdictions, levels=levels)]
@@ -574,7 +580,7 @@ def training_summary(f: Frames, jurisdictions, levels, date_from, date_to) -> pd
 QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
     fn.__name__: fn for fn in (
         filter_options, completion_by_jurisdiction_cycle, completion_by_cycle, milestone_status_counts,
-        overdue_milestones, releases_by_month, releases_by_year, releases_by_dimension, top_publishers,
+        overdue_milestones, attention_counts, releases_by_month, releases_by_year, releases_by_dimension, top_publishers,
         learning_reach, learning_reach_by_period, commitment_progress_by_cycle, commitment_impact_completion,
         commitments_list, commitment_milestones, commitment_status_history, commitment_record, commitment_datasets,
         commitment_learning, datasets_summary, datasets_portal_metrics, training_by_jurisdiction,

@@ -174,8 +174,10 @@ def build_rollups(folder: Path, tables: dict[str, Path]) -> dict[str, dict]:
         "memory_limit": os.environ.get("OGDASH_ROLLUP_MEMORY", "2GB"),
     })
     try:
+        conn.execute("set enable_progress_bar = false")
         for table, path in tables.items():
             conn.execute(f"create view {table} as select * from read_parquet({_quote(path)})")
+        _define_rollups(conn, "main", rollup_names())  # a rollup may read another
         built = {}
         for name in rollup_names():
             file = f"rollup_{name}.parquet"
@@ -226,6 +228,7 @@ def _connect(data_dir: Path):
     root = snapshots.snapshots_dir(data_dir).resolve()
     conn.execute(f"set allowed_directories = [{_quote(str(root) + os.sep)}]")
     conn.execute("set enable_external_access = false")
+    conn.execute("set enable_progress_bar = false")  # a long query would draw a bar on the server's stdout
     conn.execute("set lock_configuration = true")
     return {"conn": conn, "views": {}}
 
@@ -249,14 +252,31 @@ def _bind_views(entry: dict, schema_name: str, snap: snapshots.Snapshot) -> None
                      f"select * from read_parquet({_quote(snap.table_path(table))})")
     if schema_name == "main":
         built = snap.manifest.get("rollups", {})
+        on_the_fly = []
         for name in rollup_names():
             written = built.get(name)
             if written and written.get("definition_sha256") == rollup_digest(name):
-                body = f"select * from read_parquet({_quote(snap.path / written['file'])})"
+                conn.execute(f"create or replace view main.{name} as "
+                             f"select * from read_parquet({_quote(snap.path / written['file'])})")
             else:  # a snapshot from before this rollup (or its current definition): compute it on the fly
-                body = rollup_sql(name) + "\n"
-            conn.execute(f"create or replace view main.{name} as {body}")
+                on_the_fly.append(name)
+        _define_rollups(conn, "main", on_the_fly)
     entry["views"][schema_name] = snap.id
+
+
+def _define_rollups(conn, schema_name: str, names: list[str]) -> None:
+    """Create each rollup as a view of its definition, those another reads first."""
+    pending = list(names)
+    while pending:
+        failed = []
+        for name in pending:
+            try:
+                conn.execute(f"create or replace view {schema_name}.{name} as {rollup_sql(name)}\n")
+            except duckdb.CatalogException:
+                failed.append(name)  # reads a rollup not defined yet
+        if len(failed) == len(pending):
+            raise QueryError(f"rollups {', '.join(failed)} read tables that do not exist")
+        pending = failed
 
 
 _reads_only: dict[str, str | None] = {}  # SQL text -> why it is refused (None: one SELECT)

@@ -101,3 +101,26 @@ def test_the_theme_template_is_valid_and_is_plotly_white_with_the_theme_over_it(
     assert validated == merged
     assert pio.templates[pio.templates.default].to_plotly_json() == merged
     assert go.Figure().to_plotly_json()["layout"]["template"] == merged
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory):
+    from dashboard.ingest import synthetic
+
+    root = tmp_path_factory.mktemp("perf-small")
+    synthetic.write_scale_snapshot(root, "small")
+    return root
+
+
+@pytest.mark.parametrize("where", [
+    {"jurisdictions": [], "levels": [], "cycles": []},
+    {"jurisdictions": ["ca", "fra", "ken"], "levels": [], "cycles": []},
+    {"jurisdictions": [], "levels": ["national"], "cycles": ["2018-2020", "2020-2022"]},
+])
+def test_attention_counts_are_what_overdue_milestones_lists(small_demo, where):
+    common = {"as_of": dt.date(2026, 11, 22), "stale_periods": 3, "horizon_days": 60, **where}
+    counts = data.query("attention_counts", data_dir=small_demo, **common)
+    rows = data.query("overdue_milestones", data_dir=small_demo, limit=None, **common)
+    listed = rows.groupby("reason").agg(milestones=("milestone_id", "size"), synthetic_rows=("synthetic", "sum"))
+    assert counts.set_index("reason")[["milestones", "synthetic_rows"]].to_dict() == listed.to_dict()
+    assert counts["milestones"].sum() == len(rows) > 0 or not len(rows)
