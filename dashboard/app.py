@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import config, data, downloads, i18n, state as state_mod
+from dashboard import brief, config, data, downloads, i18n, state as state_mod
 from dashboard.charts import URL
 from dashboard.components import FILTERS, NAV, other_lang
 from dashboard.i18n import t
@@ -24,6 +24,7 @@ def _shell() -> html.Div:
                             type="button", **{"aria-label": "Menu", "aria-controls": "nav-collapse"}),
                 dbc.Collapse(id="nav-collapse", navbar=True, children=[
                     html.Nav(id="nav-links", className="navbar-nav me-auto"),
+                    html.A(id="brief-link", href="/brief/overview", className="btn btn-outline-light btn-sm me-2 brief-link"),
                     dcc.Link(id="lang-toggle", href="/?lang=fr", className="btn btn-light btn-sm lang-toggle"),
                 ]),
             ], fluid=True), color="primary", dark=True, expand="lg", className="py-2"),
@@ -105,6 +106,7 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     _restore_shell_callbacks()
     app.layout = _shell
     downloads.register(app.server)  # /download/<snapshot>/<table>.csv
+    brief.register(app.server)  # /brief/<page>?<view>: a printable briefing, and its PDF
     from dashboard import web
 
     web.install(app.server, app)  # app: for its CSP script hashes and callback list
@@ -249,6 +251,21 @@ clientside_callback(
     Output("skip-link", "lang"),
     Input(URL, "search"),
 )
+
+
+@callback(
+    Output("brief-link", "href"),
+    Output("brief-link", "children"),
+    Output("brief-link", "hidden"),
+    Input(URL, "pathname"),
+    Input(URL, "search"),
+)
+def brief_link(pathname, search):
+    """Return the link to the PDF briefing of the current view (hidden on pages without one)."""
+    view = state_mod.parse(search)
+    name = brief.page_name(pathname or "/")
+    href = f"/brief/{name}/pdf{view.to_query()}" if name else "/brief/overview/pdf"
+    return href, t("Briefing (PDF)", view.lang), name is None
 
 
 @callback(Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"), State("nav-collapse", "is_open"),

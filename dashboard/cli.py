@@ -87,6 +87,32 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from dashboard import brief
+
+    try:
+        out = brief.generate(args.url, Path(args.out), lang=args.lang,
+                             data_dir=Path(args.data_dir).resolve() if args.data_dir else None)
+    except ValueError as exc:
+        print(f"ogdash: no briefing: {exc}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+def cmd_export_site(args) -> int:
+    from dashboard import export_site, playlists
+
+    try:
+        out = export_site.export(Path(args.playlist), Path(args.out),
+                                 data_dir=Path(args.data_dir).resolve() if args.data_dir else None)
+    except playlists.PlaylistError as exc:
+        print(f"ogdash: {exc}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ogdash", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +150,19 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--json", help="where to write the results (default ./bench.json)")
     k.add_argument("--quick", action="store_true", help="few calls and a 5 s load run (for CI)")
     k.set_defaults(func=cmd_bench)
+
+    r = sub.add_parser("brief", help="print a view's briefing (charts, sentences, tables, sources) to PDF")
+    r.add_argument("--url", required=True, help="the view: a dashboard URL or path, e.g. /commitments?cycle=2018-2020")
+    r.add_argument("--lang", choices=("en", "fr"), help="language (default: the view's)")
+    r.add_argument("--out", required=True, help="the PDF to write")
+    r.add_argument("--data-dir", help="data folder when no server answers at --url")
+    r.set_defaults(func=cmd_brief)
+
+    x = sub.add_parser("export-site", help="write a playlist as a static site that plays offline from file://")
+    x.add_argument("--playlist", required=True, help="a playlist TOML file, e.g. playlists/default.toml")
+    x.add_argument("--out", required=True, help="the folder to write (index.html and its files)")
+    x.add_argument("--data-dir")
+    x.set_defaults(func=cmd_export_site)
 
     args = parser.parse_args(argv)
     return args.func(args)
