@@ -275,7 +275,7 @@ def test_status_transition_heatmap_is_a_labelled_from_to_matrix():
     fig = figures.status_transition_heatmap(TRANSITIONS, lang="en")
     (heat,) = fig.data
     assert list(heat.y) == ["(new milestone)", "Limited", "Substantial", "Complete"]
-    assert list(heat.x) == ["Not started", "Limited", "Substantial", "(removed)"]
+    assert list(heat.x) == ["Not<br>started", "Limited", "Substantial", "(removed)"]  # narrow columns on a phone
     assert [list(r) for r in heat.z] == [
         [2, None, None, None],
         [None, None, 3, None],
@@ -312,9 +312,10 @@ def test_learning_changes_bars_sign_every_label():
     fig = figures.learning_changes_bars(rows, lang="en")
     (bar,) = fig.data
     assert list(bar.x) == [50, -10]
-    assert list(bar.text) == ["+50 learners (+2 events)", "−10 learners (−1 events)"]
+    assert list(bar.text) == ["+50", "−10"]
+    assert [list(c) for c in bar.customdata] == [["MCN", 2], ["PCO", -1]]
     assert list(bar.marker.color) == [fc.ADDED_COLOUR, fc.REMOVED_COLOUR]
-    assert list(fig.layout.xaxis.range) == [-80.0, 80.0]
+    assert list(fig.layout.xaxis.range) == [-65.0, 65.0]
 
 
 def test_change_summary_bars_colour_additions_and_removals():

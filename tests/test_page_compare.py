@@ -190,7 +190,7 @@ def test_summary_and_learning_sentences(app_env):
     assert summary == "Changements de statut\u00a0: 2. Jeux de données ajoutés\u00a0: 2\u00a0; retirés\u00a0: 1."
     fig, learning, *_ = charts.render("compare-learning", "")
     assert learning == "Learners added in the newer snapshot: 50; events added: 2; organizers with a change: 1."
-    assert list(fig.data[0].text) == ["+50 learners (+2 events)"]
+    assert list(fig.data[0].text) == ["+50"]
 
 
 def test_kpis_and_lists(page, app_env):

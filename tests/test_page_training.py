@@ -204,3 +204,17 @@ def test_layout_is_cheap_and_names_its_charts(page, app_env):
 
 def test_get_training_page(app_env):
     assert app_env["app"].server.test_client().get("/training?lang=fr").status_code == 200
+
+
+def test_linked_list_shows_every_real_row_and_only_a_few_generated_ones(page, app_env):
+    import pandas as pd
+
+    def row(organizer, synthetic):
+        return {"commitment_id": "CA0047", "commitment_title_en": "Skills", "commitment_title_fr": None,
+                "organizer": organizer, "event_type": "course", "period": "2016", "events": 1, "learners": 10,
+                "organisations": None, "synthetic_rows": int(synthetic)}
+
+    rows = pd.DataFrame([row(f"real {i}", False) for i in range(4)] + [row(f"generated {i}", True) for i in range(3)])
+    text = text_of(page.linked_list(rows, state.parse("")))
+    assert all(f"real {i}" in text for i in range(4)) and "generated" not in text
+    assert "and 3 more in the chart’s CSV" in text

@@ -70,7 +70,7 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     x_keys = _ordered(set(tos) - {GONE}) + ([GONE] if GONE in tos else [])
     z = [[counts.get((f, to)) for to in x_keys] for f in y_keys]
     text = [["" if v is None else i18n.fmt_int(v, lang) for v in line] for line in z]
-    x_labels = [progress_label(k, lang) for k in x_keys]
+    x_labels = [wrap_label(progress_label(k, lang), width=10) for k in x_keys]  # columns are narrow on a phone
     y_labels = [progress_label(k, lang) for k in y_keys]
     top = max([v for line in z for v in line if v is not None] or [1])
     fig = go.Figure(go.Heatmap(
@@ -80,7 +80,8 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         hovertemplate=t("%{y} → %{x}: %{z:,} milestones", lang) + "<extra></extra>",
     ))
     fig.update_layout(
-        xaxis=dict(title=t("Status in the newer snapshot", lang), side="top", showgrid=False, tickangle=0),
+        xaxis=dict(title=t("Status in the newer snapshot", lang), side="top", showgrid=False, tickangle=0,
+                   tickfont=dict(size=14)),
         yaxis=dict(title=t("Status in the earlier snapshot", lang), autorange="reversed", showgrid=False,
                    ticksuffix="  "),
         margin=dict(l=8, r=16, t=64, b=16),
@@ -90,7 +91,7 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 
 def change_summary_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return what changed between two snapshots (rows: measure label, count) as labelled horizontal bars."""
-    labels = [str(v) for v in rows["label"]]
+    labels = [wrap_label(str(v), width=20) for v in rows["label"]]
     values = [int(v) for v in rows["count"]]
     colours = [REMOVED_COLOUR if "removed" in str(m) else (ADDED_COLOUR if "added" in str(m) else PALETTE[0])
                for m in rows["measure"]]
@@ -152,19 +153,17 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
     labels = [str(r["organizer"]) for r in records]
     short = [wrap_label(lbl) for lbl in labels]
     values = [int(r["learners_added"]) for r in records]
-    texts = [t("{learners} learners ({events} events)", lang, learners=_signed(v, lang),
-               events=_signed(int(r["events_added"]), lang)) for v, r in zip(values, records)]
     fig = go.Figure(go.Bar(
-        x=values, y=short, orientation="h", text=texts, textposition="outside", cliponaxis=False,
-        marker=dict(color=[ADDED_COLOUR if v >= 0 else REMOVED_COLOUR for v in values]),
-        customdata=[[lbl] for lbl in labels],
-        hovertemplate=t("%{customdata[0]}: %{x:+,} learners", lang) + "<extra></extra>",
+        x=values, y=short, orientation="h", text=[_signed(v, lang) for v in values], textposition="outside",
+        cliponaxis=False, marker=dict(color=[ADDED_COLOUR if v >= 0 else REMOVED_COLOUR for v in values]),
+        customdata=[[lbl, int(r["events_added"])] for lbl, r in zip(labels, records)],
+        hovertemplate=t("%{customdata[0]}: %{x:+,} learners (%{customdata[1]:+,} events)", lang) + "<extra></extra>",
     ))
     span = max([abs(v) for v in values] + [1])
-    low = -span * 1.6 if min(values + [0]) < 0 else 0
+    low = -span * 1.3 if min(values + [0]) < 0 else 0
     fig.update_layout(
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
-        xaxis=dict(title=t("Learners added", lang), range=[low, span * 1.6], zeroline=True, zerolinecolor="#1b1f24",
+        xaxis=dict(title=t("Learners added", lang), range=[low, span * 1.3], zeroline=True, zerolinecolor="#1b1f24",
                    showticklabels=False, showgrid=False),
         showlegend=False, margin=dict(l=8, r=24, t=16, b=48),
     )

@@ -194,7 +194,7 @@ def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) ->
 
 MAX_PANELS = 4  # one panel per metric, the metrics with the most points first
 TOP_PORTALS = 5  # lines per panel: the portals with the largest typical value
-MAX_FLAG_LABELS = 6  # "flagged" words per panel (every flagged point keeps its marker and legend entry)
+MAX_FLAG_LABELS = 3  # "flagged" words per panel (every flagged point keeps its marker and legend entry)
 _PORTAL_COLOURS = [c for c in PALETTE if c not in (FLAGGED_COLOUR, "#F0E442")]  # no vermillion, no yellow on white
 
 
@@ -272,9 +272,9 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
             first, last = pd.Timestamp(min(panel_dates)), pd.Timestamp(max(panel_dates))
             fig.update_xaxes(range=[(first - pd.Timedelta(days=365)).strftime("%Y-%m-%d"),
                                     (last + pd.Timedelta(days=365)).strftime("%Y-%m-%d")],
-                             dtick="M6", tickformat="%b %Y", row=i, col=1)
+                             dtick="M12", tickformat="%b %Y", tickangle=0, row=i, col=1)
             fig.update_yaxes(range=[0, max(panel_values) * 1.35], row=i, col=1)
     fig.update_annotations(font=dict(size=15, color="#0b2f55"), xanchor="left", x=0)
     fig.update_layout(margin=dict(l=60, r=24, t=40, b=24), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="left", x=0))
+                      legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0))
     return finish(fig, lang=lang)

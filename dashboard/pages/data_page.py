@@ -121,9 +121,8 @@ def manifest_table(snap, lang: str) -> html.Table:
             html.Td(i18n.fmt_int(entry.get("rows", 0), lang), className="text-end font-monospace"),
             html.Td(i18n.fmt_int(entry.get("synthetic_rows", 0), lang), className="text-end font-monospace"),
             html.Td(html.Code(digest[:16] + "…", title=digest, className="sha")),
-            html.Td(html.A(["CSV", html.Span(f" {table}", className="visually-hidden")],
-                           href=downloads.table_url(snap.id, table), className="btn btn-sm btn-outline-primary",
-                           download=f"{table}_{snap.id}.csv")),
+            html.Td(html.A("CSV", href=downloads.table_url(snap.id, table), className="btn btn-sm btn-outline-primary",
+                           download=f"{table}_{snap.id}.csv", **{"aria-label": f"CSV: {table}"})),
         ]))
     return html.Table([head, html.Tbody(body)], className="table table-sm align-middle data-manifest")
 

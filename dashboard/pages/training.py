@@ -280,8 +280,11 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
         first = part.iloc[0]
         title = localized(first["commitment_title_en"] if isinstance(first["commitment_title_en"], str) else None,
                           first["commitment_title_fr"] if isinstance(first["commitment_title_fr"], str) else None, lang)
+        # Every real row is shown (they are the reported facts); generated ones only up to a few.
+        real = pd.to_numeric(part["synthetic_rows"]).fillna(0) == 0
+        shown = pd.concat([part[real], part[~real].head(max(ROWS_PER_COMMITMENT - int(real.sum()), 0))])
         lines = []
-        for r in part.head(ROWS_PER_COMMITMENT).itertuples():
+        for r in shown.itertuples():
             synthetic = (_n(r.synthetic_rows) or 0) > 0
             lines.append(html.Li([
                 html.Span(r.organizer, className="fw-semibold"),
@@ -291,8 +294,8 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
                 html.Span(figures.reach_text(r.events, r.learners, r.organisations, lang), className="reach-figures"),
                 html.Span(t("synthetic", lang), className="badge text-bg-warning ms-2") if synthetic else None,
             ], className="mb-1"))
-        if len(part) > ROWS_PER_COMMITMENT:
-            lines.append(html.Li(t("and {n} more in the chart’s CSV", lang, n=i18n.fmt_int(len(part) - ROWS_PER_COMMITMENT, lang)),
+        if len(part) > len(shown):
+            lines.append(html.Li(t("and {n} more in the chart’s CSV", lang, n=i18n.fmt_int(len(part) - len(shown), lang)),
                                  className="text-body-secondary small"))
         items.append(html.Li([
             dcc.Link([html.Span(commitment_id, className="badge text-bg-primary me-2"), title],
