@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -120,7 +122,8 @@ def test_the_header_links_to_the_briefing_of_the_view(shown):
     tab = shown("/commitments?cycle=2018-2020")
     link = tab.page.locator("#brief-link")
     assert link.inner_text() == "Briefing (PDF)"
-    assert link.get_attribute("href") == "/brief/commitments/pdf?cycle=2018-2020"
+    search = "?" + urlsplit(tab.page.url).query if urlsplit(tab.page.url).query else ""
+    assert link.get_attribute("href") == "/brief/commitments/pdf" + search
 
 
 def test_the_offline_bundle_plays_from_file_without_network(browser, live_data_dir, tmp_path):
@@ -146,8 +149,9 @@ def test_the_offline_bundle_plays_from_file_without_network(browser, live_data_d
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     try:
         page.goto((site / "index.html").as_uri() + "?interval=600")
-        # plotly.js 3 draws each trace as a `g.trace` (it has no `.plot` layer any more): a drawn chart has some.
-        drawn = "() => document.querySelectorAll('.js-plotly-plot .main-svg .trace').length > 0"
+        # plotly.js 3 draws a trace as a `g.trace` (a heatmap as a `g.hm`); it has no `.plot` layer any more.
+        marks = ".js-plotly-plot .main-svg .trace, .js-plotly-plot .main-svg .hm"
+        drawn = f"() => document.querySelectorAll('{marks}').length > 0"
         page.wait_for_function(drawn)
         assert page.get_attribute(".present-mode", "data-slide") == "1"
         english = page.inner_text("#present-title")
@@ -163,7 +167,7 @@ def test_the_offline_bundle_plays_from_file_without_network(browser, live_data_d
         page.keyboard.press("Space")
         page.wait_for_function("() => document.querySelector('.present-mode').dataset.paused === '1'")
         assert page.inner_text("#present-status") == "En pause"
-        assert page.locator(".js-plotly-plot .main-svg .trace").count() > 0
+        assert page.locator(marks).count() > 0
         assert not asked, f"the bundle asked the network for {asked}"
         assert not problems, problems
     finally:
