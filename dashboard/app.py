@@ -120,7 +120,6 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     Output("nav-links", "children"),
     Output("lang-toggle", "children"),
     Output("lang-toggle", "href"),
-    Output("lang-toggle", "lang"),
     Output("filters-heading", "children"),
     Output("filters-jurisdiction-label", "children"),
     Output("filters-level-label", "children"),
@@ -147,10 +146,11 @@ def chrome(pathname, search):
         links.append(dcc.Link(text, href=target + view.to_query(page=1, q="", statuses=()),
                               className="nav-link" + (" active" if active else "")))
     other = other_lang(lang)
-    toggle_label = "Français" if other == "fr" else "English"
+    # The switch names the other language in that language, marked so screen readers say it right.
+    toggle_label = html.Span("Français" if other == "fr" else "English", lang=other)
     footer = _footer(lang)
     hide_filters = path.startswith("/data") or path.startswith("/present")
-    return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other), other,
+    return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other),
             t("Filters", lang), t("Jurisdiction", lang), t("Level", lang), t("Action-plan cycle", lang),
             t("Period", lang), t("From", lang), t("To", lang), footer, t("Skip to main content", lang), hide_filters)
 

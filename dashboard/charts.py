@@ -288,9 +288,13 @@ clientside_callback(
         if (!trig) { return dash_clientside.no_update; }
         const kind = trig.type === 'chart-svg' ? 'svg' : 'png';
         const el = document.querySelector('.chart-' + trig.chart + ' .js-plotly-plot');
+        // The file name traces the image back: chart, snapshot (from the card's caption) and filters.
+        const card = el && el.closest('.chart-card');
+        const found = card ? (card.textContent.match(/\d{8}T\d{6}Z(-\d+)?/) || [''])[0] : '';
+        const filters = window.location.search.replace(/^\?/, '').replace(/[^A-Za-z0-9=,.-]+/g, '_');
         if (el && window.Plotly) {
             window.Plotly.downloadImage(el, {format: kind, width: 1920, height: 1080,
-                                             filename: trig.chart + '_' + (document.body.dataset.snapshot || '')});
+                                             filename: [trig.chart, found, filters].filter(Boolean).join('_')});
         }
         return dash_clientside.no_update;
     }
