@@ -67,7 +67,7 @@ class Plan:
     actions: bool  # also fire the user-action callbacks (CSV, clicks, toggles)
 
 
-FULL = Plan(rounds=3, views=8, replays=1, baseline_views=3, load_seconds=60, load_clients=8, lcp_runs=5, actions=True)
+FULL = Plan(rounds=2, views=6, replays=1, baseline_views=2, load_seconds=60, load_clients=8, lcp_runs=5, actions=True)
 QUICK = Plan(rounds=1, views=2, replays=1, baseline_views=1, load_seconds=5, load_clients=8, lcp_runs=1, actions=True)
 
 TARGETS = {
