@@ -236,3 +236,24 @@ def test_kpi_tiles(page, app_env):
 def test_get_datasets_page(app_env):
     client = app_env["app"].server.test_client()
     assert client.get("/datasets?interval=year&dimension=format").status_code == 200
+
+
+def test_portal_metrics_over_years_are_thinned_to_weeks_but_keep_every_flagged_day(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from conftest import make_snapshot
+
+    start = D("2024-01-01")  # a Monday
+    rows = [{"portal": "p", "metric": "visits", "date": start + dt.timedelta(days=i), "value": float(i),
+             "is_outlier": i == 10, "outlier_reason": "reported as 0" if i == 10 else None}
+            for i in range(400)]
+    make_snapshot(tmp_path, {"portal_metrics": rows})
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))
+    data.clear_cache()
+    out = data.query("datasets_portal_metrics", date_from=None, date_to=None)
+    weeks = out[~out["is_outlier"]]
+    assert len(weeks) == 58  # 400 days from a Monday: 57 whole weeks and one of 1 day
+    assert weeks["days"].tolist()[:2] == [7, 6]  # the second week lost its flagged day
+    assert weeks["value"].tolist()[:2] == [6.0, 13.0]  # each week's last value
+    assert out[out["is_outlier"]][["value", "days"]].values.tolist() == [[10.0, 1]]
+    assert int(weeks["days"].sum()) + 1 == 400  # every day is accounted for
