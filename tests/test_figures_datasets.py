@@ -315,7 +315,7 @@ def test_learning_changes_bars_sign_every_label():
     assert list(bar.text) == ["+50", "−10"]
     assert [list(c) for c in bar.customdata] == [["MCN", 2], ["PCO", -1]]
     assert list(bar.marker.color) == [fc.ADDED_COLOUR, fc.REMOVED_COLOUR]
-    assert list(fig.layout.xaxis.range) == [-65.0, 65.0]
+    assert list(fig.layout.xaxis.range) == [-72.5, 72.5] and bar.textposition == "auto"
 
 
 def test_change_summary_bars_colour_additions_and_removals():

@@ -34,7 +34,7 @@ PROGRESS_LABELS = {
 }
 ADDED_COLOUR = "#009E73"  # Okabe-Ito bluish green
 REMOVED_COLOUR = "#D55E00"  # Okabe-Ito vermillion
-TOP_CHANGES = 12  # organizers drawn; the rows come biggest change first
+TOP_CHANGES = 10  # organizers drawn; the rows come biggest change first
 TRANSITION_SCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 
 
@@ -154,16 +154,17 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
     short = [wrap_label(lbl) for lbl in labels]
     values = [int(r["learners_added"]) for r in records]
     fig = go.Figure(go.Bar(
-        x=values, y=short, orientation="h", text=[_signed(v, lang) for v in values], textposition="outside",
+        x=values, y=short, orientation="h", text=[_signed(v, lang) for v in values], textposition="auto",
+        insidetextanchor="end", textfont=dict(size=14),
         cliponaxis=False, marker=dict(color=[ADDED_COLOUR if v >= 0 else REMOVED_COLOUR for v in values]),
         customdata=[[lbl, int(r["events_added"])] for lbl, r in zip(labels, records)],
         hovertemplate=t("%{customdata[0]}: %{x:+,} learners (%{customdata[1]:+,} events)", lang) + "<extra></extra>",
     ))
     span = max([abs(v) for v in values] + [1])
-    low = -span * 1.3 if min(values + [0]) < 0 else 0
+    low = -span * 1.45 if min(values + [0]) < 0 else 0  # room for a short bar's label on either side
     fig.update_layout(
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
-        xaxis=dict(title=t("Learners added", lang), range=[low, span * 1.3], zeroline=True, zerolinecolor="#1b1f24",
+        xaxis=dict(title=t("Learners added", lang), range=[low, span * 1.45], zeroline=True, zerolinecolor="#1b1f24",
                    showticklabels=False, showgrid=False),
         showlegend=False, margin=dict(l=8, r=24, t=16, b=48),
     )

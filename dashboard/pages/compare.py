@@ -300,8 +300,8 @@ def layout(**query):
                                  ])), lg=5),
         ], className="g-4"),
         dbc.Row([
-            dbc.Col(chart_card("compare-learning", compared, height=360), lg=7),
-            dbc.Col(chart_card("compare-summary", compared, height=360), lg=5),
+            dbc.Col(chart_card("compare-learning", compared, height=500), lg=7),
+            dbc.Col(chart_card("compare-summary", compared, height=500), lg=5),
         ], className="g-4"),
     ])
 
