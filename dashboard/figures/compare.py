@@ -166,6 +166,6 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
         xaxis=dict(title=t("Learners added", lang), range=[low, span * 1.45], zeroline=True, zerolinecolor="#1b1f24",
                    showticklabels=False, showgrid=False),
-        showlegend=False, margin=dict(l=8, r=24, t=16, b=48),
+        showlegend=False, margin=dict(l=8, r=24, t=16, b=48), bargap=0.25 if len(values) >= 4 else 0.5,
     )
     return finish(fig, lang=lang)

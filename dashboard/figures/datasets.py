@@ -112,7 +112,7 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
         xaxis=dict(title=axis_title or None, rangemode="tozero", showgrid=False, showticklabels=False,
                    zeroline=True, zerolinecolor="#9aa3ad"),
         margin=dict(l=8, r=24 + 8 * longest, t=36, b=48),
-        bargap=0.25, showlegend=False,
+        bargap=0.25 if len(values) >= 4 else 0.5, showlegend=False,  # two or three bars need not fill the card
     )
     return finish(fig, lang=lang)
 
