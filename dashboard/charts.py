@@ -282,7 +282,7 @@ def click_through(clicks, stores, pathname):
 
 
 clientside_callback(
-    """
+    r"""
     function(png, svg) {
         const trig = dash_clientside.callback_context.triggered_id;
         if (!trig) { return dash_clientside.no_update; }
