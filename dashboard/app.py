@@ -45,9 +45,11 @@ def _shell() -> html.Div:
                     dcc.Dropdown(id="filters-cycle", multi=True, options=[], value=[]),
                 ]),
                 dbc.Col(md=3, children=[
-                    html.Label(id="filters-period-label", htmlFor="filters-from", className="form-label small mb-0"),
+                    html.Span(id="filters-period-label", className="form-label small mb-0 d-block"),
                     html.Div(className="d-flex gap-1", children=[
+                        html.Label(id="filters-from-label", htmlFor="filters-from", className="visually-hidden"),
                         dcc.Input(id="filters-from", type="date", className="form-control form-control-sm", debounce=True),
+                        html.Label(id="filters-to-label", htmlFor="filters-to", className="visually-hidden"),
                         dcc.Input(id="filters-to", type="date", className="form-control form-control-sm", debounce=True),
                     ]),
                 ]),
@@ -125,8 +127,8 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     Output("filters-level-label", "children"),
     Output("filters-cycle-label", "children"),
     Output("filters-period-label", "children"),
-    Output("filters-from", "aria-label"),
-    Output("filters-to", "aria-label"),
+    Output("filters-from-label", "children"),
+    Output("filters-to-label", "children"),
     Output("shell-footer", "children"),
     Output("skip-link", "children"),
     Output("filter-bar", "hidden"),
@@ -152,7 +154,7 @@ def chrome(pathname, search):
     hide_filters = path.startswith("/data") or path.startswith("/present")
     return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other),
             t("Filters", lang), t("Jurisdiction", lang), t("Level", lang), t("Action-plan cycle", lang),
-            t("Period", lang), t("From", lang), t("To", lang), footer, t("Skip to main content", lang), hide_filters)
+            t("Period", lang), t("Period starts", lang), t("Period ends", lang), footer, t("Skip to main content", lang), hide_filters)
 
 
 def _footer(lang: str):
@@ -174,18 +176,8 @@ def _footer(lang: str):
     return dbc.Container(parts, fluid=True)
 
 
-@callback(
-    Output("filters-jurisdiction", "options"),
-    Output("filters-level", "options"),
-    Output("filters-cycle", "options"),
-    Output("filters-jurisdiction", "placeholder"),
-    Output("filters-level", "placeholder"),
-    Output("filters-cycle", "placeholder"),
-    Input(URL, "search"),
-)
-def filter_options(search):
-    """Return the filter choices available in the served snapshot, labelled in the view's language."""
-    lang = state_mod.parse(search).lang
+def filter_choices(lang: str) -> tuple[list, list, list]:
+    """Return the filter choices available in the served snapshot, labelled in `lang`."""
     options = data.query("filter_options")
     jur = options[options["kind"] == "jurisdiction"]
     level_names = {"national": t("National", lang), "subnational": t("Subnational", lang), "local": t("Local", lang)}
@@ -196,7 +188,7 @@ def filter_options(search):
     ]
     levels = [{"label": level_names[v], "value": v} for v in ("national", "subnational", "local")]
     cycles = [{"label": r.value, "value": r.value} for r in options[options["kind"] == "cycle"].itertuples()]
-    return jurisdictions, levels, cycles, t("All jurisdictions", lang), t("All levels", lang), t("All cycles", lang)
+    return jurisdictions, levels, cycles
 
 
 @callback(
@@ -206,6 +198,12 @@ def filter_options(search):
     Output("filters-cycle", "value"),
     Output("filters-from", "value"),
     Output("filters-to", "value"),
+    Output("filters-jurisdiction", "options"),
+    Output("filters-level", "options"),
+    Output("filters-cycle", "options"),
+    Output("filters-jurisdiction", "placeholder"),
+    Output("filters-level", "placeholder"),
+    Output("filters-cycle", "placeholder"),
     Input(URL, "search"),
     Input("filters-jurisdiction", "value"),
     Input("filters-level", "value"),
@@ -214,12 +212,18 @@ def filter_options(search):
     Input("filters-to", "value"),
 )
 def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
-    """Keep the filter controls and the URL in step: the URL is the state, the controls show it."""
+    """Keep the filter controls and the URL in step: the URL is the state, the controls show it.
+
+    Choices and values travel in one response: a dropdown given values before its choices would
+    drop them as unknown and report an empty selection, which would wipe the URL's filters.
+    """
     view = state_mod.parse(search)
     if ctx.triggered_id in (None, URL):
+        lang = view.lang
         return (dash.no_update, list(view.jurisdictions), list(view.levels), list(view.cycles),
                 view.date_from.isoformat() if view.date_from else None,
-                view.date_to.isoformat() if view.date_to else None)
+                view.date_to.isoformat() if view.date_to else None,
+                *filter_choices(lang), t("All jurisdictions", lang), t("All levels", lang), t("All cycles", lang))
     wanted = state_mod.parse({
         **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANG else {}),
         **({"jurisdiction": _chosen(jurisdictions)} if jurisdictions else {}),
@@ -231,8 +235,8 @@ def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
     new = view.to_query(jurisdictions=wanted.jurisdictions, levels=wanted.levels, cycles=wanted.cycles,
                         date_from=wanted.date_from, date_to=wanted.date_to, page=1)
     if new == (search or ""):
-        return (dash.no_update,) * 6
-    return (new,) + (dash.no_update,) * 5
+        return (dash.no_update,) * 12
+    return (new,) + (dash.no_update,) * 11
 
 
 def _chosen(values) -> str:
