@@ -11,6 +11,7 @@ from dashboard.figures.datasets import counted, finish, hbar_ranked, label_of, w
 from dashboard.i18n import N_, t
 
 __all__ = [
+    "linked_groups",
     "learning_by_period", "learning_by_jurisdiction", "learning_by_organizer", "learners_per_event_dots",
     "learning_linked_bars", "reach_text", "TOP_REACH", "LINKED_MAX",
 ]
@@ -112,6 +113,8 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
 
 def linked_groups(rows: pd.DataFrame) -> pd.DataFrame:
     """Return the rows totalled per commitment and organizer, real rows kept, at most LINKED_MAX, most learners first."""
+    if "records" in rows.columns:
+        return rows  # totalled already: the page's rows are these groups, so the CSV matches the bars
     grouped = (rows.assign(synthetic_rows=pd.to_numeric(rows["synthetic_rows"]).fillna(0),
                            records=1)
                .groupby(["commitment_id", "organizer"], as_index=False, dropna=False)

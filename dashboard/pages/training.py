@@ -183,9 +183,16 @@ register(Chart(
 
 # ---------------------------------------------------------------- linked commitments
 
-def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
+def linked_records(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return every learning row that names a commitment, as the source reported it."""
     return data.query("training_linked_commitments", snapshot=served_snapshot(view), cycles=list(view.cycles),
                       **_where(view))
+
+
+def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return learning totalled per commitment and organizer: exactly the bars drawn (and the CSV)."""
+    rows = linked_records(view)
+    return figures.linked_groups(rows) if not rows.empty else rows
 
 
 def linked_sentence(rows: pd.DataFrame, lang: str) -> str:
@@ -312,4 +319,4 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
 @callback(Output("training-linked-list", "children"), Input("training-state", "data"))
 def training_linked_list(store):
     view = view_of(store)
-    return linked_list(linked_rows(view), view)
+    return linked_list(linked_records(view), view)
