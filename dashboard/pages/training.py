@@ -129,7 +129,9 @@ register(Chart(
 # ---------------------------------------------------------------- by organizer
 
 def organizer_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("training_by_organizer", snapshot=served_snapshot(view), **_where(view))
+    """Return reach per organizer, learners per event to the one decimal the chart draws (and the CSV holds)."""
+    rows = data.query("training_by_organizer", snapshot=served_snapshot(view), **_where(view))
+    return rows.assign(learners_per_event=rows["learners_per_event"].round(1))
 
 
 def organizer_sentence(rows: pd.DataFrame, lang: str) -> str:
