@@ -507,8 +507,21 @@ def datasets_summary(f: Frames, jurisdictions, levels, date_from, date_to) -> pd
 def datasets_portal_metrics(f: Frames, date_from, date_to) -> pd.DataFrame:
     m = f.t["portal_metrics"]
     m = m[_mask(m, date_col="date", date_from=date_from, date_to=date_to)]
-    m = m.sort_values(["portal", "metric", "date"], kind="stable")
-    return m[["portal", "metric", "date", "value", "is_outlier", "outlier_reason", "synthetic"]].reset_index(drop=True)
+    columns = ["portal", "metric", "date", "value", "is_outlier", "outlier_reason", "synthetic", "days"]
+    flagged = m[m["is_outlier"]].assign(days=1)
+    series = m.groupby(["portal", "metric"])["date"]
+    weekly = (series.transform("max") - series.transform("min")).dt.days > 366
+    plain = m[~m["is_outlier"]].assign(
+        bucket=lambda d: d["date"].where(~weekly[d.index], d["date"].dt.to_period("W-SUN").dt.start_time))
+    plain = plain.sort_values("date", kind="stable")
+    buckets = plain.groupby(["portal", "metric", "bucket"], sort=False)
+    thinned = buckets.tail(1).set_index(["portal", "metric", "bucket"])[["date", "value"]]  # the latest day's value
+    thinned = thinned.join(buckets.agg(synthetic=("synthetic", "any"), days=("date", "size"))).reset_index()
+    thinned = thinned.assign(is_outlier=False, outlier_reason=None)
+    out = pd.concat([flagged[columns], thinned[columns]], ignore_index=True)
+    out["days"] = out["days"].astype("int64")
+    out = out.sort_values(["portal", "metric", "date"], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _sum_or_null(series: pd.Series):
