@@ -112,3 +112,15 @@ def test_baseline_matches_the_query(small, name):
         got = bench_baseline.query(name, data_dir=small, **wanted)
         assert list(got.columns) == list(expected.columns), (name, variant)
         assert _rows(got) == _rows(expected), (name, variant)
+
+
+def test_the_documented_bench_commands_exist():
+    """docs/performance.md's reproduce commands use only options the CLI has."""
+    doc = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    commands = [line.split("#")[0].split() for line in doc.splitlines() if line.startswith("ogdash ")]
+    assert any(c[:2] == ["ogdash", "bench"] for c in commands)
+    for command in commands:
+        help_text = subprocess.run([sys.executable, "-m", "dashboard.cli", command[1], "--help"], cwd=REPO,
+                                   capture_output=True, text=True, check=True).stdout
+        for option in (word for word in command[2:] if word.startswith("--")):
+            assert option in help_text, (command, option)
