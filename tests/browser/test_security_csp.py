@@ -5,15 +5,14 @@ callback the page fires is accepted (the callback-shape check refuses nothing a 
 from __future__ import annotations
 
 import importlib.util
-import shutil
+from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = ("/", "/commitments", "/datasets", "/training", "/compare", "/data", "/?lang=fr",
          "/commitments?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&level=national")
 
@@ -28,15 +27,7 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(
 """
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+# The browser is the session's (tests/browser/conftest.py): one Playwright per process.
 
 
 @pytest.fixture(scope="module")
