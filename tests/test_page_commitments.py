@@ -10,6 +10,7 @@ import pytest
 
 import commitments_data as fx
 from dashboard import charts, data, state
+from layout_helpers import find_all
 
 AS_OF = dt.date(2024, 6, 1)
 NO_FILTER = {"jurisdictions": [], "levels": [], "cycles": []}
@@ -66,17 +67,6 @@ def text_of(node) -> str:
         return "".join(text_of(c) for c in node)
     return text_of(getattr(node, "children", None))
 
-
-def find_all(node, predicate):
-    found = []
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            found += find_all(child, predicate)
-    elif node is not None and not isinstance(node, (str, int, float)):
-        if predicate(node):
-            found.append(node)
-        found += find_all(getattr(node, "children", None), predicate)
-    return found
 
 
 # ---------------------------------------------------------------- queries

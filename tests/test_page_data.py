@@ -9,6 +9,7 @@ import pytest
 
 from conftest import make_snapshot
 from dashboard import data, downloads, schema
+from layout_helpers import find_all
 
 SNAP = "20260101T000000Z"
 DATASETS = [
@@ -46,17 +47,6 @@ def text_of(node) -> str:
         return " ".join(text_of(c) for c in node)
     return text_of(getattr(node, "children", None))
 
-
-def find_all(node, predicate):
-    found = []
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            found += find_all(child, predicate)
-    elif node is not None and not isinstance(node, (str, int, float)):
-        if predicate(node):
-            found.append(node)
-        found += find_all(getattr(node, "children", None), predicate)
-    return found
 
 
 # ---------------------------------------------------------------- downloads

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import make_snapshot
 from dashboard import charts, data, state
+from layout_helpers import find_all
 
 D = dt.date.fromisoformat
 HOSTILE = ["'", ";", "' or 1=1 --", "'; drop table datasets; --", "ca' union select 1 --"]
@@ -89,17 +90,6 @@ def text_of(node) -> str:
         return " ".join(text_of(c) for c in node)
     return text_of(getattr(node, "children", None))
 
-
-def find_all(node, predicate):
-    found = []
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            found += find_all(child, predicate)
-    elif node is not None and not isinstance(node, (str, int, float)):
-        if predicate(node):
-            found.append(node)
-        found += find_all(getattr(node, "children", None), predicate)
-    return found
 
 
 # ---------------------------------------------------------------- queries
