@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import config, data, i18n, state as state_mod
+from dashboard import config, data, i18n, state as state_mod, vocab
 from dashboard.i18n import N_, t
 
 MAX_TABLE_ROWS = 50
@@ -138,7 +138,7 @@ def synthetic_badge(count: int, lang: str):
 
 
 def _cell(value, lang: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
         return t("yes", lang) if value else t("no", lang)
@@ -158,8 +158,8 @@ def data_table(rows: pd.DataFrame, columns: dict[str, str], lang: str, caption: 
     cols = [c for c in columns if c in rows.columns] or list(rows.columns)
     head = html.Thead(html.Tr([html.Th(t(columns.get(c, c), lang), scope="col") for c in cols]))
     body = html.Tbody([
-        html.Tr([html.Td(_cell(v, lang)) for v in rec])
-        for rec in rows[cols].head(MAX_TABLE_ROWS).itertuples(index=False, name=None)
+        html.Tr([html.Td(_cell(rec[c], lang) if (shown := vocab.cell(c, rec, lang)) is None else shown) for c in cols])
+        for rec in rows.head(MAX_TABLE_ROWS).to_dict("records")
     ])
     extra = []
     if len(rows) > MAX_TABLE_ROWS:

@@ -1,0 +1,227 @@
+"""Values from the data in the reader's language: closed vocabularies through the catalog, English-only text marked.
+
+A value from a closed list (event types, topics, levels, glitch reasons...) is translated through the
+gettext catalogs like any UI string. A value that is free content and exists only in English (an
+organizer's name, a course title) is shown as written, in an element with lang="en" and the
+"only in English" marker; in a chart, where an element cannot carry lang, the marker is appended as
+words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import pandas as pd
+from dash import html
+
+from dashboard import i18n
+from dashboard.i18n import N_, t
+
+LEVELS = {"national": N_("National"), "subnational": N_("Subnational"), "local": N_("Local")}
+
+# Learning events: the kinds of event and the topics the sources name (CA0047's report, the generator).
+EVENT_TYPES = {
+    "course": N_("Course"),
+    "workshop": N_("Workshop"),
+    "webinar": N_("Webinar"),
+    "conference": N_("Conference"),
+    "hackathon": N_("Hackathon"),
+    "armchair discussion": N_("Armchair discussion"),
+    "train-the-trainer": N_("Train-the-trainer"),
+    "training session": N_("Training session"),
+    "learning event": N_("Learning event"),
+}
+TOPICS = {
+    "introduction to open government": N_("Introduction to open government"),
+    "open government": N_("Open government"),
+    "open data": N_("Open data"),
+    "open information": N_("Open information"),
+    "open dialogue": N_("Open dialogue"),
+    "open licensing": N_("Open licensing"),
+    "open source": N_("Open source"),
+    "open maps": N_("Open maps"),
+    "open policy making": N_("Open policy making"),
+    "access to information": N_("Access to information"),
+    "data literacy": N_("Data literacy"),
+    "public engagement": N_("Public engagement"),
+}
+# Organizers with an official French name; a name written in French already needs none.
+ORGANIZERS = {
+    "Canada School of Public Service": N_("Canada School of Public Service"),
+    "Treasury Board of Canada Secretariat": N_("Treasury Board of Canada Secretariat"),
+    "Privy Council Office": N_("Privy Council Office"),
+    "CSPS": N_("CSPS"),
+}
+FRENCH_ORGANIZERS = {"Secrétariat du Conseil du trésor", "Bibliothèque et Archives nationales du Québec",
+                     "Institut de la statistique du Québec"}
+# The generator names other organizers "<jurisdiction>: <role>".
+ORGANIZER_ROLES = {
+    "open government team": N_("{place}: open government team"),
+    "public service school": N_("{place}: public service school"),
+    "civil society partners": N_("{place}: civil society partners"),
+}
+
+# Why a portal-metric point is flagged, as the portal-metrics connector and the generator write it.
+# {number} and {date} placeholders are matched in the English text and written again the reader's way.
+GLITCH_REASONS = (
+    N_("zero: 0 where the days around it are about {around}"),
+    N_("dip: {value} where the days around it are about {around}"),
+    N_("spike: {value} where the days around it are about {around}"),
+    N_("undercount: the fiscal-year count jumps from {before} to {after} on {date} and stays there; "
+       "earlier values this year look too low"),
+    N_("zero reading: collection failure"),
+    N_("spike: automated traffic"),
+    N_("partial day: collection incomplete"),
+)
+_NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
+_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{([a-z_]+)\}", template)
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{_DATE if p == 'date' else _NUMBER})"
+                    for i, p in enumerate(parts))
+    return re.compile(regex)
+
+
+_GLITCH_PATTERNS = [(template, _pattern(template)) for template in GLITCH_REASONS]
+
+
+def _present(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return False
+    if isinstance(value, float) and value != value:
+        return False
+    return not (isinstance(value, str) and not value.strip())
+
+
+def glitch_reason(reason: str, lang: str) -> str | None:
+    """Return a flagged point's reason in `lang`, numbers and dates written its way; None for a reason not in the list."""
+    for template, pattern in _GLITCH_PATTERNS:
+        match = pattern.fullmatch(reason.strip())
+        if not match:
+            continue
+        values = {}
+        for name, text in match.groupdict().items():
+            if name == "date":
+                values[name] = i18n.fmt_date(text, lang)
+            else:
+                number = float(text.replace(",", ""))
+                values[name] = i18n.fmt_int(number, lang) if "." not in text else i18n.fmt_num(number, lang, 1)
+        return t(template, lang, **values)
+    return None
+
+
+def organizer(name: str, lang: str) -> str | None:
+    """Return an organizer's name in `lang` when it has one (official names, the generator's roles); else None."""
+    if lang == "en" or name in FRENCH_ORGANIZERS:
+        return name
+    if name in ORGANIZERS:
+        return t(ORGANIZERS[name], lang)
+    place, sep, role = name.rpartition(": ")
+    if sep and role in ORGANIZER_ROLES:
+        return t(ORGANIZER_ROLES[role], lang, place=_PLACES_FR.get(place, place))
+    return None
+
+
+def _places_fr() -> dict[str, str]:
+    """Return the generator's jurisdiction names, English to French (the places in its organizers' names)."""
+    from dashboard.ingest.synthetic import JURISDICTIONS
+
+    return {row[1]: row[2] for row in JURISDICTIONS}
+
+
+_PLACES_FR = _places_fr()
+
+
+def term(vocabulary: dict[str, str], value: str, lang: str) -> str | None:
+    """Return `value` from a closed vocabulary in `lang` (matched without regard to case); None when not in it."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    found = vocabulary.get(value) or vocabulary.get(key)
+    return t(found, lang) if found else None
+
+
+def event_type(value: str, lang: str) -> str | None:
+    return term(EVENT_TYPES, value, lang)
+
+
+def topic(value: str, lang: str) -> str | None:
+    return term(TOPICS, value, lang)
+
+
+def level(value: str, lang: str) -> str | None:
+    return term(LEVELS, value, lang)
+
+
+def english_only(text: str, lang: str) -> html.Span | str:
+    """Return English `text` with lang="en" and, in French, the "only in English" marker."""
+    if lang == "en":
+        return text
+    from dashboard.components import only_in
+
+    return html.Span([html.Span(text, lang="en"), " ", only_in("en", lang)])
+
+
+def plain(text: str | None, lang: str) -> str:
+    """Return English `text` for a chart (hover, label, sentence), with the marker as words in French."""
+    if not text:
+        return text or ""
+    return text if lang == "en" else f"{text} ({t('only in English', lang)})"
+
+
+def show(translate: Callable[[str, str], str | None], value: Any, lang: str):
+    """Return `value` translated for an HTML element, or as written with lang="en" and the marker; "–" when absent."""
+    if not _present(value):
+        return "–"
+    return translate(str(value), lang) or english_only(str(value), lang)
+
+
+def label(translate: Callable[[str, str], str | None], value: Any, lang: str) -> str:
+    """Return `value` translated for a chart, or as written followed by the marker in words; "" when absent."""
+    if not _present(value):
+        return ""
+    return translate(str(value), lang) or plain(str(value), lang)
+
+
+def _localized_pair(column: str, record: dict, lang: str):
+    """Return an `<x>_en` column's text: the `<x>_fr` one's in French when there is one is the reader's column."""
+    value = record.get(column)
+    if not _present(value) or lang == "en":
+        return None
+    text = str(value)
+    if _present(record.get(column[:-3] + "_fr")):
+        return html.Span(text, lang="en")
+    return english_only(text, lang)
+
+
+def cell(column: str, record: dict, lang: str):
+    """Return a data-table cell for `column` of `record` in `lang`, or None when the column holds no language."""
+    from dashboard.figures.commitments import IMPACT_LABELS, MISSING_LABELS, PROGRESS_LABELS
+    from dashboard.figures.datasets import metric_label
+
+    value = record.get(column)
+    if column in ("progress", "from_progress", "to_progress"):
+        return t(PROGRESS_LABELS[value], lang) if value in PROGRESS_LABELS else None
+    if column == "potential_impact":
+        return t(IMPACT_LABELS[value], lang) if value in IMPACT_LABELS else None
+    if column == "potential_impact_missing":
+        return t(MISSING_LABELS[value], lang) if value in MISSING_LABELS and value is not None else None
+    if column == "metric" and _present(value):
+        return metric_label(str(value), lang)
+    if column == "level" and _present(value):
+        return show(level, value, lang)
+    if column == "outlier_reason" and _present(value):
+        return show(glitch_reason, value, lang)
+    if column == "event_type" and _present(value):
+        return show(event_type, value, lang)
+    if column == "topic" and _present(value):
+        return show(topic, value, lang)
+    if column == "organizer" and _present(value):
+        return show(organizer, value, lang)
+    if column == "jurisdiction_name_en" and _present(value) and lang != "en":
+        french = record.get("jurisdiction_name_fr")
+        return str(french) if _present(french) else english_only(str(value), lang)
+    if column.endswith("_en"):
+        return _localized_pair(column, record, lang)
+    return None
