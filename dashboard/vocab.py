@@ -88,7 +88,7 @@ def _pattern(template: str) -> re.Pattern:
 _GLITCH_PATTERNS = [(template, _pattern(template)) for template in GLITCH_REASONS]
 
 
-def _present(value: Any) -> bool:
+def present(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return False
     if isinstance(value, float) and value != value:
@@ -117,6 +117,9 @@ def organizer(name: str, lang: str) -> str | None:
     """Return an organizer's name in `lang` when it has one (official names, the generator's roles); else None."""
     if lang == "en" or name in FRENCH_ORGANIZERS:
         return name
+    if "; " in name:  # organizers reporting together
+        parts = [organizer(part, lang) for part in name.split("; ")]
+        return "; ".join(parts) if all(parts) else None
     if name in ORGANIZERS:
         return t(ORGANIZERS[name], lang)
     place, sep, role = name.rpartition(": ")
@@ -172,14 +175,14 @@ def plain(text: str | None, lang: str) -> str:
 
 def show(translate: Callable[[str, str], str | None], value: Any, lang: str):
     """Return `value` translated for an HTML element, or as written with lang="en" and the marker; "–" when absent."""
-    if not _present(value):
+    if not present(value):
         return "–"
     return translate(str(value), lang) or english_only(str(value), lang)
 
 
 def label(translate: Callable[[str, str], str | None], value: Any, lang: str) -> str:
     """Return `value` translated for a chart, or as written followed by the marker in words; "" when absent."""
-    if not _present(value):
+    if not present(value):
         return ""
     return translate(str(value), lang) or plain(str(value), lang)
 
@@ -187,10 +190,10 @@ def label(translate: Callable[[str, str], str | None], value: Any, lang: str) ->
 def _localized_pair(column: str, record: dict, lang: str):
     """Return an `<x>_en` column's text: the `<x>_fr` one's in French when there is one is the reader's column."""
     value = record.get(column)
-    if not _present(value) or lang == "en":
+    if not present(value) or lang == "en":
         return None
     text = str(value)
-    if _present(record.get(column[:-3] + "_fr")):
+    if present(record.get(column[:-3] + "_fr")):
         return html.Span(text, lang="en")
     return english_only(text, lang)
 
@@ -207,21 +210,21 @@ def cell(column: str, record: dict, lang: str):
         return t(IMPACT_LABELS[value], lang) if value in IMPACT_LABELS else None
     if column == "potential_impact_missing":
         return t(MISSING_LABELS[value], lang) if value in MISSING_LABELS and value is not None else None
-    if column == "metric" and _present(value):
+    if column == "metric" and present(value):
         return metric_label(str(value), lang)
-    if column == "level" and _present(value):
+    if column == "level" and present(value):
         return show(level, value, lang)
-    if column == "outlier_reason" and _present(value):
+    if column == "outlier_reason" and present(value):
         return show(glitch_reason, value, lang)
-    if column == "event_type" and _present(value):
+    if column == "event_type" and present(value):
         return show(event_type, value, lang)
-    if column == "topic" and _present(value):
+    if column == "topic" and present(value):
         return show(topic, value, lang)
-    if column == "organizer" and _present(value):
+    if column == "organizer" and present(value):
         return show(organizer, value, lang)
-    if column == "jurisdiction_name_en" and _present(value) and lang != "en":
+    if column == "jurisdiction_name_en" and present(value) and lang != "en":
         french = record.get("jurisdiction_name_fr")
-        return str(french) if _present(french) else english_only(str(value), lang)
+        return str(french) if present(french) else english_only(str(value), lang)
     if column.endswith("_en"):
         return _localized_pair(column, record, lang)
     return None

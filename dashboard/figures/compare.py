@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, PROGRESS_ORDER
 from dashboard.figures.datasets import finish, label_of, wrap_label
 from dashboard.i18n import N_, t
@@ -150,7 +150,7 @@ def dataset_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHANGES) -> go.Figure:
     """Return learners added (or lost, left) for the `top_n` organizers that changed most, labelled with learners and events."""
     records = rows.head(top_n).to_dict("records")
-    labels = [str(r["organizer"]) for r in records]
+    labels = [vocab.label(vocab.organizer, r["organizer"], lang) for r in records]
     short = [wrap_label(lbl) for lbl in labels]
     values = [int(r["learners_added"]) for r in records]
     fig = go.Figure(go.Bar(

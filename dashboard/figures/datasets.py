@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import i18n
+from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, styled
 from dashboard.i18n import N_, t
 
@@ -231,10 +231,12 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
         for portal in portals:
             colour = colours.setdefault(portal, _PORTAL_COLOURS[len(colours) % len(_PORTAL_COLOURS)])
             part = rows[(rows["portal"] == portal) & (rows["metric"] == metric)]
-            dates = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in part["date"]]
-            values = [None if pd.isna(v) else float(v) for v in part["value"]]
-            flags = [bool(f) for f in part["is_outlier"]]
-            reasons = ["" if not _present(r) else str(r) for r in part["outlier_reason"]]
+            # Column-wise, not per point: a panel holds thousands of points at world scale.
+            dates = pd.to_datetime(part["date"]).dt.strftime("%Y-%m-%d").tolist()
+            values = pd.to_numeric(part["value"]).astype("float64").astype(object) \
+                .where(part["value"].notna(), None).tolist()
+            flags = part["is_outlier"].fillna(False).astype(bool).tolist()
+            reason_codes = part["outlier_reason"].tolist()
             panel_dates += dates
             panel_values += [v for v in values if v is not None]
             few = len(dates) <= 3
@@ -262,7 +264,8 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
                     marker=dict(symbol="x-thin-open", size=12, color=FLAGGED_COLOUR,
                                 line=dict(width=3, color=FLAGGED_COLOUR)),
                     text=text, textposition="top center", textfont=dict(color="#a04000", size=13), cliponaxis=False,
-                    customdata=[[portal, reasons[k] or t("no reason given", lang)] for k in idx],
+                    customdata=[[portal, vocab.label(vocab.glitch_reason, reason_codes[k], lang) or t("no reason given", lang)]
+                                for k in idx],
                     hovertemplate="<b>%{customdata[0]}</b><br>"
                     + t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[1]}", lang) + "<extra></extra>",
                 ), row=i, col=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE
 from dashboard.figures.datasets import counted, finish, hbar_ranked, label_of, wrap_label
 from dashboard.i18n import N_, t
@@ -83,14 +83,15 @@ def learning_by_jurisdiction(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_
 def learning_by_organizer(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_REACH) -> go.Figure:
     """Return learners per organizer (the `top_n` largest) as ranked bars; events and organisations in the hover."""
     top = rows.head(top_n)
-    return _reach_bars([str(o) for o in top["organizer"]], top, lang, [None] * len(top), PALETTE[2])
+    labels = [vocab.label(vocab.organizer, o, lang) for o in top["organizer"]]
+    return _reach_bars(labels, top, lang, [None] * len(top), PALETTE[2])
 
 
 def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_REACH) -> go.Figure:
     """Return learners per event for each organizer as a lollipop chart, most per event on top, values printed."""
     data = rows[rows["learners_per_event"].notna()].sort_values(["learners_per_event", "organizer"],
                                                                 ascending=[False, True]).head(top_n)
-    labels = [str(o) for o in data["organizer"]]
+    labels = [vocab.label(vocab.organizer, o, lang) for o in data["organizer"]]
     short = [wrap_label(lbl) for lbl in labels]
     values = [round(float(v), 1) for v in data["learners_per_event"]]
     fig = go.Figure()
@@ -130,7 +131,8 @@ def linked_groups(rows: pd.DataFrame) -> pd.DataFrame:
 def learning_linked_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return learners per commitment and organizer for events that name their commitment; the whole reach in the hover."""
     groups = linked_groups(rows)
-    labels = [f"{c} · {o}" for c, o in zip(groups["commitment_id"], groups["organizer"])]
+    labels = [f"{c} · {vocab.label(vocab.organizer, o, lang)}"
+              for c, o in zip(groups["commitment_id"], groups["organizer"])]
     fig = _reach_bars(labels, groups, lang, list(groups["commitment_id"]), PALETTE[4])
     fig.update_traces(hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
                       + t("Click to open the commitment.", lang) + "<extra></extra>")

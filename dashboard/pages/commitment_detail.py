@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import charts, data, figures, i18n, state as state_mod
+from dashboard import charts, data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register
 from dashboard.components import breadcrumbs, empty_state, href, localized, notices
 from dashboard.figures import commitments as fc
@@ -350,8 +350,9 @@ def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
             synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
                 if r.get("synthetic") else []
             trs.append(html.Tr([
-                html.Th([r.get("organizer"), *synthetic], scope="row", className="fw-normal"),
-                html.Td(r.get("event_type") or "–"),
+                html.Th([vocab.show(vocab.organizer, r.get("organizer"), lang), *synthetic], scope="row",
+                        className="fw-normal"),
+                html.Td(vocab.show(vocab.event_type, r.get("event_type"), lang)),
                 html.Td(r.get("period"), className="text-nowrap"),
                 html.Td(i18n.fmt_int(r.get("events"), lang), className="text-end"),
                 html.Td(i18n.fmt_int(r.get("learners"), lang), className="text-end"),

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, figures, i18n, state as state_mod
+from dashboard import data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
@@ -220,7 +220,8 @@ def metrics_sentence(rows: pd.DataFrame, lang: str) -> str:
                         "metrics; the table and CSV have every series.", lang, top=TOP_PORTALS, panels=MAX_PANELS)
     if flagged.empty:
         return text + " " + t("The sources flag no point as a glitch.", lang)
-    reasons = flagged["outlier_reason"].fillna("").replace("", t("no reason given", lang)).value_counts()
+    reasons = flagged["outlier_reason"].map(
+        lambda r: vocab.label(vocab.glitch_reason, r, lang) or t("no reason given", lang)).value_counts()
     why = "; ".join(f"{reason} ({i18n.fmt_int(n, lang)})" for reason, n in reasons.items())
     return text + " " + t("Points the source flags as glitches: {n}. They are shown with a × marker and the word "
                           "“flagged”, not hidden or smoothed, and the line is broken there. Why: {why}.", lang,

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, figures, i18n, state as state_mod
+from dashboard import data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register
 from dashboard.components import empty_state, kpi_tile, localized, page_header
 from dashboard.i18n import N_, t
@@ -136,7 +136,7 @@ def organizer_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def organizer_sentence(rows: pd.DataFrame, lang: str) -> str:
     top = rows.iloc[0]
-    text = t("{name} reached the most learners: {reach}.", lang, name=top["organizer"],
+    text = t("{name} reached the most learners: {reach}.", lang, name=vocab.label(vocab.organizer, top["organizer"], lang),
              reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang))
     return text + _top_note(rows, lang) + " " + _overlap_note(lang)
 
@@ -160,14 +160,16 @@ def per_event_sentence(rows: pd.DataFrame, lang: str) -> str:
         return t("No organizer reports events, so learners per event cannot be computed.", lang)
     if len(known) == 1:
         only = known.iloc[0]
-        return t("{name}: {value} learners per event.", lang, name=only["organizer"],
+        return t("{name}: {value} learners per event.", lang, name=vocab.label(vocab.organizer, only["organizer"], lang),
                  value=i18n.fmt_num(only["learners_per_event"], lang, 1))
     top = known.sort_values("learners_per_event", ascending=False).iloc[0]
     low = known.sort_values("learners_per_event").iloc[0]
     return t("Learners per event range from {low} ({low_name}) to {high} ({high_name}): large courses and "
              "small workshops are different formats.", lang,
-             low=i18n.fmt_num(low["learners_per_event"], lang, 1), low_name=low["organizer"],
-             high=i18n.fmt_num(top["learners_per_event"], lang, 1), high_name=top["organizer"]) + _top_note(known, lang)
+             low=i18n.fmt_num(low["learners_per_event"], lang, 1),
+             low_name=vocab.label(vocab.organizer, low["organizer"], lang),
+             high=i18n.fmt_num(top["learners_per_event"], lang, 1),
+             high_name=vocab.label(vocab.organizer, top["organizer"], lang)) + _top_note(known, lang)
 
 
 register(Chart(
@@ -296,8 +298,9 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
         for r in shown.itertuples():
             synthetic = (_n(r.synthetic_rows) or 0) > 0
             lines.append(html.Li([
-                html.Span(r.organizer, className="fw-semibold"),
-                html.Span(f" · {r.event_type}" if r.event_type else "", className="text-body-secondary"),
+                html.Span(vocab.show(vocab.organizer, r.organizer, lang), className="fw-semibold"),
+                html.Span([" · ", vocab.show(vocab.event_type, r.event_type, lang)] if vocab.present(r.event_type)
+                          else "", className="text-body-secondary"),
                 html.Span(f" · {r.period}", className="text-body-secondary"),
                 html.Br(),
                 html.Span(figures.reach_text(r.events, r.learners, r.organisations, lang), className="reach-figures"),
