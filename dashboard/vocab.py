@@ -102,6 +102,8 @@ def glitch_reason(reason: str, lang: str) -> str | None:
         match = pattern.fullmatch(reason.strip())
         if not match:
             continue
+        if lang == "en":
+            return reason  # as the source wrote it
         values = {}
         for name, text in match.groupdict().items():
             if name == "date":

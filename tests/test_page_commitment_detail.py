@@ -163,3 +163,11 @@ def test_get_commitment_pages(app_env):
     client = app_env["app"].server.test_client()
     assert client.get("/commitments/CA0001").status_code == 200
     assert client.get("/commitments/%3Cscript%3E").status_code == 200
+
+
+def test_learning_table_in_french_translates_the_event_type_and_marks_an_english_only_organizer(page):
+    section = page.learning_section(state.parse("?lang=fr"), "CA0001")
+    rows = find_all(section, lambda n: type(n).__name__ == "Tr")[1:]
+    assert [text_of(r) for r in rows] == ["School en anglais seulementCours201921005"]
+    organizer = find_all(rows[0], lambda n: type(n).__name__ == "Th")[0]
+    assert [n.lang for n in find_all(organizer, lambda n: getattr(n, "lang", None))] == ["en", "fr"]

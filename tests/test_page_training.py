@@ -208,3 +208,24 @@ def test_linked_list_shows_every_real_row_and_only_a_few_generated_ones(page, ap
     text = text_of(page.linked_list(rows, state.parse("")))
     assert all(f"real {i}" in text for i in range(4)) and "generated" not in text
     assert "and 3 more in the chart’s CSV" in text
+
+
+def test_linked_list_in_french_gives_official_names_and_event_types_and_marks_the_rest(page, app_env):
+    tree = page.training_linked_list({"search": "?lang=fr"})
+    lines = [text_of(li) for li in find_all(tree, lambda n: type(n).__name__ == "Li" and "mb-1" in (n.className or ""))]
+    assert lines[:2] == [
+        "École de la fonction publique du Canada  ·  Cours  · 2016-07/2017-06  "
+        "14 activités · 35\u00a0755 apprenants · 109 organisations ",
+        "Secrétariat du Conseil du Trésor du Canada  ·  Activité d’apprentissage  · 2016-07/2017-06  "
+        "34 activités · 1\u00a0800 apprenants · 26 organisations "]
+    assert "MCN   en anglais seulement  ·  Atelier  · 2024-Q2" in text_of(tree)
+
+
+def test_organizer_charts_in_french_use_official_names_and_mark_the_rest(app_env):
+    fig, sentence, table, *_ = charts.render("training-by-organizer", "?lang=fr")
+    assert sentence.startswith("École de la fonction publique du Canada a joint le plus d’apprenants")
+    assert [c[0] for c in fig.data[0].customdata] == [
+        "École de la fonction publique du Canada", "Secrétariat du Conseil du Trésor du Canada",
+        "MCN (en anglais seulement)"]
+    first = find_all(table, lambda n: type(n).__name__ == "Td")[0]
+    assert text_of(first) == "École de la fonction publique du Canada"
