@@ -133,3 +133,18 @@ def test_licences_table_marks_the_kinds_in_this_snapshot(page, app_env):
 
 def test_get_data_page(app_env):
     assert app_env["client"].get("/data?lang=fr").status_code == 200
+
+
+def test_french_dictionary_is_marked_english_only_and_read_as_english(page, app_env):
+    tree = page.layout(lang="fr")
+    if not downloads.data_dictionary():
+        pytest.skip("data/README.md is absent")
+    details = find_all(tree, lambda n: getattr(n, "id", None) == "data-dictionary-text")[0]
+    summary = details.children[0]
+    assert text_of(summary) == ("Chaque table et chaque colonne, ce qu’elle signifie et quelle source la remplit "
+                                "  en anglais seulement")
+    markdown = find_all(details, lambda n: type(n).__name__ == "Markdown")[0]
+    holder = next(n for n in details.children if markdown in (n.children if isinstance(n.children, list) else [n.children]))
+    assert holder.lang == "en"
+    english = page.layout(lang="en")
+    assert "en anglais seulement" not in text_of(english) and "only in English" not in text_of(english)

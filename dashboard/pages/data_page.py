@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import data, downloads, i18n, schema, state as state_mod
-from dashboard.components import empty_state, page_header
+from dashboard.components import empty_state, only_in, page_header
 from dashboard.i18n import N_, t
 
 dash.register_page(__name__, path="/data", name="Data", order=5)
@@ -193,12 +193,12 @@ def layout(**query):
         ], lead=t("Snapshots are immutable: the checksums let anyone verify the files they hold.", lang)),
         _section(t("Data dictionary", lang), "data-dictionary", [
             html.Details([
-                html.Summary(t("Every table and column, what it means and which source fills it", lang)),
-                dcc.Markdown(dictionary, className="data-dictionary mt-2", link_target="_blank"),
+                html.Summary([t("Every table and column, what it means and which source fills it", lang),
+                              *([" ", only_in("en", lang)] if lang != "en" else [])]),
+                # The dictionary is written in English only: lang="en" so screen readers read it as English.
+                html.Div(dcc.Markdown(dictionary, className="data-dictionary mt-2", link_target="_blank"), lang="en"),
             ], className="data-dictionary-details", id="data-dictionary-text") if dictionary else
             empty_state(t("The data dictionary (data/README.md) is not available in this installation.", lang), lang),
-            html.P(html.Span(t("only in English", lang), className="badge text-bg-light border lang-marker"),
-                   className="mt-2 mb-0") if lang == "fr" and dictionary else None,
         ]),
         _section(t("Queries", lang), "data-queries", [queries_block(snap, lang)]),
     ])
