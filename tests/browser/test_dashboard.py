@@ -322,9 +322,15 @@ def axe_source() -> str:
     return axe.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path", harness.page_paths())
-def test_pages_have_no_serious_accessibility_violations(shown, axe_source, path):
-    tab = shown(path)
+# Every page, a real commitment with an English-only title (so the language marker is checked too), and summit mode.
+AXE_PAGES = all_pages() + ["/commitments/CA0047", "/present"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_pages_have_no_serious_accessibility_violations(shown, axe_source, commitment_id, path, lang):
+    tab = shown(path.format(commitment=commitment_id) + ("?lang=fr" if lang == "fr" else ""))
+    assert tab.page.evaluate("() => document.documentElement.lang") == lang
     tab.page.evaluate(axe_source)  # evaluated through the driver, so the app's CSP does not refuse it
     result = tab.page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
