@@ -510,9 +510,15 @@ def datasets_portal_metrics(f: Frames, date_from, date_to) -> pd.DataFrame:
     columns = ["portal", "metric", "date", "value", "is_outlier", "outlier_reason", "synthetic", "days"]
     flagged = m[m["is_outlier"]].assign(days=1)
     series = m.groupby(["portal", "metric"])["date"]
-    weekly = (series.transform("max") - series.transform("min")).dt.days > 366
-    plain = m[~m["is_outlier"]].assign(
-        bucket=lambda d: d["date"].where(~weekly[d.index], d["date"].dt.to_period("W-SUN").dt.start_time))
+    span = (series.transform("max") - series.transform("min")).dt.days
+    weekly, monthly = span > 366, span > 1096
+
+    def bucket(d: pd.DataFrame) -> pd.Series:
+        week = d["date"].dt.to_period("W-SUN").dt.start_time
+        month = d["date"].dt.to_period("M").dt.start_time
+        return d["date"].where(~weekly[d.index], week).where(~monthly[d.index], month)
+
+    plain = m[~m["is_outlier"]].assign(bucket=bucket)
     plain = plain.sort_values("date", kind="stable")
     buckets = plain.groupby(["portal", "metric", "bucket"], sort=False)
     thinned = buckets.tail(1).set_index(["portal", "metric", "bucket"])[["date", "value"]]  # the latest day's value
@@ -576,6 +582,23 @@ def training_linked_commitments(f: Frames, jurisdictions, levels, cycles, date_f
                 "organisations", "learners_per_event", "synthetic_rows"]].reset_index(drop=True)
 
 
+
+def training_linked_totals(f: Frames, jurisdictions, levels, cycles, date_from, date_to, limit) -> pd.DataFrame:
+    rows = training_linked_commitments(f, jurisdictions, levels, cycles, date_from, date_to)
+    groups = rows.groupby(["commitment_id", "organizer"], dropna=False, sort=False)
+    out = groups.agg(events=("events", "sum"), learners=("learners", "sum"), synthetic_rows=("synthetic_rows", "sum"),
+                     records=("events", "size")).reset_index()
+    out["organisations"] = groups["organisations"].sum(min_count=1).to_numpy()
+    out["real"] = out["synthetic_rows"] < out["records"]
+    out = out.sort_values(["real", "learners", "commitment_id", "organizer"], ascending=[False, False, True, True],
+                          na_position="last", kind="stable")
+    if limit is not None:
+        out = out.head(limit)
+    out = out.sort_values(["commitment_id", "learners", "organizer"], ascending=[True, False, True],
+                          na_position="last", kind="stable")
+    return out[["commitment_id", "organizer", "events", "learners", "organisations", "synthetic_rows", "records",
+                "real"]].reset_index(drop=True)
+
 def training_summary(f: Frames, jurisdictions, levels, date_from, date_to) -> pd.DataFrame:
     e = _learning(f, jurisdictions, levels, date_from, date_to)
     return pd.DataFrame({
@@ -597,7 +620,7 @@ QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
         learning_reach, learning_reach_by_period, commitment_progress_by_cycle, commitment_impact_completion,
         commitments_list, commitment_milestones, commitment_status_history, commitment_record, commitment_datasets,
         commitment_learning, datasets_summary, datasets_portal_metrics, training_by_jurisdiction,
-        training_by_organizer, training_linked_commitments, training_summary,
+        training_by_organizer, training_linked_commitments, training_linked_totals, training_summary,
     )
 }
 

@@ -111,6 +111,20 @@ def test_linked_commitments_keep_each_reported_row(app_env):
     assert cycle["commitment_id"].tolist() == ["CAQUE0005"]
 
 
+
+def test_linked_totals_sum_per_commitment_and_organizer_and_keep_the_largest(app_env):
+    cols = ("commitment_id", "organizer", "events", "learners", "organisations", "synthetic_rows", "records", "real")
+    rows = data.query("training_linked_totals", cycles=[], limit=12, **NO_FILTER)
+    assert records(rows, *cols) == [
+        ("CA0047", "Canada School of Public Service", 14, 35755, 109, 0, 1, True),
+        ("CA0047", "Treasury Board of Canada Secretariat", 34, 1800, 26, 0, 1, True),
+        ("CAQUE0005", "MCN", 2, 50, 5, 0, 1, True),
+    ]
+    top = data.query("training_linked_totals", cycles=[], limit=2, **NO_FILTER)  # the fewest learners go first
+    assert top["organizer"].tolist() == ["Canada School of Public Service", "Treasury Board of Canada Secretariat"]
+    assert data.query("training_linked_totals", cycles=["2021-2023"], limit=12, **NO_FILTER)["commitment_id"].tolist() \
+        == ["CAQUE0005"]
+
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_values_stay_values(app_env, hostile):
     bad = {**NO_FILTER, "jurisdictions": [hostile], "levels": [hostile]}
@@ -118,6 +132,7 @@ def test_hostile_values_stay_values(app_env, hostile):
         rows = data.query(name, **bad)
         assert rows.empty or rows.iloc[0]["learners"] == 0, name
     assert data.query("training_linked_commitments", cycles=[hostile], **NO_FILTER).empty
+    assert data.query("training_linked_totals", cycles=[hostile], limit=12, **NO_FILTER).empty
     assert data.query("training_summary", **NO_FILTER).iloc[0]["learners"] == 37725
 
 

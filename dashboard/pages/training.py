@@ -194,9 +194,9 @@ def linked_records(view: state_mod.ViewState) -> pd.DataFrame:
 
 
 def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    """Return learning totalled per commitment and organizer: exactly the bars drawn (and the CSV)."""
-    rows = linked_records(view)
-    return figures.linked_groups(rows) if not rows.empty else rows
+    """Return learning totalled per commitment and organizer: exactly the bars drawn (and the CSV), summed in SQL."""
+    return data.query("training_linked_totals", snapshot=served_snapshot(view), cycles=list(view.cycles),
+                      limit=figures.LINKED_MAX, **_where(view))
 
 
 def linked_sentence(rows: pd.DataFrame, lang: str) -> str:
