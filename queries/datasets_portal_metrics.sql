@@ -2,8 +2,9 @@
 -- Params: $date_from, $date_to
 -- Flagged points (is_outlier) are returned as they are, never dropped or smoothed, so the page
 -- can show them as flagged. Where a series spans more than a year its unflagged days are thinned to one
--- point a week (the week's last value: the metrics are running totals and levels), so a chart of
--- years of daily data stays small; `days` says how many days a point stands for. Portal metrics
+-- point a week, and where it spans more than three years to one point a month (the bucket's last value:
+-- the metrics are running totals and levels), so a chart of years of daily data stays small (about a
+-- hundred points a line at most for a decade); `days` says how many days a point stands for. Portal metrics
 -- are not split by jurisdiction, so the jurisdiction and level filters do not apply.
 -- $date_from and $date_to are inclusive; null leaves that end open.
 with params as (
@@ -25,7 +26,11 @@ span as (
     select
         portal,
         metric,
-        max(date) - min(date) > 366 as weekly,
+        case
+            when max(date) - min(date) > 1096 then 'month'
+            when max(date) - min(date) > 366 then 'week'
+            else 'day'
+        end as bucket_size,
     from in_range
     group by portal, metric
 ),
@@ -48,7 +53,11 @@ unflagged as (
     select
         r.portal,
         r.metric,
-        case when s.weekly then cast(date_trunc('week', r.date) as date) else r.date end as bucket,
+        case s.bucket_size
+            when 'month' then cast(date_trunc('month', r.date) as date)
+            when 'week' then cast(date_trunc('week', r.date) as date)
+            else r.date
+        end as bucket,
         r.date,
         r.value,
         r.synthetic,

@@ -247,3 +247,28 @@ def test_portal_metrics_over_years_are_thinned_to_weeks_but_keep_every_flagged_d
     assert weeks["value"].tolist()[:2] == [6.0, 13.0]  # each week's last value
     assert out[out["is_outlier"]][["value", "days"]].values.tolist() == [[10.0, 1]]
     assert int(weeks["days"].sum()) + 1 == 400  # every day is accounted for
+
+
+def test_portal_metrics_over_more_than_three_years_are_thinned_to_months(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from conftest import make_snapshot
+
+    start = D("2020-01-01")
+    rows = [{"portal": "p", "metric": "datasets", "date": start + dt.timedelta(days=i), "value": float(i),
+             "is_outlier": i == 40, "outlier_reason": "reported as 0" if i == 40 else None}
+            for i in range(1200)]  # 2020-01-01 .. 2023-04-14
+    rows += [{"portal": "q", "metric": "datasets", "date": start + dt.timedelta(days=i), "value": 1.0,
+              "is_outlier": False, "outlier_reason": None} for i in range(20)]  # a short series stays daily
+    make_snapshot(tmp_path, {"portal_metrics": rows})
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))
+    data.clear_cache()
+    out = data.query("datasets_portal_metrics", date_from=None, date_to=None)
+    months = out[(out["portal"] == "p") & ~out["is_outlier"]]
+    assert len(months) == 40  # Jan 2020 .. Apr 2023
+    assert months["days"].tolist()[:3] == [31, 28, 31]  # February 2020 lost its flagged day (the 10th)
+    assert months["value"].tolist()[:2] == [30.0, 59.0]  # each month's last value
+    assert str(months["date"].tolist()[-1])[:10] == "2023-04-14"
+    assert int(months["days"].sum()) + 1 == 1200
+    assert out[out["is_outlier"]][["value", "days"]].values.tolist() == [[40.0, 1]]
+    assert len(out[out["portal"] == "q"]) == 20

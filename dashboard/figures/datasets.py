@@ -211,7 +211,7 @@ def portal_metrics_plan(rows: pd.DataFrame, top_portals: int = TOP_PORTALS) -> l
         part = rows[(rows["metric"] == metric) & ~rows["is_outlier"].astype(bool)]
         medians = part.groupby("portal")["value"].median().sort_values(ascending=False, kind="stable")
         portals = list(medians.index)
-        portals += sorted(set(rows.loc[rows["metric"] == metric, "portal"]) - set(portals))  # only flagged points
+        portals += sorted(set(rows.loc[rows["metric"] == metric, "portal"].unique()) - set(portals))  # only flagged points
         plan.append((metric, portals[:top_portals]))
     return plan
 
