@@ -90,12 +90,12 @@ def wrap_label(label: str, width: int = 24, lines: int = 2) -> str:
 
 def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lang: str,
                 customdata: list | None = None, hover: str | None = None, colour: str = PALETTE[0],
-                axis_title: str = "") -> go.Figure:
+                axis_title: str = "", wrap: int = 24) -> go.Figure:
     """Return horizontal bars, largest on top, each with its value printed beside it (labels shortened, full in hover)."""
     short = []
     seen: dict[str, int] = {}
     for label in labels:
-        s = wrap_label(label)
+        s = wrap_label(label, wrap)
         seen[s] = seen.get(s, 0) + 1
         short.append(s if seen[s] == 1 else f"{s} ({seen[s]})")  # a category axis merges equal labels
     fig = go.Figure(go.Bar(

@@ -18,6 +18,7 @@ __all__ = [
 
 LINKED_MAX = 12
 TOP_REACH = 12  # bars per reach chart: two-line labels need about 36 px each
+LABEL_WRAP = 22  # characters per label line: French organizer names (“… : équipe du gouvernement ouvert”) fit a phone
 
 
 def _int(v) -> int | None:
@@ -69,7 +70,8 @@ def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, ids: list, col
     reach = [reach_text(e, n, o, lang) for e, n, o in zip(rows["events"], rows["learners"], rows["organisations"])]
     return hbar_ranked(labels, learners, [i18n.fmt_int(n, lang) for n in learners], lang=lang,
                        customdata=[[i, r] for i, r in zip(ids, reach)], colour=colour,
-                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}", axis_title=t("Learners", lang))
+                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}", axis_title=t("Learners", lang),
+                       wrap=LABEL_WRAP)
 
 
 def learning_by_jurisdiction(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_REACH) -> go.Figure:
@@ -92,7 +94,7 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
     data = rows[rows["learners_per_event"].notna()].sort_values(["learners_per_event", "organizer"],
                                                                 ascending=[False, True]).head(top_n)
     labels = [vocab.label(vocab.organizer, o, lang) for o in data["organizer"]]
-    short = [wrap_label(lbl) for lbl in labels]
+    short = [wrap_label(lbl, LABEL_WRAP) for lbl in labels]
     values = [round(float(v), 1) for v in data["learners_per_event"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=values, y=short, orientation="h", width=0.12, marker=dict(color="#9aa3ad"),

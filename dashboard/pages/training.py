@@ -252,9 +252,9 @@ def layout(**query):
         chart_card("training-by-period", view, height=420),
         dbc.Row([
             dbc.Col(chart_card("training-by-jurisdiction", view, height=500), lg=6),
-            dbc.Col(chart_card("training-by-organizer", view, height=500), lg=6),
+            dbc.Col(chart_card("training-by-organizer", view, height=560), lg=6),
         ], className="g-4"),
-        chart_card("training-per-event", view, height=500),
+        chart_card("training-per-event", view, height=560),
     ])
 
 
