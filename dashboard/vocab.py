@@ -46,6 +46,27 @@ TOPICS = {
     "data literacy": N_("Data literacy"),
     "public engagement": N_("Public engagement"),
 }
+# OGP's policy areas, as its commitment export names them.
+POLICY_AREAS = {
+    "Access to Information": N_("Access to Information"),
+    "Aid": N_("Aid"),
+    "Anti-Corruption": N_("Anti-Corruption"),
+    "Automated Decision-Making": N_("Automated Decision-Making"),
+    "Capacity Building": N_("Capacity Building"),
+    "Civic Space": N_("Civic Space"),
+    "Digital Governance": N_("Digital Governance"),
+    "E-Government": N_("E-Government"),
+    "Fiscal Openness": N_("Fiscal Openness"),
+    "Gender": N_("Gender"),
+    "Justice": N_("Justice"),
+    "Legislation & Regulation": N_("Legislation & Regulation"),
+    "Marginalized Communities": N_("Marginalized Communities"),
+    "Open Contracting": N_("Open Contracting"),
+    "Open Data": N_("Open Data"),
+    "Public Participation": N_("Public Participation"),
+    "Public Service Delivery": N_("Public Service Delivery"),
+    "Records Management": N_("Records Management"),
+}
 # Organizers with an official French name; a name written in French already needs none.
 ORGANIZERS = {
     "Canada School of Public Service": N_("Canada School of Public Service"),
@@ -157,6 +178,10 @@ def topic(value: str, lang: str) -> str | None:
 
 def level(value: str, lang: str) -> str | None:
     return term(LEVELS, value, lang)
+
+
+def policy_area(value: str, lang: str) -> str | None:
+    return t(POLICY_AREAS[value], lang) if value in POLICY_AREAS else None
 
 
 def english_only(text: str, lang: str) -> html.Span | str:

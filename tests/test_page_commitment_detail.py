@@ -171,3 +171,8 @@ def test_learning_table_in_french_translates_the_event_type_and_marks_an_english
     assert [text_of(r) for r in rows] == ["School en anglais seulementCours201921005"]
     organizer = find_all(rows[0], lambda n: type(n).__name__ == "Th")[0]
     assert [n.lang for n in find_all(organizer, lambda n: getattr(n, "lang", None))] == ["en", "fr"]
+
+
+def test_policy_areas_in_french(page):
+    text = text_of(page.detail_body("CA0001", state.parse("?lang=fr")))
+    assert "Données ouvertes" in text and "Open Data" not in text

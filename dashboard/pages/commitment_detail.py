@@ -227,7 +227,8 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
         (N_("Status"), _status(rec, lang)),
         (N_("Lead institution"), rec.get("lead_institution") if _present(rec.get("lead_institution"))
          else html.Span(t("Not stated in the source", lang), className="text-body-secondary")),
-        (N_("Policy areas"), [html.Span(a, className="badge text-bg-light border me-1 mb-1 fw-normal") for a in areas]
+        (N_("Policy areas"), [html.Span(vocab.show(vocab.policy_area, a, lang),
+                                        className="badge text-bg-light border me-1 mb-1 fw-normal") for a in areas]
          or html.Span(t("Not stated in the source", lang), className="text-body-secondary")),
     ]
     dates = _date_range(rec, lang)
