@@ -41,6 +41,8 @@ class Chart:
 
 
 REGISTRY: dict[str, Chart] = {}
+# Row sets that are not charts but have a CSV link too (e.g. a page's table): name -> rows(view).
+TABLE_DOWNLOADS: dict[str, Callable[[state_mod.ViewState], pd.DataFrame]] = {}
 
 
 def register(chart: Chart) -> Chart:
@@ -92,14 +94,13 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
                     html.Small(id=_cid("chart-caption", chart_id), className="chart-caption text-body-secondary me-auto"),
                     html.Div(className="btn-group btn-group-sm", role="group",
                              **{"aria-label": t("Export", lang)}, children=[
-                        html.Button("CSV", id=_cid("chart-csv", chart_id), className="btn btn-outline-primary",
-                                    title=t("Download the rows behind this chart (CSV)", lang)),
+                        csv_link(chart_id, view, key=key, title=t("Download the rows behind this chart (CSV)", lang),
+                                 className="btn btn-outline-primary"),
                         html.Button("PNG", id=_cid("chart-png", chart_id), className="btn btn-outline-primary",
                                     title=t("Save the chart as a PNG image", lang)),
                         html.Button("SVG", id=_cid("chart-svg", chart_id), className="btn btn-outline-primary",
                                     title=t("Save the chart as an SVG image", lang)),
                     ]),
-                    dcc.Download(id=_cid("chart-download", chart_id)),
                 ]),
                 html.Details(className="chart-table mt-2", children=[
                     html.Summary(t("Data table", lang)),
@@ -194,15 +195,6 @@ def render(chart_id: str, search: str, key: str | None = None):
     return fig, sentence, table, caption, synthetic_badge(synthetic_count(rows), lang)
 
 
-def csv_bytes(rows: pd.DataFrame) -> str:
-    """Return `rows` as CSV text with a UTF-8 byte-order mark, so Excel opens accents cleanly."""
-    out = rows.copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
-            out[col] = out[col].map(lambda v: "|".join(map(str, list(v))) if v is not None and not isinstance(v, str) else v)
-    return "\ufeff" + out.to_csv(index=False)
-
-
 @callback(
     Output(_cid("chart-graph", MATCH), "figure"),
     Output(_cid("chart-sentence", MATCH), "children"),
@@ -241,20 +233,35 @@ def _search(store) -> str:
     return search if isinstance(search, str) else ""
 
 
-@callback(
-    Output(_cid("chart-download", MATCH), "data"),
-    Input(_cid("chart-csv", MATCH), "n_clicks"),
-    State(_cid("chart-state", MATCH), "data"),
-    prevent_initial_call=True,
-)
-def download_csv(n_clicks, store):
-    chart_id = ctx.outputs_list["id"]["chart"]
-    if chart_id not in REGISTRY:
-        raise PreventUpdate
-    store = _store(store)
-    _, view, rows = rows_for(chart_id, _search(store), store.get("key"))
+def csv_url(name: str, view: state_mod.ViewState, key: str | None = None) -> str:
+    """Return the address of the CSV of exactly the rows `name` (a chart or a registered table) shows for `view`.
+
+    A plain link, streamed by the Flask route in dashboard.downloads: a large CSV never travels through a
+    Dash callback (as JSON in the browser's memory), and the browser's own download manager takes it.
+    """
+    from urllib.parse import quote
+
+    query = view.to_query()
+    if key is not None:
+        query += ("&" if query else "?") + "key=" + quote(key, safe="")
+    return f"/download/view/{name}.csv{query}"
+
+
+def csv_link(name: str, view: state_mod.ViewState, *, key: str | None = None, title: str, className: str) -> html.A:
+    """Return the "CSV" link of a chart card or table (a download, named for the rows, the snapshot and nothing else)."""
+    return html.A("CSV", href=csv_url(name, view, key), download="", title=title, className=className)
+
+
+def download_rows(name: str, search: str, key: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Return (rows, file name) for the CSV link of `name` in the view `search`; KeyError for an unknown name."""
+    if name in REGISTRY:
+        _, view, rows = rows_for(name, search, key if REGISTRY[name].keyed else None)
+    else:
+        rows_fn = TABLE_DOWNLOADS[name]
+        view = state_mod.parse(search)
+        rows = rows_fn(view)
     snapshot = view.snapshot or data.current_snapshot().id
-    return {"content": csv_bytes(rows), "filename": f"{chart_id}_{snapshot}.csv", "type": "text/csv"}
+    return rows, f"{name}_{snapshot}.csv"
 
 
 @callback(

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import pandas as pd
 import pyarrow.parquet as pq
-from flask import Flask, Response, abort, stream_with_context
+from flask import Flask, Response, abort, request, stream_with_context
 
 from dashboard import config, data, schema
 
@@ -42,8 +42,42 @@ def csv_chunks(path: Path) -> Iterator[str]:
         yield ",".join(parquet.schema_arrow.names) + "\n"
 
 
+def frame_csv_chunks(rows: pd.DataFrame) -> Iterator[str]:
+    """Yield a DataFrame as CSV text, UTF-8 byte-order mark and header first, BATCH_ROWS rows at a time."""
+    yield "\ufeff"
+    if rows.empty:
+        yield ",".join(f'"{c}"' if "," in str(c) else str(c) for c in rows.columns) + "\n"
+        return
+    for start in range(0, len(rows), BATCH_ROWS):
+        yield _flat(rows.iloc[start:start + BATCH_ROWS].copy()).to_csv(index=False, header=start == 0)
+
+
+def _attachment(chunks: Iterator[str], filename: str) -> Response:
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Content-Type": "text/csv; charset=utf-8", "X-Content-Type-Options": "nosniff",
+                             "Cache-Control": "no-store"})
+
+
 def register(server: Flask) -> None:
-    """Add the download route to the app's Flask server."""
+    """Add the download routes to the app's Flask server."""
+
+    @server.route("/download/view/<name>.csv")
+    def download_view(name: str):
+        """The CSV of exactly the rows a chart (or a page's table) shows for the view in the query string."""
+        from dashboard import charts
+
+        if name not in charts.REGISTRY and name not in charts.TABLE_DOWNLOADS:
+            abort(404)
+        key = request.args.get("key")
+        if name in charts.REGISTRY and charts.REGISTRY[name].keyed != (key is not None):
+            abort(404)  # a record's chart needs its record, and only it takes one
+        search = "?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""
+        try:
+            rows, filename = charts.download_rows(name, search, key)
+        except data.QueryError:
+            abort(404)  # e.g. a snapshot named in the URL that is not served
+        return _attachment(frame_csv_chunks(rows), filename)
 
     @server.route("/download/<snapshot_id>/<table>.csv")
     def download_table(snapshot_id: str, table: str):
@@ -53,10 +87,7 @@ def register(server: Flask) -> None:
             snap = data.get_snapshot(snapshot_id)
         except data.QueryError:
             abort(404)
-        filename = f"{table}_{snapshot_id}.csv"
-        return Response(stream_with_context(csv_chunks(snap.table_path(table))), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                 "Content-Type": "text/csv; charset=utf-8", "X-Content-Type-Options": "nosniff"})
+        return _attachment(csv_chunks(snap.table_path(table)), f"{table}_{snapshot_id}.csv")
 
 
 @functools.lru_cache(maxsize=4)

@@ -276,11 +276,36 @@ def test_attention_table_lists_overdue_then_stalled(page):
 
 
 def test_attention_table_csv_has_every_row(page, app_env):
-    out = page.download_overdue(1, {"search": "?jurisdiction=ca"})
-    assert out["filename"] == f"commitments-overdue_{app_env['snapshot'].id}.csv"
-    lines = out["content"].lstrip("\ufeff").splitlines()
+    layout = page.layout(jurisdiction="ca", lang="fr")
+    link = find_all(layout, lambda n: type(n).__name__ == "A" and getattr(n, "children", None) == "CSV"
+                    and "commitments-overdue" in (n.href or ""))[0]
+    assert link.href == "/download/view/commitments-overdue.csv?lang=fr&jurisdiction=ca"
+    response = app_env["app"].server.test_client().get(link.href)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="commitments-overdue_{app_env["snapshot"].id}.csv"'
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
     assert len(lines) == 3 and lines[0].startswith("milestone_id,commitment_id,jurisdiction_id")
     assert [line.split(",")[0] for line in lines[1:]] == ["CA0002-1", "CA0002-2"]
+
+
+def test_attention_table_shows_the_first_rows_and_counts_them_all(page, monkeypatch):
+    monkeypatch.setattr(page, "OVERDUE_SHOWN", 1)
+    sentence, table, caption, badge = page.overdue_parts(state.parse(""))
+    assert ": 2 milestones are overdue, 1 have not moved in 3 or more reporting periods" in sentence
+    rows = find_all(table, lambda n: type(n).__name__ == "Tr")[1:]
+    assert len(rows) == 1
+    assert text_of(find_all(table, lambda n: type(n).__name__ == "Caption")[0]) == \
+        "The 1 most overdue of 3; the CSV has them all."
+
+
+def test_unknown_or_keyless_downloads_are_not_found(app_env):
+    client = app_env["app"].server.test_client()
+    assert client.get("/download/view/no-such-chart.csv").status_code == 404
+    assert client.get("/download/view/commitment-milestones.csv").status_code == 404  # a record's chart, no record
+    assert client.get("/download/view/commitments-heatmap.csv?key=CA0002").status_code == 404
 
 
 def test_attention_empty_state(page):
@@ -309,3 +334,26 @@ def test_get_commitments_page(app_env):
     client = app_env["app"].server.test_client()
     assert client.get("/").status_code == 200
     assert client.get("/commitments?status=complete&q=%27+or+1%3D1+--").status_code == 200
+
+
+def test_chart_csv_links_stream_exactly_the_rows_drawn(app_env):
+    import io
+
+    client = app_env["app"].server.test_client()
+    view = state.parse("?lang=fr&jurisdiction=ca")
+    card = charts.chart_card("commitments-heatmap", view)
+    link = find_all(card, lambda n: type(n).__name__ == "A" and getattr(n, "children", None) == "CSV")[0]
+    assert link.href == "/download/view/commitments-heatmap.csv?lang=fr&jurisdiction=ca"
+    response = client.get(link.href)
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="commitments-heatmap_{app_env["snapshot"].id}.csv"'
+    got = pd.read_csv(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    _, _, rows = charts.rows_for("commitments-heatmap", "?lang=fr&jurisdiction=ca")
+    assert list(got.columns) == list(rows.columns) and len(got) == len(rows) > 0
+    keyed = charts.chart_card("commitment-milestones", view, key="CA0002")
+    href = find_all(keyed, lambda n: type(n).__name__ == "A" and getattr(n, "children", None) == "CSV")[0].href
+    assert href == "/download/view/commitment-milestones.csv?lang=fr&jurisdiction=ca&key=CA0002"
+    lines = client.get(href).get_data(as_text=True).lstrip("\ufeff").splitlines()
+    _, _, drawn = charts.rows_for("commitment-milestones", "?lang=fr&jurisdiction=ca", "CA0002")
+    assert [line.split(",")[0] for line in lines[1:]] == drawn["milestone_id"].tolist() == \
+        ["CA0002-1", "CA0002-2", "CA0002-10"]

@@ -296,9 +296,8 @@ def layout(**query):
             html.Div(className="chart-footer d-flex flex-wrap align-items-center gap-2 mt-2", children=[
                 html.Span(id="commitments-overdue-badge"),
                 html.Small(id="commitments-overdue-caption", className="chart-caption text-body-secondary me-auto"),
-                html.Button("CSV", id="commitments-overdue-csv", className="btn btn-sm btn-outline-primary",
-                            title=t("Download every milestone in this table (CSV)", lang)),
-                dcc.Download(id="commitments-overdue-download"),
+                charts.csv_link("commitments-overdue", view, title=t("Download every milestone in this table (CSV)", lang),
+                                className="btn btn-sm btn-outline-primary"),
             ]),
         ]))
     charts_rows = [
@@ -525,21 +524,33 @@ def draw_list(store):
 
 # ---------------------------------------------------------------- milestones that need attention
 
-def overdue_rows(view: state_mod.ViewState) -> pd.DataFrame:
+def overdue_rows(view: state_mod.ViewState, limit: int | None = None) -> pd.DataFrame:
+    """Return the milestones that need attention in `view`, most overdue first (all of them, or the first `limit`)."""
     return data.query("overdue_milestones", snapshot=served_snapshot(view), as_of=as_of(view),
-                      stale_periods=STALE_PERIODS, horizon_days=HORIZON_DAYS, limit=None, **view.filter_params())
+                      stale_periods=STALE_PERIODS, horizon_days=HORIZON_DAYS, limit=limit, **view.filter_params())
 
 
-def overdue_sentence(rows: pd.DataFrame, lang: str, when: dt.date) -> str:
-    counts = rows["reason"].value_counts()
+def attention_counts(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return how many milestones need attention per reason (and how many of them are synthetic), from the rollup."""
+    return data.query("attention_counts", snapshot=served_snapshot(view), as_of=as_of(view),
+                      stale_periods=STALE_PERIODS, horizon_days=HORIZON_DAYS, **view.filter_params())
+
+
+charts.TABLE_DOWNLOADS["commitments-overdue"] = overdue_rows  # the CSV link: every row, not only those shown
+
+
+def overdue_sentence(counts: pd.DataFrame, lang: str, when: dt.date) -> str:
+    """Say how many milestones need attention per reason; `counts` is attention_counts' (reason, milestones)."""
+    by_reason = dict(zip(counts["reason"], counts["milestones"]))
     return t("As of {date}: {overdue} milestones are overdue, {stalled} have not moved in {periods} or more "
              "reporting periods, and {soon} are due within {days} days without substantial progress.", lang,
-             date=i18n.fmt_date(when, lang), overdue=i18n.fmt_int(counts.get("overdue", 0), lang),
-             stalled=i18n.fmt_int(counts.get("stalled", 0), lang), periods=STALE_PERIODS,
-             soon=i18n.fmt_int(counts.get("due_soon", 0), lang), days=HORIZON_DAYS)
+             date=i18n.fmt_date(when, lang), overdue=i18n.fmt_int(int(by_reason.get("overdue", 0)), lang),
+             stalled=i18n.fmt_int(int(by_reason.get("stalled", 0)), lang), periods=STALE_PERIODS,
+             soon=i18n.fmt_int(int(by_reason.get("due_soon", 0)), lang), days=HORIZON_DAYS)
 
 
-def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Table:
+def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> html.Table:
+    """Return the first OVERDUE_SHOWN of `rows` as a table; `total` is how many need attention in all."""
     lang = view.lang
     headers = (N_("Milestone"), N_("Commitment"), N_("Jurisdiction"), N_("Due date"), N_("Days overdue"),
                N_("Reason"), N_("Latest status"))
@@ -577,9 +588,9 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Table:
             html.Td(status),
         ]))
     caption = t("Milestones that need attention", lang)
-    if len(rows) > OVERDUE_SHOWN:
+    if total > OVERDUE_SHOWN:
         caption_node = html.Caption(t("The {n} most overdue of {total}; the CSV has them all.", lang,
-                                      n=OVERDUE_SHOWN, total=i18n.fmt_int(len(rows), lang)))
+                                      n=OVERDUE_SHOWN, total=i18n.fmt_int(total, lang)))
     else:
         caption_node = html.Caption(caption, className="visually-hidden")
     return html.Table([caption_node, head, html.Tbody(body)],
@@ -608,29 +619,22 @@ def draw_overdue(store):
 
 
 def overdue_parts(view: state_mod.ViewState):
-    """Return (sentence, table or empty state, caption, synthetic badge) for the attention table."""
+    """Return (sentence, table or empty state, caption, synthetic badge) for the attention table.
+
+    The counts come from the attention rollup and only the rows shown are fetched: at world scale the
+    milestones that need attention number in the hundreds of thousands, and the CSV link has them all.
+    """
     lang = view.lang
-    rows = overdue_rows(view)
+    counts = attention_counts(view)
     caption = sources_caption(view, ("milestones", "milestone_status"))
     when = as_of(view)
-    if rows.empty:
+    total = int(counts["milestones"].sum()) if not counts.empty else 0
+    if total == 0:
         message = t("No milestone is overdue, stalled or due soon as of {date}.", lang, date=i18n.fmt_date(when, lang))
         return message, empty_state(message, lang), caption, None
-    return (overdue_sentence(rows, lang, when), overdue_table(rows, view), caption,
-            charts.synthetic_badge(charts.synthetic_count(rows), lang))
-
-
-@callback(
-    Output("commitments-overdue-download", "data"),
-    Input("commitments-overdue-csv", "n_clicks"),
-    State("commitments-state", "data"),
-    prevent_initial_call=True,
-)
-def download_overdue(n_clicks, store):
-    view = state_mod.from_store(store)
-    snap = served_snapshot(view) or data.current_snapshot().id
-    return {"content": charts.csv_bytes(overdue_rows(view)), "filename": f"commitments-overdue_{snap}.csv",
-            "type": "text/csv"}
+    rows = overdue_rows(view, limit=OVERDUE_SHOWN)
+    return (overdue_sentence(counts, lang, when), overdue_table(rows, view, total), caption,
+            charts.synthetic_badge(int(counts["synthetic_rows"].sum()), lang))
 
 
 # Bring a linked section (#commitments-overdue, #commitments-list) into view once its rows have arrived:

@@ -239,7 +239,7 @@ def test_each_downloaded_csv_holds_the_numbers_its_chart_draws(shown, path):
     for chart in charts:
         card = tab.page.locator(".chart-card", has=tab.page.locator(f"figure.chart-{chart}"))
         with tab.page.expect_download() as download:
-            card.get_by_role("button", name="CSV").click()
+            card.get_by_role("link", name="CSV").click()
         assert download.value.suggested_filename.startswith(chart) and download.value.suggested_filename.endswith(".csv")
         text = open(download.value.path(), encoding="utf-8").read()
         assert text.startswith("\ufeff"), "the CSV starts with a byte-order mark so Excel reads accents"

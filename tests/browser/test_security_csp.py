@@ -81,7 +81,7 @@ def test_chart_exports_work_under_the_policy(browser, server):
             card.get_by_role("button", name="PNG", exact=True).click()
         assert png.value.suggested_filename.endswith(".png")
         with page.expect_download() as csv:
-            card.get_by_role("button", name="CSV", exact=True).click()
+            card.get_by_role("link", name="CSV", exact=True).click()
         assert csv.value.suggested_filename.endswith(".csv")
         assert page.evaluate("window.__csp") == []
     finally:
