@@ -116,11 +116,16 @@ def test_overview_charts(page):
     assert rows["commitments"].tolist() == [1, 2, 1, 2, 1, 1]
 
 
-def test_layout_is_cheap(page):
+def test_layout_carries_the_numbers_of_the_view(page):
     layout = page.layout(lang="fr", jurisdiction="ca")
     assert no_nested_lists(layout)
-    store = find_all(layout, lambda n: getattr(n, "id", None) == "overview-state")[0]
-    assert store.data == {"search": "?lang=fr&jurisdiction=ca"}
+    headline = find_all(layout, lambda n: getattr(n, "id", None) == "overview-headline")[0]
+    assert headline.children == page.headline(page.kpis(state.parse("?lang=fr&jurisdiction=ca")),
+                                              state.parse("?lang=fr&jurisdiction=ca"))
+    assert "jalons" in headline.children  # in French
+    tiles = find_all(layout, lambda n: getattr(n, "id", None) == "overview-kpis")[0]
+    assert len(tiles.children) == 5
+    assert find_all(layout, lambda n: getattr(n, "id", None) == "overview-sources-body")[0].children
 
 
 def test_get_overview(app_env):

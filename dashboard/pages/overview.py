@@ -7,7 +7,7 @@ import datetime as dt
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 
 from dashboard import charts, data, figures, i18n, state as state_mod
 from dashboard.charts import Chart, chart_card, register
@@ -249,21 +249,31 @@ register(Chart(
 ))
 
 
-# ---------------------------------------------------------------- layout and callback
+# ---------------------------------------------------------------- layout
 
 def layout(**query):
+    """Return the overview with its headline, tiles and sources already filled in.
+
+    They are drawn here rather than by a callback of their own: Dash holds a page's first callbacks
+    until every lazily loaded component in it (the charts' plotly.js, 1.4 MB) is ready, so a
+    headline sent by a callback painted only after plotly.js had loaded. The numbers come from four
+    small cached queries over rollups.
+    """
     view = state_mod.parse(query)
     lang = view.lang
+    try:
+        headline_text, tiles, badge, sources = overview_parts(view)
+    except data.NoSnapshot:  # nothing to count yet: the page still renders, and says why
+        headline_text, tiles, badge, sources = t("No verified snapshot is available.", lang), [], None, []
     return html.Div(id="overview-page", children=[
-        dcc.Store(id="overview-state", data={"search": view.to_query()}),
         html.Header(className="page-header overview-hero mb-3", children=[
             html.H1(t("Open government at a glance", lang), className="display-6 fw-semibold mb-2"),
-            html.P(id="overview-headline", className="lead overview-headline mb-2", **{"aria-live": "polite"}),
-            html.Div(id="overview-badge"),
+            html.P(headline_text, id="overview-headline", className="lead overview-headline mb-2"),
+            html.Div(badge, id="overview-badge"),
             notices(view),
         ]),
         html.Section(**{"aria-label": t("Key figures", lang)}, className="mb-4", children=dcc.Loading(
-            dbc.Row(id="overview-kpis", className="row-cols-1 row-cols-sm-2 row-cols-xl-5 g-3"),
+            dbc.Row(tiles, id="overview-kpis", className="row-cols-1 row-cols-sm-2 row-cols-xl-5 g-3"),
             type="dot", delay_show=300)),
         dbc.Row([
             dbc.Col(chart_card("overview-completion-cycle", view, height=380), lg=7),
@@ -272,21 +282,9 @@ def layout(**query):
         html.Section(id="overview-sources", className="card shadow-sm mb-4 overview-sources",
                      **{"aria-labelledby": "overview-sources-title"}, children=html.Div(className="card-body", children=[
                          html.H2(t("About this data", lang), id="overview-sources-title", className="h6 card-title"),
-                         html.Div(id="overview-sources-body", className="small"),
+                         html.Div(sources, id="overview-sources-body", className="small"),
                      ])),
     ])
-
-
-@callback(
-    Output("overview-headline", "children"),
-    Output("overview-kpis", "children"),
-    Output("overview-badge", "children"),
-    Output("overview-sources-body", "children"),
-    Input("overview-state", "data"),
-)
-def draw_overview(store):
-    view = state_mod.from_store(store)
-    return overview_parts(view)
 
 
 def overview_parts(view: state_mod.ViewState):
