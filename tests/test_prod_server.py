@@ -195,3 +195,42 @@ def test_serve_refuses_to_start_without_a_verified_snapshot(tmp_path):
     run = subprocess.run([sys.executable, "-m", "dashboard.cli", "serve", "--prod", "--data-dir", str(tmp_path),
                           "--port", str(loadtest.free_port())], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "no verified snapshot" in run.stderr
+
+
+def test_static_files_are_compressed_once_and_callbacks_never_kept():
+    from dashboard.web import StaticCompressionCache, _static_cache_key
+
+    class Req:
+        def __init__(self, method, path, full_path):
+            self.method, self.path, self.full_path = method, path, full_path
+
+    js = _static_cache_key(Req("GET", "/_dash-component-suites/plotly/package_data/plotly.min.js",
+                               "/_dash-component-suites/plotly/package_data/plotly.min.js?"))
+    callback = _static_cache_key(Req("POST", "/_dash-update-component", "/_dash-update-component?"))
+    page = _static_cache_key(Req("GET", "/commitments", "/commitments?lang=fr"))
+    cache = StaticCompressionCache(max_bytes=10)
+    for key in (js, callback, page):
+        cache.set(f"zstd;{key}", b"12345")
+    assert cache.get(f"zstd;{js}") == b"12345"
+    assert cache.get(f"br;{js}") is None  # per algorithm
+    assert cache.get(f"zstd;{callback}") is None and cache.get(f"zstd;{page}") is None
+    cache.set("zstd;static:/assets/big.css", b"x" * 20)  # over the bound: not kept
+    assert cache.get("zstd;static:/assets/big.css") is None
+
+
+def test_the_compressed_plotly_bundle_is_served_the_same_twice(tmp_path, monkeypatch):
+    from conftest import make_snapshot
+
+    make_snapshot(tmp_path, {})
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))
+    from dashboard.app import create_app
+
+    client = create_app(tmp_path).server.test_client()
+    url = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    second = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and first.data == second.data
+    import gzip
+    assert gzip.decompress(second.data).startswith(b"/**") or len(gzip.decompress(second.data)) > 1_000_000
+    index = client.get("/").get_data(as_text=True)
+    assert f'<link rel="preload" href="{url}" as="script">' in index
