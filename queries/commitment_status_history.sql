@@ -2,7 +2,18 @@
 -- Params: $commitment_id
 -- series_id is the indicator id where there is one, else the milestone id. progress_en/fr
 -- are the source's own words on progress in that period, where it gives them.
-with final as (
+with commitment_milestones as (
+    -- Only this commitment's milestones: the table is sorted on commitment_id, so this reads a
+    -- row group or two instead of building a hash table of every milestone.
+    select
+        milestone_id,
+        title_en,
+        title_fr,
+    from milestones
+    where commitment_id = $commitment_id
+),
+
+final as (
     select
         s.commitment_id,
         s.milestone_id,
@@ -20,7 +31,7 @@ with final as (
         s.progress_fr,
         s.synthetic,
     from milestone_status as s
-    left join milestones as m
+    left join commitment_milestones as m
         on m.milestone_id = s.milestone_id
     where s.commitment_id = $commitment_id
 )
