@@ -106,7 +106,7 @@ def test_detail_links_source_datasets_and_learning(page):
     text = text_of(body)
     assert "Transformative" in text and "Complete" in text and "Major" in text and "yes" in text
     links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A")]
-    assert links == ["https://example.org/CA0001"]
+    assert links == ["https://example.org/CA0001", "/download/view/commitment-milestones.csv?key=CA0001"]  # + its CSV
     assert "Dataset d1" in text and "100 learners in 2 events" in text
     assert "Open Data" in text and "Treasury Board" in text
 
