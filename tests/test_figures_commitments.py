@@ -139,6 +139,17 @@ def test_milestone_timeline_marks_status_three_ways_and_the_as_of_line():
     assert fig.layout.annotations[0].text == "Données au 1 juin 2024"
 
 
+
+def test_milestone_spans_of_one_status_share_a_trace_broken_between_milestones():
+    rows = milestones()
+    rows.loc[0, ["start_date", "progress", "progress_rank"]] = [pd.Timestamp("2019-06-01"), "complete", 3]
+    fig = fc.milestone_timeline(rows, lang="en")
+    spans = [tr for tr in fig.data if tr.mode == "lines"]
+    assert len(spans) == 1 and spans[0].line.color == PROGRESS_COLOURS["complete"]
+    assert list(spans[0].x) == [pd.Timestamp("2019-06-01"), pd.Timestamp("2020-06-30"), None,
+                                pd.Timestamp("2019-01-01"), pd.Timestamp("2020-06-30")]
+    assert list(spans[0].y)[2] is None and spans[0].connectgaps is False
+
 def test_status_history_heat_prints_codes_on_a_four_step_scale():
     rows = pd.DataFrame([
         ("CA0073", "CA0073-10.10", None, "CA0073-10.10", "2019-03", D("2019-03-01"), "limited", 1, "LP"),

@@ -87,7 +87,7 @@ pio.templates.default = "ogdash_white"
 
 def styled(fig: go.Figure, *, lang: str) -> go.Figure:
     """Return `fig` with the locale's number separators applied (the theme is the default template)."""
-    fig.update_layout(separators=i18n.separators(lang))
+    fig.layout.separators = i18n.separators(lang)  # one property: update_layout's relayout machinery costs ms
     return fig
 
 

@@ -313,10 +313,17 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     rows = rows.assign(label=labels, key=[_key(p) for p in rows["progress"]])
     fig = go.Figure()
     spans = rows[rows["start_date"].notna() & rows["due_date"].notna()]
-    for r in spans.itertuples():
+    # One trace per status colour, its bars apart (None breaks the line): a commitment of thirty
+    # milestones drew thirty traces, each costing the figure's build and the browser's draw.
+    span_keys = spans["key"].fillna("")
+    for key in dict.fromkeys(span_keys):
+        x, y = [], []
+        for r in spans[span_keys == key].itertuples():
+            x += [r.start_date, r.due_date, None]
+            y += [r.label, r.label, None]
         fig.add_trace(go.Scatter(
-            x=[r.start_date, r.due_date], y=[r.label, r.label], mode="lines", showlegend=False, hoverinfo="skip",
-            line=dict(color=_colour(r.key), width=10), opacity=0.45,
+            x=x[:-1], y=y[:-1], mode="lines", showlegend=False, hoverinfo="skip", connectgaps=False,
+            line=dict(color=_colour(key or None), width=10), opacity=0.45,
         ))
     dated = rows[rows["due_date"].notna()]
     for progress in READ_ORDER:
@@ -336,11 +343,15 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     as_of = rows["as_of"].iloc[0] if "as_of" in rows and len(rows) else None
     if _present(as_of):
         as_of = pd.Timestamp(as_of)
-        fig.add_shape(type="line", xref="x", x0=as_of, x1=as_of, yref="paper", y0=0, y1=1,
-                      line=dict(color="#0b2f55", width=2, dash="dash"))
-        fig.add_annotation(x=as_of, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=t("Data as of {date}", lang, date=i18n.fmt_date(as_of.date(), lang, "medium")),
-                           font=dict(size=12, color="#0b2f55"))
+        # Laid out with the rest below: add_shape and add_annotation each run plotly's relayout machinery.
+        as_of_marks = dict(
+            shapes=[dict(type="line", xref="x", x0=as_of, x1=as_of, yref="paper", y0=0, y1=1,
+                         line=dict(color="#0b2f55", width=2, dash="dash"))],
+            annotations=[dict(x=as_of, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+                              text=t("Data as of {date}", lang, date=i18n.fmt_date(as_of.date(), lang, "medium")),
+                              font=dict(size=12, color="#0b2f55"))])
+    else:
+        as_of_marks = {}
     dates = pd.concat([pd.to_datetime(rows["due_date"]), pd.to_datetime(rows["start_date"])]).dropna()
     if _present(as_of):
         dates = pd.concat([dates, pd.Series([as_of])])
@@ -367,6 +378,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                    fixedrange=True, automargin=True),
         margin=dict(t=48, b=64),
         legend=dict(y=1.08),
+        **as_of_marks,
     )
     return styled(fig, lang=lang)
 
