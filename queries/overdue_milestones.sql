@@ -9,7 +9,8 @@
 -- that show the status of its latest one. Sources that report per indicator are read per
 -- indicator, and the milestone takes the fewest among the indicators reported in its latest
 -- period. days_overdue = $as_of - due_date (negative: days left). $limit null = all rows.
--- Reads the milestone_runs rollup (each milestone's latest period and unchanged run).
+-- Reads the milestones_for_attention rollup (each milestone joined to its commitment, jurisdiction
+-- and milestone_runs values when the snapshot was built).
 with params as (
     select
         cast($as_of as date) as as_of,
@@ -21,28 +22,28 @@ candidates as (
     select
         m.milestone_id,
         m.commitment_id,
-        c.jurisdiction_id,
-        j.name_en as jurisdiction_name_en,
-        j.name_fr as jurisdiction_name_fr,
-        j.level,
-        c.cycle,
+        m.jurisdiction_id,
+        m.jurisdiction_name_en,
+        m.jurisdiction_name_fr,
+        m.level,
+        m.cycle,
         m.title_en,
         m.title_fr,
-        c.title_en as commitment_title_en,
-        c.title_fr as commitment_title_fr,
+        m.commitment_title_en,
+        m.commitment_title_fr,
         m.due_date,
         p.as_of - m.due_date as days_overdue,
         m.progress,
         m.progress_rank,
         m.status_code,
         m.status_vocab,
-        r.latest_period,
-        r.periods_unchanged,
+        m.latest_period,
+        m.periods_unchanged,
         case
             when m.due_date < p.as_of
                 and coalesce(m.progress_rank, -1) < 3
                 then 'overdue'
-            when r.periods_unchanged >= p.stale_periods
+            when m.periods_unchanged >= p.stale_periods
                 and coalesce(m.progress_rank, -1) < 3
                 then 'stalled'
             when m.due_date >= p.as_of
@@ -51,18 +52,11 @@ candidates as (
                 then 'due_soon'
         end as reason,
         m.synthetic,
-    from milestones as m
+    from milestones_for_attention as m
     cross join params as p
-    left join commitments as c
-        on c.commitment_id = m.commitment_id
-    left join jurisdictions as j
-        on j.jurisdiction_id = c.jurisdiction_id
-    left join milestone_runs as r
-        on r.milestone_id = m.milestone_id
-    where m.progress is distinct from 'withdrawn'
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, m.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, m.level))
+        and (len($cycles) = 0 or list_contains($cycles, m.cycle))
 ),
 
 final as (
