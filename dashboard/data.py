@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import logging
@@ -206,14 +207,59 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-class _Connections(threading.local):
-    """One locked-down DuckDB connection per thread, per data folder."""
+class _Database:
+    """One locked-down DuckDB database per data folder in this process; each thread queries through its own cursor.
 
-    def __init__(self) -> None:
-        self.by_dir: dict[str, Any] = {}
+    The threads share the database's buffer pool, Parquet metadata cache and catalog: each snapshot's
+    views are bound once per process (in a schema of their own) rather than once per thread, which
+    cost a few hundred ms on every new thread's first query and a buffer pool per thread.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.root = _connect(data_dir)
+        self.lock = threading.Lock()  # the root connection is only used under it, to bind snapshots
+        self.schemas: dict[str, str] = {}  # snapshot id -> the schema holding its views
+        self.local = threading.local()
+
+    def cursor(self):
+        cursor = getattr(self.local, "cursor", None)
+        if cursor is None:
+            cursor = self.local.cursor = self.root.cursor()
+            self.local.using = None
+        return cursor
+
+    def schema_for(self, snap: snapshots.Snapshot) -> str:
+        found = self.schemas.get(snap.id)
+        if found is None:
+            with self.lock:
+                found = self.schemas.get(snap.id)
+                if found is None:
+                    found = "snap_" + re.sub(r"[^A-Za-z0-9]", "_", snap.id)
+                    _bind_views(self.root, found, snap)
+                    self.schemas[snap.id] = found
+        return found
+
+    def use(self, cursor, schema_name: str) -> None:
+        """Make `schema_name` the cursor's default schema (unqualified table names are that snapshot's)."""
+        if self.local.using != schema_name:
+            cursor.execute(f"use {schema_name}")
+            self.local.using = schema_name
 
 
-_local = _Connections()
+_databases: dict[str, _Database] = {}
+_databases_lock = threading.Lock()
+
+
+@atexit.register
+def _close_databases() -> None:
+    """Close every database before the interpreter tears its modules down (DuckDB objects alive then are reported as leaks)."""
+    with _databases_lock:
+        for db in _databases.values():
+            try:
+                db.root.close()
+            except duckdb.Error:
+                pass
+        _databases.clear()
 
 
 def _settings() -> dict[str, str]:
@@ -229,43 +275,57 @@ def _connect(data_dir: Path):
     conn.execute(f"set allowed_directories = [{_quote(str(root) + os.sep)}]")
     conn.execute("set enable_external_access = false")
     conn.execute("set enable_progress_bar = false")  # a long query would draw a bar on the server's stdout
+    conn.execute("set parquet_metadata_cache = true")  # snapshots never change: read each file's footer once
     conn.execute("set lock_configuration = true")
-    return {"conn": conn, "views": {}}
+    return conn
 
 
-def _connection(data_dir: Path):
+def _database(data_dir: Path) -> _Database:
     key = str(data_dir)
-    entry = _local.by_dir.get(key)
-    if entry is None:
-        entry = _local.by_dir[key] = _connect(data_dir)
-    return entry
+    db = _databases.get(key)
+    if db is None:
+        with _databases_lock:
+            db = _databases.get(key)
+            if db is None:
+                db = _databases[key] = _Database(data_dir)
+    return db
 
 
-def _bind_views(entry: dict, schema_name: str, snap: snapshots.Snapshot) -> None:
-    if entry["views"].get(schema_name) == snap.id:
+def warm(data_dir: Path | None = None) -> None:
+    """Open this process's database on the data folder and bind the served snapshot's views; no snapshot: nothing."""
+    d = Path(data_dir or config.data_dir()).resolve()
+    try:
+        snap = current_snapshot(d)
+    except NoSnapshot:
         return
-    conn = entry["conn"]
-    if schema_name != "main":
-        conn.execute(f"create schema if not exists {schema_name}")
+    _database(d).schema_for(snap)
+
+
+def _connection(data_dir: Path) -> dict:
+    """Return this thread's cursor on the data folder's database (as {"conn": cursor})."""
+    return {"conn": _database(data_dir).cursor()}
+
+
+def _bind_views(conn, schema_name: str, snap: snapshots.Snapshot) -> None:
+    """Create `schema_name` with a view per table of `snap` and per rollup (its written file, or its definition)."""
+    conn.execute(f"create schema if not exists {schema_name}")
     for table in schema.TABLES:
         conn.execute(f"create or replace view {schema_name}.{table} as "
                      f"select * from read_parquet({_quote(snap.table_path(table))})")
-    if schema_name == "main":
-        built = snap.manifest.get("rollups", {})
-        on_the_fly = []
-        for name in rollup_names():
-            written = built.get(name)
-            if written and written.get("definition_sha256") == rollup_digest(name):
-                conn.execute(f"create or replace view main.{name} as "
-                             f"select * from read_parquet({_quote(snap.path / written['file'])})")
-            else:  # a snapshot from before this rollup (or its current definition): compute it on the fly
-                on_the_fly.append(name)
-        _define_rollups(conn, "main", on_the_fly)
-    entry["views"][schema_name] = snap.id
+    built = snap.manifest.get("rollups", {})
+    on_the_fly = []
+    for name in rollup_names():
+        written = built.get(name)
+        if written and written.get("definition_sha256") == rollup_digest(name):
+            conn.execute(f"create or replace view {schema_name}.{name} as "
+                         f"select * from read_parquet({_quote(snap.path / written['file'])})")
+        else:  # a snapshot from before this rollup (or its current definition): compute it on the fly
+            on_the_fly.append(name)
+    _define_rollups(conn, schema_name, on_the_fly)
 
 
 def _define_rollups(conn, schema_name: str, names: list[str]) -> None:
-    """Create each rollup as a view of its definition, those another reads first."""
+    """Create each rollup as a view of its definition, those another reads first (names resolve in its schema)."""
     pending = list(names)
     while pending:
         failed = []
@@ -277,6 +337,15 @@ def _define_rollups(conn, schema_name: str, names: list[str]) -> None:
         if len(failed) == len(pending):
             raise QueryError(f"rollups {', '.join(failed)} read tables that do not exist")
         pending = failed
+
+
+_BASE_RE = re.compile(r"\bbase\.")
+
+
+@functools.lru_cache(maxsize=256)
+def _with_base(sql: str, base_schema: str) -> str:
+    """Return `sql` with its `base.<table>` names pointing at the base snapshot's schema."""
+    return _BASE_RE.sub(base_schema + ".", sql)
 
 
 _reads_only: dict[str, str | None] = {}  # SQL text -> why it is refused (None: one SELECT)
@@ -347,12 +416,12 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
     missing = [p for p in wanted if p not in given]
     if missing:
         raise QueryError(f"query {name} needs parameter(s) {', '.join('$' + m for m in missing)}")
-    entry = _connection(data_dir)
-    _only_reads(entry["conn"], name, sql)
-    _bind_views(entry, "main", snap)
+    db = _database(data_dir)
+    conn = db.cursor()
+    _only_reads(conn, name, sql)
+    db.use(conn, db.schema_for(snap))
     if base is not None:
-        _bind_views(entry, "base", base)
-    conn = entry["conn"]
+        sql = _with_base(sql, db.schema_for(base))
     started = time.perf_counter()
     token = _watchdog.watch(conn, _timeout_s())
     try:

@@ -89,6 +89,10 @@ class _Application(BaseApplication):
         # on the first request, and a second thread arriving meanwhile sees it half done (404/500 for
         # scripts, unknown callbacks). One request here, before the worker accepts connections.
         server.test_client().get("/healthz")
+        # Bind the served snapshot's views now (a few hundred ms at world scale), not in the first visitor's query.
+        from dashboard import data
+
+        data.warm(self.data_dir)
         return server
 
 

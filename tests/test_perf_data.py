@@ -124,3 +124,35 @@ def test_attention_counts_are_what_overdue_milestones_lists(small_demo, where):
     listed = rows.groupby("reason").agg(milestones=("milestone_id", "size"), synthetic_rows=("synthetic", "sum"))
     assert counts.set_index("reason")[["milestones", "synthetic_rows"]].to_dict() == listed.to_dict()
     assert counts["milestones"].sum() == len(rows) > 0 or not len(rows)
+
+
+def test_threads_share_one_database_and_bind_each_snapshot_once(tmp_path, monkeypatch):
+    import threading
+
+    from conftest import make_snapshot
+
+    make_snapshot(tmp_path, {"jurisdictions": [{"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Canada",
+                                                "level": "national", "parent_id": None, "source": "t",
+                                                "synthetic": False}]})
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))
+    data.clear_cache()
+    data.warm(tmp_path)
+    db = data._database(tmp_path.resolve())
+    assert list(db.schemas.values()) == ["snap_" + data.current_snapshot(tmp_path).id]
+    cursors, errors = [], []
+
+    def work():
+        try:
+            cursors.append(data._connection(tmp_path.resolve())["conn"])
+            assert not data.query("filter_options", data_dir=tmp_path).empty
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    assert len({id(c) for c in cursors}) == 4  # a cursor per thread
+    assert len(db.schemas) == 1  # the snapshot's views were bound once, for all of them
