@@ -38,6 +38,10 @@ class Chart:
     on_click: Callable[[dict, state_mod.ViewState], str | None] | None = None  # href for a clicked mark
     empty: str = N_("Nothing matches these filters. Clear a filter to see more.")  # an English msgid
     keyed: bool = False  # True: rows(view, key) draws one record's data; chart_card(..., key=) names the record
+    # The view fields rows(view) reads, when it reads only some (e.g. a series no filter but the period
+    # applies to): views that differ elsewhere draw the same chart, so they share one rendering.
+    # None: every field counts. The language and the snapshot always do.
+    view_fields: tuple[str, ...] | None = None
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -211,7 +215,17 @@ def draw_chart(store):
     key = store.get("key")
     if key is not None and not isinstance(key, str):
         return render(chart_id, _search(store), key)
-    return _rendered(chart_id, _search(store), key, str(config.data_dir()), data.current_snapshot().id)
+    return _rendered(chart_id, render_search(REGISTRY[chart_id], _search(store)), key, str(config.data_dir()),
+                     data.current_snapshot().id)
+
+
+def render_search(chart: Chart, search: str) -> str:
+    """Return the view `chart` draws for `search`: only its view_fields kept (with the language and snapshot)."""
+    if chart.view_fields is None:
+        return search
+    view = state_mod.parse(search)
+    kept = {name: getattr(view, name) for name in ("lang", "snapshot", *chart.view_fields)}
+    return state_mod.ViewState(**kept).to_query()
 
 
 @functools.lru_cache(maxsize=int(os.environ.get("OGDASH_RENDER_CACHE", "128")))

@@ -272,3 +272,13 @@ def test_portal_metrics_over_more_than_three_years_are_thinned_to_months(tmp_pat
     assert int(months["days"].sum()) + 1 == 1200
     assert out[out["is_outlier"]][["value", "days"]].values.tolist() == [[40.0, 1]]
     assert len(out[out["portal"] == "q"]) == 20
+
+
+def test_portal_metrics_are_drawn_once_for_views_that_differ_only_in_filters_they_ignore(app_env):
+    chart = charts.REGISTRY["datasets-portal-metrics"]
+    assert charts.render_search(chart, "?lang=fr&jurisdiction=ca&cycle=2018-2020&from=2020-01-01") == \
+        "?lang=fr&from=2020-01-01"
+    assert charts.render_search(charts.REGISTRY["datasets-releases"], "?jurisdiction=ca") == "?jurisdiction=ca"
+    a = charts.render("datasets-portal-metrics", "?jurisdiction=ca&from=2020-01-01")
+    b = charts.render("datasets-portal-metrics", "?from=2020-01-01")
+    assert a[0].to_dict() == b[0].to_dict() and a[1] == b[1]  # the filter does not change what is drawn

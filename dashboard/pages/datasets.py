@@ -238,6 +238,7 @@ register(Chart(
     columns={"portal": N_("Portal"), "metric": N_("Metric"), "date": N_("Date"), "value": N_("Value"),
              "is_outlier": N_("Flagged as a glitch"), "outlier_reason": N_("Why it is flagged")},
     empty=N_("No portal metric falls in this period."),
+    view_fields=("date_from", "date_to"),  # portal metrics are not split by jurisdiction, level or cycle
 ))
 
 
