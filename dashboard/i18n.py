@@ -7,6 +7,7 @@ import functools
 import json
 from pathlib import Path
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.messages.pofile import read_po
@@ -15,6 +16,17 @@ LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
 LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+@functools.lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    """Return the parsed Babel locale for `lang`: parsing "fr_CA" on every number cost more than formatting it."""
+    return Locale.parse(LOCALES[lang])
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(fmt: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(fmt)
 
 
 def lang_or_default(lang: str | None) -> str:
@@ -52,7 +64,7 @@ def fmt_int(n: float | int | None, lang: str) -> str:
     """Return a whole number grouped the locale's way: 1,800 or 1 800."""
     if n is None:
         return "–"
-    return babel_numbers.format_decimal(round(n), locale=LOCALES[lang])
+    return babel_numbers.format_decimal(round(n), locale=_locale(lang))
 
 
 def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
@@ -60,7 +72,7 @@ def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
     if x is None:
         return "–"
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return babel_numbers.format_decimal(x, format=pattern, locale=LOCALES[lang])
+    return babel_numbers.format_decimal(x, format=_pattern(pattern), locale=_locale(lang))
 
 
 def fmt_pct(share: float | None, lang: str, digits: int = 0) -> str:
@@ -69,9 +81,9 @@ def fmt_pct(share: float | None, lang: str, digits: int = 0) -> str:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "\u00a0%" if lang == "fr" else None
     if pattern:
-        return babel_numbers.format_percent(share, format=pattern, locale=LOCALES[lang])
+        return babel_numbers.format_percent(share, format=_pattern(pattern), locale=_locale(lang))
     fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return babel_numbers.format_percent(share, format=fmt, locale=LOCALES[lang])
+    return babel_numbers.format_percent(share, format=_pattern(fmt), locale=_locale(lang))
 
 
 def fmt_date(d: dt.date | dt.datetime | str | None, lang: str, fmt: str = "long") -> str:
@@ -82,12 +94,12 @@ def fmt_date(d: dt.date | dt.datetime | str | None, lang: str, fmt: str = "long"
         d = dt.date.fromisoformat(d[:10])
     if isinstance(d, dt.datetime):
         d = d.date()
-    return babel_dates.format_date(d, format=fmt, locale=LOCALES[lang])
+    return babel_dates.format_date(d, format=fmt, locale=_locale(lang))
 
 
 def fmt_month(d: dt.date, lang: str) -> str:
     """Return a month and year: November 2026 or novembre 2026."""
-    return babel_dates.format_date(d, format="LLLL y", locale=LOCALES[lang])
+    return babel_dates.format_date(d, format="LLLL y", locale=_locale(lang))
 
 
 @functools.lru_cache(maxsize=None)
