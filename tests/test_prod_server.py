@@ -64,7 +64,9 @@ def test_options_are_sized_from_the_cpu_count_and_bind_loopback(monkeypatch):
     monkeypatch.setattr(prod, "cpu_count", lambda: 2)
     opts = prod.options()
     assert opts["bind"] == "127.0.0.1:8050"
-    assert (opts["worker_class"], opts["workers"], opts["threads"], opts["preload_app"]) == ("gthread", 5, 4, False)
+    assert (opts["worker_class"], opts["workers"], opts["threads"], opts["preload_app"]) == ("gthread", 2, 8, False)
+    monkeypatch.setattr(prod, "cpu_count", lambda: 1)
+    assert prod.options()["workers"] == 2  # one slow callback never holds up every visitor
     monkeypatch.setattr(prod, "cpu_count", lambda: 16)
     assert prod.options()["workers"] == 8  # capped: each worker holds its own app and DuckDB connections
     monkeypatch.setenv("OGDASH_WORKERS", "3")
