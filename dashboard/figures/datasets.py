@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, styled
@@ -216,39 +215,65 @@ def portal_metrics_plan(rows: pd.DataFrame, top_portals: int = TOP_PORTALS) -> l
     return plan
 
 
+def _stacked_panels(count: int, spacing: float) -> list[tuple[float, float]]:
+    """Return the (bottom, top) paper domains of `count` panels stacked from the top, `spacing` apart."""
+    height = (1 - spacing * (count - 1)) / count
+    return [(max(0.0, 1 - i * (height + spacing) - height), 1 - i * (height + spacing)) for i in range(count)]
+
+
 def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TOP_PORTALS) -> go.Figure:
-    """Return one panel per metric, one line per portal (the largest few), points the source flags as glitches marked, not hidden."""
-    rows = rows.sort_values(["metric", "portal", "date"])
+    """Return one panel per metric, one line per portal (the largest few), points the source flags as glitches marked, not hidden.
+
+    The panels are laid out by hand and the figure is built in one go: make_subplots and a per-trace
+    add_trace(row=, col=) went through plotly's relayout machinery for every line (over 100 ms a chart).
+    """
+    rows = rows.sort_values(["metric", "portal", "date"]).reset_index(drop=True)
     plan = portal_metrics_plan(rows, top_portals)
-    fig = make_subplots(rows=len(plan), cols=1, subplot_titles=[f"<b>{metric_label(m, lang)}</b>" for m, _ in plan],
-                        vertical_spacing=min(0.12, 0.5 / len(plan)))
+    # Each column converted once and each series found by position: a thousand points a panel, and
+    # boolean masks over the frame per line cost more than drawing them.
+    positions = rows.groupby(["metric", "portal"], sort=False).indices
+    all_dates = pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    all_values = pd.to_numeric(rows["value"]).to_numpy(dtype="float64", na_value=float("nan"))
+    all_flags = rows["is_outlier"].fillna(False).astype(bool).to_numpy()
+    all_reasons = rows["outlier_reason"].astype(object).where(rows["outlier_reason"].notna(), None).to_numpy()
+    domains = _stacked_panels(len(plan), min(0.12, 0.5 / len(plan)))
+    line_hover = "<b>%{fullData.name}</b><br>" + t("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>"
+    flag_hover = "<b>%{customdata[0]}</b><br>" \
+        + t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[1]}", lang) + "<extra></extra>"
+    traces: list[dict] = []
+    layout: dict = {"annotations": []}
     colours: dict[str, str] = {}
     in_legend: set[str] = set()
     for i, (metric, portals) in enumerate(plan, start=1):
+        suffix = "" if i == 1 else str(i)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        bottom, top = domains[i - 1]
+        xaxis: dict = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+        yaxis: dict = {"anchor": f"x{suffix}", "domain": [bottom, top], "rangemode": "tozero"}
+        layout["annotations"].append(dict(
+            text=f"<b>{metric_label(metric, lang)}</b>", xref="paper", yref="paper", x=0, y=top, xanchor="left",
+            yanchor="bottom", showarrow=False, font=dict(size=15, color="#0b2f55")))
         labels_left = MAX_FLAG_LABELS
         panel_dates: list[str] = []
         panel_values: list[float] = []
         for portal in portals:
             colour = colours.setdefault(portal, _PORTAL_COLOURS[len(colours) % len(_PORTAL_COLOURS)])
-            part = rows[(rows["portal"] == portal) & (rows["metric"] == metric)]
-            # Column-wise, not per point: a panel holds thousands of points at world scale.
-            dates = pd.to_datetime(part["date"]).dt.strftime("%Y-%m-%d").tolist()
-            values = pd.to_numeric(part["value"]).astype("float64").astype(object) \
-                .where(part["value"].notna(), None).tolist()
-            flags = part["is_outlier"].fillna(False).astype(bool).tolist()
-            reason_codes = part["outlier_reason"].tolist()
+            at = positions.get((metric, portal), [])
+            dates = all_dates[at].tolist()
+            values = [None if v != v else v for v in all_values[at].tolist()]  # NaN (a missing value) -> None: a gap
+            flags = all_flags[at].tolist()
+            reason_codes = all_reasons[at].tolist()
             panel_dates += dates
             panel_values += [v for v in values if v is not None]
             few = len(dates) <= 3
-            fig.add_trace(go.Scatter(
-                x=dates, y=[None if f else v for v, f in zip(values, flags)],
+            traces.append(dict(
+                type="scatter", x=dates, y=[None if f else v for v, f in zip(values, flags)],
                 mode="lines+markers+text" if few else "lines", name=portal, legendgroup=portal,
                 showlegend=portal not in in_legend, line=dict(color=colour, width=2),
                 marker=dict(size=9, color=colour),
                 text=[i18n.fmt_int(v, lang) if v is not None else "" for v in values] if few else None,
-                textposition="top center", connectgaps=False,
-                hovertemplate="<b>%{fullData.name}</b><br>" + t("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>",
-            ), row=i, col=1)
+                textposition="top center", connectgaps=False, hovertemplate=line_hover, **axes,
+            ))
             in_legend.add(portal)
             if any(flags):
                 idx = [k for k, f in enumerate(flags) if f]
@@ -258,26 +283,26 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
                     label = starts[k] and labels_left > 0
                     labels_left -= int(label)
                     text.append(t("flagged", lang) if label else "")
-                fig.add_trace(go.Scatter(
-                    x=[dates[k] for k in idx], y=[values[k] for k in idx], mode="markers+text",
+                traces.append(dict(
+                    type="scatter", x=[dates[k] for k in idx], y=[values[k] for k in idx], mode="markers+text",
                     name=t("Flagged as a glitch", lang), legendgroup="flagged", showlegend="flagged" not in in_legend,
                     marker=dict(symbol="x-thin-open", size=12, color=FLAGGED_COLOUR,
                                 line=dict(width=3, color=FLAGGED_COLOUR)),
                     text=text, textposition="top center", textfont=dict(color="#a04000", size=13), cliponaxis=False,
-                    customdata=[[portal, vocab.label(vocab.glitch_reason, reason_codes[k], lang) or t("no reason given", lang)]
-                                for k in idx],
-                    hovertemplate="<b>%{customdata[0]}</b><br>"
-                    + t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[1]}", lang) + "<extra></extra>",
-                ), row=i, col=1)
+                    customdata=[[portal, vocab.label(vocab.glitch_reason, reason_codes[k], lang)
+                                 or t("no reason given", lang)] for k in idx],
+                    hovertemplate=flag_hover, **axes,
+                ))
                 in_legend.add("flagged")
-        fig.update_yaxes(rangemode="tozero", row=i, col=1)
         if len(panel_dates) <= 3:  # a lone point would get an axis of milliseconds: give it a year either side
             first, last = pd.Timestamp(min(panel_dates)), pd.Timestamp(max(panel_dates))
-            fig.update_xaxes(range=[(first - pd.Timedelta(days=365)).strftime("%Y-%m-%d"),
-                                    (last + pd.Timedelta(days=365)).strftime("%Y-%m-%d")],
-                             dtick="M12", tickformat="%b %Y", tickangle=0, row=i, col=1)
-            fig.update_yaxes(range=[0, max(panel_values) * 1.35], row=i, col=1)
-    fig.update_annotations(font=dict(size=15, color="#0b2f55"), xanchor="left", x=0)
-    fig.update_layout(margin=dict(l=60, r=24, t=40, b=24), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0))
-    return finish(fig, lang=lang)
+            xaxis.update(range=[(first - pd.Timedelta(days=365)).strftime("%Y-%m-%d"),
+                                (last + pd.Timedelta(days=365)).strftime("%Y-%m-%d")],
+                         dtick="M12", tickformat="%b %Y", tickangle=0)
+            yaxis.update(range=[0, max(panel_values) * 1.35])
+        layout[f"xaxis{suffix}"] = {**xaxis, "separatethousands": True}
+        layout[f"yaxis{suffix}"] = {**yaxis, "separatethousands": True}
+    layout.update(margin=dict(l=60, r=24, t=40, b=24), hovermode="closest",
+                  legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0),
+                  separators=i18n.separators(lang))
+    return go.Figure(data=traces, layout=layout)
