@@ -107,12 +107,28 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     )
     _restore_shell_callbacks()
     app.layout = _shell
+    _index_in_the_views_language(app)
     downloads.register(app.server)  # /download/<snapshot>/<table>.csv
     brief.register(app.server)  # /brief/<page>?<view>: a printable briefing, and its PDF
     from dashboard import web
 
     web.install(app.server, app)  # app: for its CSP script hashes and callback list
     return app
+
+
+def _index_in_the_views_language(app: dash.Dash) -> None:
+    """Serve the page's HTML as <html lang="fr"> for a French view, so it is French before any script runs."""
+    import flask
+
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**kwargs) -> str:
+        page = interpolate(**kwargs)
+        lang = state_mod.parse(flask.request.query_string.decode("utf-8", "replace")).lang if flask.has_request_context() \
+            else i18n.DEFAULT_LANG
+        return page.replace("<html>", f'<html lang="{lang}">', 1)
+
+    app.interpolate_index = interpolate_index
 
 
 # ---------------------------------------------------------------- shell callbacks
@@ -151,7 +167,7 @@ def chrome(pathname, search):
     # The switch names the other language in that language, marked so screen readers say it right.
     toggle_label = html.Span("Français" if other == "fr" else "English", lang=other)
     footer = _footer(lang)
-    hide_filters = path.startswith("/data") or path.startswith("/present")
+    hide_filters = path == "/data" or path.startswith(("/data/", "/present"))  # /datasets keeps them
     return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other),
             t("Filters", lang), t("Jurisdiction", lang), t("Level", lang), t("Action-plan cycle", lang),
             t("Period", lang), t("Period starts", lang), t("Period ends", lang), footer, t("Skip to main content", lang), hide_filters)

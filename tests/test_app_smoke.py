@@ -101,6 +101,13 @@ def test_every_page_answers(client, path):
     assert b"_dash-renderer" in response.data or b"dash_renderer" in response.data
 
 
+@pytest.mark.parametrize("search, lang", [("", "en"), ("?lang=fr", "fr"), ("?lang=xx", "en")])
+def test_the_page_is_served_in_the_views_language(client, search, lang):
+    """<html lang> is right before any script runs (screen readers and the browser read it first)."""
+    html_text = client.get("/commitments" + search).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html_text
+
+
 def test_dash_layout_and_dependencies(client, dependencies):
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200
