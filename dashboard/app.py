@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import dash
@@ -11,7 +13,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dashboard import brief, config, data, downloads, i18n, state as state_mod
 from dashboard.charts import URL
 from dashboard.components import FILTERS, NAV, other_lang
-from dashboard.i18n import t
+from dashboard.i18n import N_, t
 
 
 def _shell() -> html.Div:
@@ -45,12 +47,23 @@ def _shell() -> html.Div:
                     dcc.Dropdown(id="filters-cycle", multi=True, options=[], value=[]),
                 ]),
                 dbc.Col(md=3, children=[
-                    html.Span(id="filters-period-label", className="form-label small mb-0 d-block"),
+                    # A browser's date input writes dates the browser's way (mm/dd/yyyy in an English
+                    # Chromium, whatever the page's language): text boxes in the locale's short form
+                    # (yyyy-mm-dd in en-CA and fr-CA) and the chosen period in words beside the label.
+                    # A date counts on Enter or on leaving its box (n_submit, n_blur); not debounce=True,
+                    # whose caret fix-up on a timer scrambles keys typed while the page is busy redrawing.
+                    html.Div(className="d-flex flex-wrap column-gap-2 align-items-baseline", children=[
+                        html.Span(id="filters-period-label", className="form-label small mb-0"),
+                        html.Span(id="filters-period-hint", className="small filters-period-hint",
+                                  **{"aria-live": "polite"}),
+                    ]),
                     html.Div(className="d-flex gap-1", children=[
                         html.Label(id="filters-from-label", htmlFor="filters-from", className="visually-hidden"),
-                        dcc.Input(id="filters-from", type="date", className="form-control form-control-sm", debounce=True),
+                        dcc.Input(id="filters-from", type="text", inputMode="numeric", maxLength=10, autoComplete="off",
+                                  className="form-control form-control-sm", n_blur=0, n_submit=0),
                         html.Label(id="filters-to-label", htmlFor="filters-to", className="visually-hidden"),
-                        dcc.Input(id="filters-to", type="date", className="form-control form-control-sm", debounce=True),
+                        dcc.Input(id="filters-to", type="text", inputMode="numeric", maxLength=10, autoComplete="off",
+                                  className="form-control form-control-sm", n_blur=0, n_submit=0),
                     ]),
                 ]),
             ]),
@@ -145,6 +158,8 @@ def _index_in_the_views_language(app: dash.Dash) -> None:
     Output("filters-period-label", "children"),
     Output("filters-from-label", "children"),
     Output("filters-to-label", "children"),
+    Output("filters-from", "placeholder"),
+    Output("filters-to", "placeholder"),
     Output("shell-footer", "children"),
     Output("skip-link", "children"),
     Output("filter-bar", "hidden"),
@@ -170,7 +185,9 @@ def chrome(pathname, search):
     hide_filters = path == "/data" or path.startswith(("/data/", "/present"))  # /datasets keeps them
     return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other),
             t("Filters", lang), t("Jurisdiction", lang), t("Level", lang), t("Action-plan cycle", lang),
-            t("Period", lang), t("Period starts", lang), t("Period ends", lang), footer, t("Skip to main content", lang), hide_filters)
+            t("Period", lang), f"{t('Period starts', lang)} ({t(DATE_HINT, lang)})",
+            f"{t('Period ends', lang)} ({t(DATE_HINT, lang)})", t(DATE_HINT, lang), t(DATE_HINT, lang),
+            footer, t("Skip to main content", lang), hide_filters)
 
 
 def _footer(lang: str):
@@ -224,10 +241,15 @@ def filter_choices(lang: str) -> tuple[list, list, list]:
     Input("filters-jurisdiction", "value"),
     Input("filters-level", "value"),
     Input("filters-cycle", "value"),
-    Input("filters-from", "value"),
-    Input("filters-to", "value"),
+    Input("filters-from", "n_submit"),
+    Input("filters-from", "n_blur"),
+    Input("filters-to", "n_submit"),
+    Input("filters-to", "n_blur"),
+    State("filters-from", "value"),
+    State("filters-to", "value"),
 )
-def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
+def sync_filters(search, jurisdictions, levels, cycles, _from_submit, _from_blur, _to_submit, _to_blur,
+                 date_from, date_to):
     """Keep the filter controls and the URL in step: the URL is the state, the controls show it.
 
     Choices and values travel in one response: a dropdown given values before its choices would
@@ -240,19 +262,103 @@ def sync_filters(search, jurisdictions, levels, cycles, date_from, date_to):
                 view.date_from.isoformat() if view.date_from else None,
                 view.date_to.isoformat() if view.date_to else None,
                 *filter_choices(lang), t("All jurisdictions", lang), t("All levels", lang), t("All cycles", lang))
+    typed_from, typed_to = date_from, date_to
+    date_from, date_to = typed_date(date_from), typed_date(date_to)
+    if date_from is BAD_DATE or date_to is BAD_DATE or reversed_period(date_from, date_to):
+        # period_hint says what is wrong; the URL keeps its last good period, and other filters still apply.
+        if ctx.triggered_id in ("filters-from", "filters-to"):
+            return (dash.no_update,) * 12
+        date_from, date_to = view.date_from, view.date_to
+        typed_from, typed_to = (d.isoformat() if d else "" for d in (date_from, date_to))  # leave the boxes alone
     wanted = state_mod.parse({
         **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANG else {}),
         **({"jurisdiction": _chosen(jurisdictions)} if jurisdictions else {}),
         **({"level": _chosen(levels)} if levels else {}),
         **({"cycle": _chosen(cycles)} if cycles else {}),
-        **({"from": date_from} if date_from else {}),
-        **({"to": date_to} if date_to else {}),
+        **({"from": date_from.isoformat()} if date_from else {}),
+        **({"to": date_to.isoformat()} if date_to else {}),
     })
     new = view.to_query(jurisdictions=wanted.jurisdictions, levels=wanted.levels, cycles=wanted.cycles,
                         date_from=wanted.date_from, date_to=wanted.date_to, page=1)
-    if new == (search or ""):
-        return (dash.no_update,) * 12
-    return (new,) + (dash.no_update,) * 11
+    # A date typed another way (2024/1/5) is shown back the way the URL holds it; a box already
+    # showing that is left alone, so what is being typed in the other one is not overwritten.
+    shown = tuple(d.isoformat() if d and d.isoformat() != typed.strip() else dash.no_update
+                  for d, typed in ((date_from, typed_from), (date_to, typed_to)))
+    return ((new,) if new != (search or "") else (dash.no_update,)) + (dash.no_update,) * 3 + shown \
+        + (dash.no_update,) * 6
+
+
+DATE_HINT = N_("yyyy-mm-dd")
+BAD_DATE = object()
+_TYPED_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*")
+
+
+def typed_date(text) -> dt.date | None | object:
+    """Return the date typed as yyyy-mm-dd (yyyy/m/d and yyyy.m.d too), None when empty, BAD_DATE otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    match = _TYPED_DATE.fullmatch(text)
+    try:
+        day = dt.date(*(int(part) for part in match.groups())) if match else None
+    except ValueError:
+        day = None
+    return day if day is not None and 1990 <= day.year <= 2100 else BAD_DATE
+
+
+@callback(
+    Output("filters-period-hint", "children"),
+    Output("filters-period-hint", "className"),
+    Output("filters-from", "className"),
+    Output("filters-to", "className"),
+    Input(URL, "search"),
+    Input("filters-from", "n_submit"),
+    Input("filters-from", "n_blur"),
+    Input("filters-to", "n_submit"),
+    Input("filters-to", "n_blur"),
+    State("filters-from", "value"),
+    State("filters-to", "value"),
+    State("filters-from", "className"),
+    State("filters-to", "className"),
+)
+def period_hint(search, _from_submit, _from_blur, _to_submit, _to_blur, date_from, date_to, from_class=None,
+                to_class=None):
+    """Return the chosen period in the language's words, or what is wrong with a typed date, and the boxes' classes.
+
+    On a new URL the period is the URL's (the boxes are being refilled from it); on Enter or leaving a box, the boxes'.
+    """
+    view = state_mod.parse(search)
+    if ctx.triggered_id in (None, URL):
+        date_from, date_to = (d.isoformat() if d else None for d in (view.date_from, view.date_to))
+    return period_feedback(view.lang, date_from, date_to, from_class, to_class)
+
+
+def period_feedback(lang: str, date_from, date_to, from_class=None, to_class=None) -> tuple:
+    """Return (sentence, its class, the start box's class, the end box's class) for the period typed."""
+    start, end = typed_date(date_from), typed_date(date_to)
+    wrong = {"from": start is BAD_DATE, "to": end is BAD_DATE}
+    if wrong["from"] or wrong["to"]:
+        text = date_from if wrong["from"] else date_to
+        message = t("“{text}” is not a date: type it as {format}.", lang, text=text.strip(), format=t(DATE_HINT, lang))
+    elif reversed_period(start, end):
+        wrong = {"from": True, "to": True}
+        message = t("The period ends before it starts.", lang)
+    elif start and end:
+        message = t("from {start} to {end}", lang, start=i18n.fmt_date(start, lang), end=i18n.fmt_date(end, lang))
+    elif start:
+        message = t("from {start}", lang, start=i18n.fmt_date(start, lang))
+    elif end:
+        message = t("up to {end}", lang, end=i18n.fmt_date(end, lang))
+    else:
+        message = t("all dates", lang)
+    box = "form-control form-control-sm"
+    # A box is given a class only when it changes, so a box being typed in is not redrawn.
+    classes = [box + (" is-invalid" if wrong[key] else "") for key in ("from", "to")]
+    return (message, "small filters-period-hint" + (" text-danger" if any(wrong.values()) else ""),
+            *(new if new != old else dash.no_update for new, old in zip(classes, (from_class, to_class))))
+
+
+def reversed_period(start, end) -> bool:
+    return isinstance(start, dt.date) and isinstance(end, dt.date) and start > end
 
 
 def _chosen(values) -> str:

@@ -92,6 +92,7 @@ def test_keyboard_filters_the_commitments_and_drills_down(open_tab, jurisdiction
     page.wait_for_function("""name => [...document.querySelectorAll('[role=listbox] [role=option]')]
                                      .every(o => o.innerText.includes(name))""", arg=name)
     page.keyboard.press("ArrowDown")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('[role=option]')")
     option = focused(tab)
     assert_focus_shows(option)
     assert option["option"] == label
@@ -148,4 +149,46 @@ def test_keyboard_presses_a_status_tile_and_back_again(open_tab, lang):
     page.wait_for_url(lambda url: "status=" not in url)
     tab.settle()
     assert page.locator("#commitments-list-body p").first.inner_text() == total
+    tab.assert_healthy()
+
+
+PERIOD = {
+    "en": ("yyyy-mm-dd", "from January 1, 2024 to November 22, 2026"),
+    "fr": ("aaaa-mm-jj", "du 1 janvier 2024 au 22 novembre 2026"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_period_is_typed_the_languages_way_and_read_back_in_words(open_tab, lang):
+    """An English-speaking browser still shows the French period in French: the boxes are not the browser's date input."""
+    tab = open_tab(locale="en-US")
+    prefix = "lang=fr&" if lang == "fr" else ""
+    tab.goto("/datasets?" + prefix.rstrip("&"))
+    page = tab.page
+    hint_format, in_words = PERIOD[lang]
+    assert page.get_attribute("#filters-from", "placeholder") == hint_format
+    assert hint_format in page.locator("#filters-from-label").inner_text()
+
+    assert_focus_shows(tab_to(tab, lambda e: e["id"] == "filters-from"))
+    # Typed at once while the page redraws: the boxes must not scramble keys that arrive together.
+    page.keyboard.type("2024-01-01")
+    page.keyboard.press("Tab")  # leaving the box commits it
+    page.wait_for_url(re.compile(r"[?&]from=2024-01-01(&|$)"))
+    assert focused(tab)["id"] == "filters-to"
+    page.keyboard.type("2026/11/22")  # another way of writing it, shown back as the URL holds it
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]to=2026-11-22(&|$)"))
+    tab.settle()
+    assert tab.query == {**({"lang": "fr"} if lang == "fr" else {}), "from": "2024-01-01", "to": "2026-11-22"}
+    assert page.locator("#filters-period-hint").inner_text() == in_words
+    assert page.input_value("#filters-to") == "2026-11-22"
+
+    page.keyboard.press("Control+a")
+    page.keyboard.type("2026-13-01")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#filters-period-hint').classList.contains('text-danger')")
+    assert "2026-13-01" in page.locator("#filters-period-hint").inner_text()
+    assert hint_format in page.locator("#filters-period-hint").inner_text()
+    assert page.locator(".is-invalid:has(#filters-to)").count() == 1
+    assert tab.query["to"] == "2026-11-22", "a date that is not one leaves the URL's period alone"
     tab.assert_healthy()
