@@ -20,11 +20,9 @@ filtered as (
         r.synthetic_rows,
     from learning_linked as r
     cross join params as p
-    left join commitments as c
-        on c.commitment_id = r.commitment_id
     where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
         and (len($levels) = 0 or list_contains($levels, r.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
         and (p.date_from is null or r.period_start >= p.date_from)
         and (p.date_to is null or r.period_start <= p.date_to)
 ),
