@@ -109,6 +109,9 @@ def install(server: Flask, dash_app=None) -> None:
     try:
         from flask_compress import Compress
 
+        # Callback responses are compressed on every request, on the worker's CPU: gzip level 1 costs a
+        # third of level 6 for a few % more bytes (static files are compressed once and kept, below).
+        server.config.setdefault("COMPRESS_LEVEL", 1)
         server.config.setdefault("COMPRESS_CACHE_KEY", _static_cache_key)
         server.config.setdefault("COMPRESS_CACHE_BACKEND", StaticCompressionCache)
         Compress(server)
