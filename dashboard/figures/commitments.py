@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n
-from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, styled
+from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure
 from dashboard.i18n import N_, t
 
 __all__ = [
@@ -146,19 +146,19 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         custom.append(custom_row)
     hover = t("<b>%{y}</b> · %{x}<br>Complete or substantial: %{text}<br>"
               "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang)
-    fig = go.Figure(go.Heatmap(
+    heat = go.Heatmap(
         x=cycles, y=[names[j] for j in jurisdictions], z=z, text=text, texttemplate="%{text}",
         textfont=dict(size=14), customdata=custom, hovertemplate=hover + "<extra></extra>",
         colorscale=SHARE_SCALE, zmin=0, zmax=1, xgap=3, ygap=3, hoverongaps=False,
         colorbar=dict(title=dict(text=t("Complete or substantial", lang), side="right"), thickness=14,
                       tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[i18n.fmt_pct(s, lang) for s in (0, .25, .5, .75, 1)]),
-    ))
-    fig.update_layout(
+    )
+    return figure(
+        [heat], lang=lang,
         xaxis=dict(title=t("Action-plan cycle", lang), side="top", type="category", showgrid=False, fixedrange=True),
         yaxis=dict(autorange="reversed", type="category", showgrid=False, fixedrange=True),
         margin=dict(l=8, r=8, t=72, b=8),
     )
-    return styled(fig, lang=lang)
 
 
 def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
@@ -166,7 +166,7 @@ def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     cycles = _cycles_in_order(rows)
     rows = rows.assign(key=[_key(p) for p in rows["progress"]])
     totals = rows.groupby("cycle")["commitments"].sum()
-    fig = go.Figure()
+    bars = []
     for progress in STACK_ORDER:
         part = rows[rows["key"].isna()] if progress is None else rows[rows["key"] == progress]
         if part.empty:
@@ -175,7 +175,7 @@ def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         y = [int(counts.get(c, 0)) for c in cycles]
         shares = [i18n.fmt_pct(v / totals[c], lang) if totals.get(c) else "–" for v, c in zip(y, cycles)]
         label = progress_label(progress, lang)
-        fig.add_trace(go.Bar(
+        bars.append(go.Bar(
             x=cycles, y=y, name=label, customdata=[[progress or "", s] for s in shares],
             marker=dict(color=_colour(progress), pattern=dict(shape=_pattern(progress), fgcolor="#1b1f24",
                                                               fgopacity=0.35, size=7),
@@ -185,7 +185,8 @@ def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             hovertemplate=t("<b>%{x}</b><br>%{fullData.name}: %{y} commitments (%{customdata[1]})", lang)
             + "<extra></extra>",
         ))
-    fig.update_layout(
+    return figure(
+        bars, lang=lang,
         barmode="stack", barnorm="percent", bargap=0.25,
         xaxis=dict(title=t("Action-plan cycle", lang), type="category", categoryorder="array", categoryarray=cycles,
                    fixedrange=True),
@@ -193,7 +194,6 @@ def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         uniformtext=dict(minsize=11, mode="hide"),
         legend=dict(traceorder="normal"),
     )
-    return styled(fig, lang=lang)
 
 
 def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
@@ -219,27 +219,27 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
-    fig = go.Figure(go.Heatmap(
+    heat = go.Heatmap(
         x=columns, y=impacts, z=z, text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=custom,
         colorscale=SHARE_SCALE, zmin=0, xgap=3, ygap=3, hoverongaps=False,
         hovertemplate=t("Potential impact: <b>%{y}</b><br>Progress: <b>%{x}</b><br>%{text} commitments", lang)
         + "<extra></extra>",
         colorbar=dict(title=dict(text=t("Commitments", lang), side="right"), thickness=14),
-    ))
+    )
     n_values = sum(1 for i in impacts if i in value_rows)
     shapes = []
     if 0 < n_values < len(impacts):
         # A rule between rated and missing ratings: absences are their own categories, not zeros.
         shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=n_values - 0.5, y1=n_values - 0.5,
                            line=dict(color="#1b1f24", width=2, dash="dot")))
-    fig.update_layout(
+    return figure(
+        [heat], lang=lang,
         xaxis=dict(title=t("Progress on the common scale", lang), side="bottom", type="category", showgrid=False,
                    fixedrange=True),
         yaxis=dict(title=t("IRM potential impact", lang), autorange="reversed", type="category", showgrid=False,
                    fixedrange=True),
         shapes=shapes,
     )
-    return styled(fig, lang=lang)
 
 
 # ---------------------------------------------------------------- overview
@@ -248,7 +248,7 @@ def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return bars of the share of assessed commitments complete or substantial per cycle, the share printed on each."""
     rows = rows.sort_values(["cycle_start", "cycle"])
     shares = [float(s) if _present(s) else None for s in rows["share"]]
-    fig = go.Figure(go.Bar(
+    bar = go.Bar(
         x=rows["cycle"].tolist(), y=[s if s is not None else 0 for s in shares],
         text=[i18n.fmt_pct(s, lang) if s is not None else "–" for s in shares],
         texttemplate="%{text}", textposition="outside", cliponaxis=False,
@@ -257,28 +257,27 @@ def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         hovertemplate=t("<b>%{x}</b><br>Complete or substantial: %{text}<br>"
                         "%{customdata[0]} of %{customdata[1]} assessed commitments (%{customdata[2]} in all)", lang)
         + "<extra></extra>",
-    ))
-    fig.update_layout(
+    )
+    return figure(
+        [bar], lang=lang,
         xaxis=dict(title=t("Action-plan cycle", lang), type="category", fixedrange=True),
-        yaxis=dict(title=t("Complete or substantial", lang), **_share_axis(lang)),
+        yaxis=dict(title=t("Complete or substantial", lang), **{**_share_axis(lang), "range": [0, 1.12]}),
         bargap=0.3, showlegend=False,
     )
-    fig.update_yaxes(range=[0, 1.12])
-    return styled(fig, lang=lang)
 
 
 def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return horizontal bars of commitments per progress value (summed over cycles), count and share printed."""
     rows = rows.assign(key=[_key(p) for p in rows["progress"]])
     total = int(rows["commitments"].sum())
-    fig = go.Figure()
+    bars = []
     order = [p for p in READ_ORDER if (rows["key"].isna().any() if p is None else (rows["key"] == p).any())]
     for progress in order:
         n = int(rows[rows["key"].isna()]["commitments"].sum() if progress is None
                 else rows[rows["key"] == progress]["commitments"].sum())
         label = progress_label(progress, lang)
         share = i18n.fmt_pct(n / total, lang) if total else "–"
-        fig.add_trace(go.Bar(
+        bars.append(go.Bar(
             y=[label], x=[n], orientation="h", name=label, customdata=[[progress or "", share]],
             text=[f"{i18n.fmt_int(n, lang)} ({share})"], texttemplate="%{text}", textposition="outside",
             cliponaxis=False,
@@ -287,14 +286,14 @@ def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                         line=dict(color="#1b1f24", width=0.5)),
             hovertemplate=t("<b>%{y}</b>: %{x} commitments (%{customdata[1]})", lang) + "<extra></extra>",
         ))
-    fig.update_layout(
+    return figure(
+        bars, lang=lang,
         showlegend=False, bargap=0.25,
         yaxis=dict(type="category", categoryorder="array", categoryarray=[progress_label(p, lang) for p in order],
                    autorange="reversed", fixedrange=True),
         xaxis=dict(title=t("Commitments", lang), fixedrange=True, rangemode="tozero"),
         margin=dict(r=90),
     )
-    return styled(fig, lang=lang)
 
 
 # ---------------------------------------------------------------- one commitment
@@ -311,7 +310,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             title = title[:25].rstrip() + "…"
         labels.append(f"{short} · {title}" if title else short)
     rows = rows.assign(label=labels, key=[_key(p) for p in rows["progress"]])
-    fig = go.Figure()
+    traces = []
     spans = rows[rows["start_date"].notna() & rows["due_date"].notna()]
     # One trace per status colour, its bars apart (None breaks the line): a commitment of thirty
     # milestones drew thirty traces, each costing the figure's build and the browser's draw.
@@ -321,7 +320,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         for r in spans[span_keys == key].itertuples():
             x += [r.start_date, r.due_date, None]
             y += [r.label, r.label, None]
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=x[:-1], y=y[:-1], mode="lines", showlegend=False, hoverinfo="skip", connectgaps=False,
             line=dict(color=_colour(key or None), width=10), opacity=0.45,
         ))
@@ -332,7 +331,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             continue
         label = progress_label(progress, lang) if progress else t("No status yet", lang)
         words = [label + (" · " + t("overdue", lang) if bool(o) else "") for o in part["overdue"]]
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=part["due_date"], y=part["label"], mode="markers+text", name=label, text=words,
             textposition="middle right", textfont=dict(size=13),
             marker=dict(symbol=_SYMBOLS.get(progress, "circle"), size=16,
@@ -363,7 +362,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         undated = rows[rows["due_date"].isna()]
         if len(undated):
             # No date to place them at: their status is written at the left edge, saying so.
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
                 text=[(progress_label(k, lang) if _present(k) else t("No status yet", lang)) + " · "
                       + t("no due date", lang)
@@ -372,7 +371,8 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                 customdata=undated[["milestone_id"]].values.tolist(),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{text}<extra></extra>",
             ))
-    fig.update_layout(
+    return figure(
+        traces, lang=lang,
         xaxis=xaxis,
         yaxis=dict(type="category", categoryorder="array", categoryarray=rows["label"].tolist(), autorange="reversed",
                    fixedrange=True, automargin=True),
@@ -380,7 +380,6 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         legend=dict(y=1.08),
         **as_of_marks,
     )
-    return styled(fig, lang=lang)
 
 
 _RANKED = ["not_started", "limited", "substantial", "complete"]
@@ -415,15 +414,15 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     for i, c in enumerate(colours):
         scale += [[i / 4, c], [(i + 1) / 4, c]]
     short = [short_milestone_id(s, commitment) for s in series]
-    fig = go.Figure(go.Heatmap(
+    heat = go.Heatmap(
         x=periods, y=short, z=z, text=text, texttemplate="%{text}", textfont=dict(size=13), customdata=custom,
         colorscale=scale, zmin=-0.5, zmax=3.5, xgap=2, ygap=2, hoverongaps=False,
         hovertemplate=t("<b>%{y}</b> · %{x}<br>%{customdata} (%{text})", lang) + "<extra></extra>",
         colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=[progress_label(p, lang) for p in _RANKED], thickness=14,
                       title=dict(text=t("Status", lang), side="right")),
-    ))
-    fig.update_layout(
+    )
+    return figure(
+        [heat], lang=lang,
         xaxis=dict(title=t("Reporting period", lang), type="category", showgrid=False, fixedrange=True),
         yaxis=dict(type="category", autorange="reversed", showgrid=False, fixedrange=True),
     )
-    return styled(fig, lang=lang)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, styled
+from dashboard.figures.base import PALETTE, figure, styled
 from dashboard.i18n import N_, t
 
 __all__ = [
@@ -97,14 +97,15 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
         s = wrap_label(label, wrap)
         seen[s] = seen.get(s, 0) + 1
         short.append(s if seen[s] == 1 else f"{s} ({seen[s]})")  # a category axis merges equal labels
-    fig = go.Figure(go.Bar(
+    bar = go.Bar(
         x=list(values), y=short, orientation="h", text=list(texts), textposition="outside", cliponaxis=False,
         marker=dict(color=colour), customdata=[[lbl] + list(c if isinstance(c, (list, tuple)) else [c])
                                                 for lbl, c in zip(labels, customdata or [None] * len(labels))],
         hovertemplate=(hover or "%{customdata[0]}: %{x:,}") + "<extra></extra>",
-    ))
+    )
     longest = max([len(s) for s in texts] or [0])
-    fig.update_layout(
+    return figure(
+        [bar], lang=lang, thousands=True,
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, automargin=True,
                    ticksuffix="  ", tickfont=dict(size=14)),
         # every bar prints its value, so the axis needs no numbers (they crowd on a phone)
@@ -113,7 +114,6 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
         margin=dict(l=8, r=24 + 8 * longest, t=36, b=48),
         bargap=0.25 if len(values) >= 4 else 0.5, showlegend=False,  # two or three bars need not fill the card
     )
-    return finish(fig, lang=lang)
 
 
 # ---------------------------------------------------------------- releases over time
@@ -133,21 +133,21 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         bar_name = t("Released in the month", lang)
         hover_bar = t("%{x|%B %Y}: %{y:,} datasets released", lang)
         hover_line = t("%{x|%B %Y}: %{y:,} datasets in the catalogue", lang)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
+    bars = go.Bar(
         x=x, y=counts, name=bar_name, marker=dict(color=PALETTE[0]),
         text=counts if yearly else None, texttemplate="%{y:,}" if yearly else None,
         textposition="outside" if yearly else None, cliponaxis=False,
         hovertemplate=hover_bar + "<extra></extra>",
         **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
-    ))
-    fig.add_trace(go.Scatter(
+    )
+    total_line = go.Scatter(
         x=x, y=totals, name=t("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
         line=dict(color=PALETTE[1], width=3), marker=dict(color=PALETTE[1], size=7, symbol="diamond"),
         hovertemplate=hover_line + "<extra></extra>",
         **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
-    ))
-    fig.update_layout(
+    )
+    return figure(
+        [bars, total_line], lang=lang, thousands=True,
         yaxis=dict(title=t("Datasets released", lang), rangemode="tozero", separatethousands=True),
         yaxis2=dict(title=dict(text=t("Catalogue total", lang), font=dict(color="#8a5a00")), overlaying="y",
                     side="right", rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"),
@@ -157,7 +157,6 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         hovermode="closest",
         margin=dict(l=60, r=70, t=36, b=40),
     )
-    return finish(fig, lang=lang)
 
 
 # ---------------------------------------------------------------- releases by a dimension

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE
-from dashboard.figures.datasets import counted, finish, hbar_ranked, label_of, wrap_label
+from dashboard.figures.base import PALETTE, figure
+from dashboard.figures.datasets import counted, hbar_ranked, label_of, wrap_label
 from dashboard.i18n import N_, t
 
 __all__ = [
@@ -42,35 +42,35 @@ def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     custom = [[pd.Timestamp(s).strftime("%Y-%m-%d"), pd.Timestamp(e).strftime("%Y-%m-%d")]
               for s, e in zip(rows["period_start"], rows["period_end"])]
     few = len(periods) <= 12
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
+    bars = go.Bar(
         x=periods, y=learners, name=t("Learners", lang), marker=dict(color=PALETTE[0]), customdata=custom,
         text=learners if few else None, texttemplate="%{y:,}" if few else None, textposition="outside" if few else None,
         cliponaxis=False,
         hovertemplate=t("%{x}: %{y:,} learners", lang) + "<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
+    )
+    dots = go.Scatter(
         x=periods, y=events, name=t("Events (right axis)", lang), yaxis="y2", mode="lines+markers",
         line=dict(color=PALETTE[1], width=2), marker=dict(symbol="diamond", size=9, color=PALETTE[1]),
         customdata=custom, hovertemplate=t("%{x}: %{y:,} events", lang) + "<extra></extra>",
-    ))
-    fig.update_layout(
+    )
+    return figure(
+        [bars, dots], lang=lang, thousands=True,
         xaxis=dict(type="category", categoryorder="array", categoryarray=periods, title=None),
         yaxis=dict(title=t("Learners", lang), rangemode="tozero"),
         yaxis2=dict(title=dict(text=t("Events", lang), font=dict(color="#8a5a00")), overlaying="y", side="right",
                     rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"), tickmode="auto"),
         bargap=0.2, hovermode="closest", margin=dict(l=60, r=70, t=36, b=40),
     )
-    return finish(fig, lang=lang)
 
 
-def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, ids: list, colour: str) -> go.Figure:
+def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, ids: list, colour: str,
+                hover: str = "<b>%{customdata[0]}</b><br>%{customdata[2]}") -> go.Figure:
     """Return learners as ranked bars, the count printed (short enough for a phone), the whole reach in the hover."""
     learners = [int(v) for v in rows["learners"]]
     reach = [reach_text(e, n, o, lang) for e, n, o in zip(rows["events"], rows["learners"], rows["organisations"])]
     return hbar_ranked(labels, learners, [i18n.fmt_int(n, lang) for n in learners], lang=lang,
                        customdata=[[i, r] for i, r in zip(ids, reach)], colour=colour,
-                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}", axis_title=t("Learners", lang),
+                       hover=hover, axis_title=t("Learners", lang),
                        wrap=LABEL_WRAP)
 
 
@@ -96,22 +96,21 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
     labels = [vocab.label(vocab.organizer, o, lang) for o in data["organizer"]]
     short = [wrap_label(lbl, LABEL_WRAP) for lbl in labels]
     values = [round(float(v), 1) for v in data["learners_per_event"]]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=values, y=short, orientation="h", width=0.12, marker=dict(color="#9aa3ad"),
-                         hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scatter(
+    stems = go.Bar(x=values, y=short, orientation="h", width=0.12, marker=dict(color="#9aa3ad"),
+                   hoverinfo="skip", showlegend=False)
+    dots = go.Scatter(
         x=values, y=short, mode="markers+text", marker=dict(size=14, color=PALETTE[3], line=dict(width=1, color="#1b1f24")),
         text=[i18n.fmt_num(v, lang, 0 if v >= 100 else 1) for v in values], textposition="middle right",
         customdata=[[lbl, int(e)] for lbl, e in zip(labels, data["events"])], cliponaxis=False, showlegend=False,
         hovertemplate=t("%{customdata[0]}: %{x:,.1f} learners per event (%{customdata[1]:,} events)", lang)
         + "<extra></extra>",
-    ))
-    fig.update_layout(
+    )
+    return figure(
+        [stems, dots], lang=lang, thousands=True,
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
         xaxis=dict(title=t("Learners per event", lang), rangemode="tozero", showticklabels=False, showgrid=False),
         margin=dict(l=8, r=60, t=16, b=48),
     )
-    return finish(fig, lang=lang)
 
 
 def linked_groups(rows: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +134,5 @@ def learning_linked_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     groups = linked_groups(rows)
     labels = [f"{c} · {vocab.label(vocab.organizer, o, lang)}"
               for c, o in zip(groups["commitment_id"], groups["organizer"])]
-    fig = _reach_bars(labels, groups, lang, list(groups["commitment_id"]), PALETTE[4])
-    fig.update_traces(hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>"
-                      + t("Click to open the commitment.", lang) + "<extra></extra>")
-    return fig
+    return _reach_bars(labels, groups, lang, list(groups["commitment_id"]), PALETTE[4],
+                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>" + t("Click to open the commitment.", lang))
