@@ -125,6 +125,7 @@ def _callback(client, *outputs_with):
         "output": dep["output"],
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": [{**i, "value": "/" if i["property"] == "pathname" else ""} for i in dep["inputs"]],
+        "state": [{**st, "value": None} for st in dep.get("state", [])],
         "changedPropIds": [],
     }
     response = client.post(CALLBACK, json=body)
