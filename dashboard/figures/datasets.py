@@ -204,12 +204,16 @@ def _runs_start(flags: list[bool]) -> list[bool]:
 def portal_metrics_plan(rows: pd.DataFrame, top_portals: int = TOP_PORTALS) -> list[tuple[str, list[str]]]:
     """Return the panels to draw: (metric, its portals with the largest median value first), at most MAX_PANELS."""
     sizes = rows.groupby("metric").size().sort_values(ascending=False, kind="stable")
+    # One pass for every series: the median of its unflagged values, and every portal per metric.
+    unflagged = rows[~rows["is_outlier"].fillna(False).astype(bool)]
+    medians = unflagged.groupby(["metric", "portal"])["value"].median()
+    every = rows.groupby("metric")["portal"].unique()
     plan = []
     for metric in list(sizes.index)[:MAX_PANELS]:
-        part = rows[(rows["metric"] == metric) & ~rows["is_outlier"].astype(bool)]
-        medians = part.groupby("portal")["value"].median().sort_values(ascending=False, kind="stable")
-        portals = list(medians.index)
-        portals += sorted(set(rows.loc[rows["metric"] == metric, "portal"].unique()) - set(portals))  # only flagged points
+        ranked = medians.xs(metric, level="metric").sort_values(ascending=False, kind="stable") \
+            if metric in medians.index.get_level_values("metric") else medians.iloc[:0]
+        portals = list(ranked.index)
+        portals += sorted(set(every[metric]) - set(portals))  # only flagged points
         plan.append((metric, portals[:top_portals]))
     return plan
 
