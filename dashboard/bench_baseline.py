@@ -599,6 +599,19 @@ def training_linked_totals(f: Frames, jurisdictions, levels, cycles, date_from, 
     return out[["commitment_id", "organizer", "events", "learners", "organisations", "synthetic_rows", "records",
                 "real"]].reset_index(drop=True)
 
+def training_linked_list(f: Frames, jurisdictions, levels, cycles, date_from, date_to, limit) -> pd.DataFrame:
+    rows = training_linked_commitments(f, jurisdictions, levels, cycles, date_from, date_to)
+    order = (rows.assign(_generated=rows["synthetic_rows"] > 0).groupby("commitment_id")["_generated"].all()
+             .reset_index().sort_values(["_generated", "commitment_id"], kind="stable"))
+    kept = order.head(limit) if limit is not None else order
+    out = rows.merge(kept, on="commitment_id", how="inner")
+    out["_real_last"] = out["synthetic_rows"] > 0
+    out = out.sort_values(["_generated", "commitment_id", "_real_last", "learners", "organizer", "event_type",
+                           "period_start"], ascending=[True, True, True, False, True, True, True], kind="stable")
+    out["commitments_total"] = len(order)
+    return out.drop(columns=["_generated", "_real_last"]).reset_index(drop=True)
+
+
 def training_summary(f: Frames, jurisdictions, levels, date_from, date_to) -> pd.DataFrame:
     e = _learning(f, jurisdictions, levels, date_from, date_to)
     return pd.DataFrame({
@@ -620,7 +633,8 @@ QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
         learning_reach, learning_reach_by_period, commitment_progress_by_cycle, commitment_impact_completion,
         commitments_list, commitment_milestones, commitment_status_history, commitment_record, commitment_datasets,
         commitment_learning, datasets_summary, datasets_portal_metrics, training_by_jurisdiction,
-        training_by_organizer, training_linked_commitments, training_linked_totals, training_summary,
+        training_by_organizer, training_linked_commitments, training_linked_list, training_linked_totals,
+        training_summary,
     )
 }
 

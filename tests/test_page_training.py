@@ -125,6 +125,17 @@ def test_linked_totals_sum_per_commitment_and_organizer_and_keep_the_largest(app
     assert data.query("training_linked_totals", cycles=["2021-2023"], limit=12, **NO_FILTER)["commitment_id"].tolist() \
         == ["CAQUE0005"]
 
+
+def test_linked_list_rows_keep_the_first_commitments_whole_and_count_them_all(app_env):
+    cols = ("commitment_id", "organizer", "learners", "commitments_total")
+    one = data.query("training_linked_list", cycles=[], limit=1, **NO_FILTER)
+    assert records(one, *cols) == [("CA0047", "Canada School of Public Service", 35755, 2),
+                                   ("CA0047", "Treasury Board of Canada Secretariat", 1800, 2)]
+    every = data.query("training_linked_list", cycles=[], limit=6, **NO_FILTER)
+    listed = data.query("training_linked_commitments", cycles=[], **NO_FILTER)
+    assert records(every, "commitment_id", "organizer", "period") == records(listed, "commitment_id", "organizer", "period")
+
+
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_values_stay_values(app_env, hostile):
     bad = {**NO_FILTER, "jurisdictions": [hostile], "levels": [hostile]}

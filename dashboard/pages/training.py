@@ -193,6 +193,12 @@ def linked_records(view: state_mod.ViewState) -> pd.DataFrame:
                       **_where(view))
 
 
+def linked_list_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    """Return the rows of the first LIST_MAX linked commitments (and, in commitments_total, how many there are)."""
+    return data.query("training_linked_list", snapshot=served_snapshot(view), cycles=list(view.cycles),
+                      limit=LIST_MAX, **_where(view))
+
+
 def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
     """Return learning totalled per commitment and organizer: exactly the bars drawn (and the CSV), summed in SQL."""
     return data.query("training_linked_totals", snapshot=served_snapshot(view), cycles=list(view.cycles),
@@ -286,6 +292,7 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
         return empty_state(t("No learning event in this selection names a commitment.", lang), lang)
     items = []
     order = list(dict.fromkeys(rows["commitment_id"]))
+    total = int(rows["commitments_total"].iloc[0]) if "commitments_total" in rows.columns else len(order)
     for commitment_id in order[:LIST_MAX]:
         part = rows[rows["commitment_id"] == commitment_id]
         first = part.iloc[0]
@@ -315,13 +322,13 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
             html.Ul(lines, className="list-unstyled ms-1 mt-1 mb-0 small"),
         ], className="list-group-item"))
     more = None
-    if len(order) > LIST_MAX:
+    if total > LIST_MAX:
         more = html.P(t("Other commitments: {n}. See the chart’s data table or CSV.", lang,
-                        n=i18n.fmt_int(len(order) - LIST_MAX, lang)), className="small text-body-secondary mt-2")
+                        n=i18n.fmt_int(total - LIST_MAX, lang)), className="small text-body-secondary mt-2")
     return html.Div([html.Ul(items, className="list-group list-group-flush"), more])
 
 
 @callback(Output("training-linked-list", "children"), Input("training-state", "data"))
 def training_linked_list(store):
     view = view_of(store)
-    return linked_list(linked_records(view), view)
+    return linked_list(linked_list_rows(view), view)
