@@ -94,9 +94,10 @@ class _Application(BaseApplication):
         # scripts, unknown callbacks). One request here, before the worker accepts connections.
         server.test_client().get("/healthz")
         # Bind the served snapshot's views now (a few hundred ms at world scale), not in the first visitor's query.
-        from dashboard import data
+        from dashboard import app, data
 
         data.warm(self.data_dir)
+        app.warm()
         return server
 
 

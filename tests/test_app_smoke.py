@@ -148,3 +148,14 @@ def test_hostile_query_strings_stay_inert(client, dependencies, path, search):
             for markup in MARKUP:
                 assert markup not in text, f"{markup!r} reflected in {dep['output']}{where}"
         assert not any(m in json.dumps(md) for md in _markdown_nodes(tree) for m in MARKUP)
+
+
+def test_warm_up_runs_the_first_queries_before_any_visitor(client, tmp_path, monkeypatch):
+    from dashboard import app as app_mod, data
+
+    data.clear_cache()
+    app_mod.warm()
+    cached = [key for key in data._results._items if key[0] == "filter_options"]
+    assert cached, "the filter choices' query ran"
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))  # no snapshot yet: nothing to warm, nothing raised
+    app_mod.warm()
