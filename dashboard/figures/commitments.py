@@ -164,15 +164,19 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return 100 % stacked bars of commitments per cycle by progress (complete at the baseline), counts printed."""
     cycles = _cycles_in_order(rows)
-    rows = rows.assign(key=[_key(p) for p in rows["progress"]])
-    totals = rows.groupby("cycle")["commitments"].sum()
+    # Counted in plain Python: a few dozen rows, where a pandas mask and group-by per status cost ms each.
+    counts: dict[tuple, int] = {}
+    totals: dict[str, int] = {}
+    for progress, cycle, n in zip(rows["progress"], rows["cycle"], rows["commitments"]):
+        key, n = _key(progress), int(n)
+        counts[(key, cycle)] = counts.get((key, cycle), 0) + n
+        totals[cycle] = totals.get(cycle, 0) + n
+    present = {key for key, _ in counts}
     bars = []
     for progress in STACK_ORDER:
-        part = rows[rows["key"].isna()] if progress is None else rows[rows["key"] == progress]
-        if part.empty:
+        if progress not in present:
             continue
-        counts = part.groupby("cycle")["commitments"].sum()
-        y = [int(counts.get(c, 0)) for c in cycles]
+        y = [counts.get((progress, c), 0) for c in cycles]
         shares = [i18n.fmt_pct(v / totals[c], lang) if totals.get(c) else "–" for v, c in zip(y, cycles)]
         label = progress_label(progress, lang)
         bars.append(go.Bar(
@@ -202,7 +206,8 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         key=[_key(p) for p in rows["progress"]],
         impact=[impact_label(v, m, lang) for v, m in zip(rows["potential_impact"], rows["potential_impact_missing"])],
     )
-    present_progress = [p for p in READ_ORDER if (rows["key"].isna().any() if p is None else (rows["key"] == p).any())]
+    keys_present = {_key(p) for p in rows["progress"]}
+    present_progress = [p for p in READ_ORDER if p in keys_present]
     columns = [progress_label(p, lang) for p in present_progress]
     value_rows = [t(IMPACT_LABELS[v], lang) for v in ("Transformative", "Moderate", "Minor", "None")]
     missing_rows = [t(MISSING_LABELS[m], lang) for m in ("ND", "NR", "NA", None)]
@@ -268,13 +273,14 @@ def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 
 def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return horizontal bars of commitments per progress value (summed over cycles), count and share printed."""
-    rows = rows.assign(key=[_key(p) for p in rows["progress"]])
-    total = int(rows["commitments"].sum())
+    by_key: dict = {}
+    for progress, n in zip(rows["progress"], rows["commitments"]):
+        by_key[_key(progress)] = by_key.get(_key(progress), 0) + int(n)
+    total = sum(by_key.values())
     bars = []
-    order = [p for p in READ_ORDER if (rows["key"].isna().any() if p is None else (rows["key"] == p).any())]
+    order = [p for p in READ_ORDER if p in by_key]
     for progress in order:
-        n = int(rows[rows["key"].isna()]["commitments"].sum() if progress is None
-                else rows[rows["key"] == progress]["commitments"].sum())
+        n = by_key[progress]
         label = progress_label(progress, lang)
         share = i18n.fmt_pct(n / total, lang) if total else "–"
         bars.append(go.Bar(
