@@ -7,19 +7,13 @@
 -- hundred points a line at most for a decade); `days` says how many days a point stands for. Portal metrics
 -- are not split by jurisdiction, so the jurisdiction and level filters do not apply.
 -- $date_from and $date_to are inclusive; null leaves that end open.
+-- The table is read twice rather than materialized (cheaper): once for each series' span, then
+-- each row goes to its bucket (a flagged day is a bucket of its own) and each bucket
+-- keeps its last day and value.
 with params as (
     select
         cast($date_from as date) as date_from,
         cast($date_to as date) as date_to,
-),
-
-in_range as (
-    select
-        m.*,
-    from portal_metrics as m
-    cross join params as p
-    where (p.date_from is null or m.date >= p.date_from)
-        and (p.date_to is null or m.date <= p.date_to)
 ),
 
 span as (
@@ -31,11 +25,14 @@ span as (
             when max(date) - min(date) > 366 then 'week'
             else 'day'
         end as bucket_size,
-    from in_range
+    from portal_metrics as m
+    cross join params as p
+    where (p.date_from is null or m.date >= p.date_from)
+        and (p.date_to is null or m.date <= p.date_to)
     group by portal, metric
 ),
 
-flagged as (
+bucketed as (
     select
         r.portal,
         r.metric,
@@ -44,48 +41,33 @@ flagged as (
         r.is_outlier,
         r.outlier_reason,
         r.synthetic,
-        1 as days,
-    from in_range as r
-    where r.is_outlier
-),
-
-unflagged as (
-    select
-        r.portal,
-        r.metric,
-        case s.bucket_size
-            when 'month' then cast(date_trunc('month', r.date) as date)
-            when 'week' then cast(date_trunc('week', r.date) as date)
+        case
+            when r.is_outlier then r.date
+            when s.bucket_size = 'month' then cast(date_trunc('month', r.date) as date)
+            when s.bucket_size = 'week' then cast(date_trunc('week', r.date) as date)
             else r.date
         end as bucket,
-        r.date,
-        r.value,
-        r.synthetic,
-    from in_range as r
+    from portal_metrics as r
+    cross join params as p
     inner join span as s
         on s.portal = r.portal
         and s.metric = r.metric
-    where not r.is_outlier
-),
-
-thinned as (
-    select
-        u.portal,
-        u.metric,
-        max(u.date) as date,
-        arg_max(u.value, u.date) as value,
-        false as is_outlier,
-        cast(null as varchar) as outlier_reason,
-        bool_or(u.synthetic) as synthetic,
-        count(*) as days,
-    from unflagged as u
-    group by u.portal, u.metric, u.bucket
+    where (p.date_from is null or r.date >= p.date_from)
+        and (p.date_to is null or r.date <= p.date_to)
 ),
 
 final as (
-    select * from flagged
-    union all
-    select * from thinned
+    select
+        portal,
+        metric,
+        max(date) as date,
+        arg_max(value, date) as value,
+        is_outlier,
+        any_value(outlier_reason) as outlier_reason,
+        bool_or(synthetic) as synthetic,
+        count(*) as days,
+    from bucketed
+    group by portal, metric, is_outlier, bucket
 )
 
 select * from final
