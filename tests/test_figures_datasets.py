@@ -333,3 +333,10 @@ def test_figure_builders_are_pure():
     before = LINKED.copy()
     figures.learning_linked_bars(LINKED, lang="en")
     pd.testing.assert_frame_equal(LINKED, before)
+
+
+def test_axes_print_whole_numbers_in_the_locale_not_si_suffixes():
+    fig = figures.portal_metrics_lines(METRICS, lang="fr")
+    template_axes = fig.layout.template.layout
+    assert template_axes.xaxis.exponentformat == template_axes.yaxis.exponentformat == "none"  # not "60k"
+    assert fig.layout.separators == ",\u202f" and fig.layout.yaxis.separatethousands is True  # "60 000"

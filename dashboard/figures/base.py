@@ -49,8 +49,10 @@ THEME = dict(
     plot_bgcolor="rgba(0,0,0,0)",
     margin=dict(l=60, r=24, t=24, b=56),
     hoverlabel=dict(font=dict(family=FONT, size=15)),
-    xaxis=dict(gridcolor="#e3e6ea", zerolinecolor="#c8ccd1", automargin=True),
-    yaxis=dict(gridcolor="#e3e6ea", zerolinecolor="#c8ccd1", automargin=True),
+    # Whole numbers on the axes ("300 000" in French, "300,000" in English), not Plotly's "300k":
+    # the SI suffix follows no locale and reads as a unit.
+    xaxis=dict(gridcolor="#e3e6ea", zerolinecolor="#c8ccd1", automargin=True, exponentformat="none"),
+    yaxis=dict(gridcolor="#e3e6ea", zerolinecolor="#c8ccd1", automargin=True, exponentformat="none"),
     legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
 )
 
