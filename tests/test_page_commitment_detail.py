@@ -176,3 +176,10 @@ def test_learning_table_in_french_translates_the_event_type_and_marks_an_english
 def test_policy_areas_in_french(page):
     text = text_of(page.detail_body("CA0001", state.parse("?lang=fr")))
     assert "Données ouvertes" in text and "Open Data" not in text
+
+
+
+def test_one_linked_dataset_is_counted_in_the_singular(page):
+    text = text_of(page.detail_body("CA0001", state.parse("?lang=fr")))
+    assert "1 jeu de données mentionne cet engagement." in text
+    assert "1 dataset names this commitment." in text_of(page.detail_body("CA0001", state.parse("")))

@@ -330,7 +330,8 @@ def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
                 html.Td(i18n.fmt_date(pd.Timestamp(published).date(), lang, "medium") if _present(published) else "–",
                         className="text-nowrap"),
             ]))
-        body = [html.P(t("{n} datasets name this commitment.", lang, n=i18n.fmt_int(len(rows), lang))),
+        body = [html.P(figures.counted(len(rows), N_("{n} dataset names this commitment."),
+                                       N_("{n} datasets name this commitment."), lang)),
                 html.Div(_table((N_("Dataset"), N_("Organization"), N_("Portal"), N_("Published")), trs, title, lang),
                          className="table-responsive")]
     return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-datasets",
