@@ -6,7 +6,7 @@ What it measures, and how:
   with payloads built the way the Dash renderer builds them: from GET /_dash-dependencies and the
   layouts the server returns, firing what a browser fires when a page loads (the pages router, the
   shell callbacks, then each newly mounted component's callbacks, following chained outputs), then
-  the user actions (CSV buttons, clicks on a drawn mark, toggles). The URL of each load carries filter
+  the user actions (clicks on a drawn mark, toggles). The URL of each load carries filter
   values drawn from the snapshot (jurisdictions, levels, cycles, date ranges, statuses, dimensions,
   language), different from call to call.
 - cold calls apart from warm ones: each server process is new, and every filtered view it is sent
