@@ -2,7 +2,8 @@
 
 A page declares its charts with `register(Chart(...))` and places `chart_card(chart_id, state)` in
 its layout. The card carries the view state in a Store; the callbacks below draw the figure, its
-sentence, caption, synthetic badge and data table, and serve the CSV of exactly the rows drawn.
+sentence, caption, synthetic badge and data table. Its CSV link (csv_url) names the same view, and
+dashboard.downloads streams exactly the rows drawn.
 """
 
 from __future__ import annotations
