@@ -1,8 +1,10 @@
--- Every milestone not withdrawn, with what overdue_milestones needs already joined: its commitment's jurisdiction (and level, names), cycle and title, and its unchanged run.
+-- Every milestone that may need attention (not withdrawn, not complete), with what overdue_milestones needs already joined: its commitment's jurisdiction (and level, names), cycle and title, and its unchanged run.
 -- Params: none (a rollup: written beside the tables when a snapshot is built, read by overdue_milestones)
 -- The joins over every milestone (a quarter of a second at world scale on one thread) are made
 -- once per snapshot; the query only decides the reason against its $as_of and keeps the rows.
 -- periods_unchanged and latest_period are the milestone_runs values (null: no reported status).
+-- A complete milestone (progress_rank 3) is left out: every reason overdue_milestones gives needs a
+-- rank under 3, and at world scale they are more than half of the milestones.
 select
     m.milestone_id,
     m.commitment_id,
@@ -31,4 +33,5 @@ left join jurisdictions as j
 left join milestone_runs as r
     on r.milestone_id = m.milestone_id
 where m.progress is distinct from 'withdrawn'
+    and coalesce(m.progress_rank, -1) < 3
 order by c.jurisdiction_id, c.cycle, m.due_date, m.milestone_id
