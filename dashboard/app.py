@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 
 from dashboard import brief, config, data, downloads, i18n, state as state_mod
 from dashboard.charts import URL
-from dashboard.components import FILTERS, NAV, other_lang
+from dashboard.components import NAV, other_lang
 from dashboard.i18n import N_, t
 
 

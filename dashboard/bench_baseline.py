@@ -16,7 +16,6 @@ endpoint as the real app.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import re
 import sys

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import config, data, i18n, state as state_mod, vocab
+from dashboard import config, data, i18n, snapshots, state as state_mod, vocab
 from dashboard.i18n import N_, t
 
 MAX_TABLE_ROWS = 50
@@ -116,7 +116,24 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
     )
 
 
-def _sources_caption(snapshot, tables: tuple[str, ...], lang: str) -> str:
+def served_snapshot(view: state_mod.ViewState) -> str | None:
+    """Return the snapshot the view asks for when it exists, else None (the served one)."""
+    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
+
+
+def snapshot_of(view: state_mod.ViewState) -> snapshots.Snapshot:
+    """Return the snapshot a view is drawn from: the one it asks for when it exists and verifies, else the served one."""
+    snap = served_snapshot(view)
+    if snap:
+        try:
+            return data.get_snapshot(snap)
+        except data.QueryError:
+            pass
+    return data.current_snapshot()
+
+
+def sources_caption(snapshot, tables: tuple[str, ...], lang: str) -> str:
+    """Return "Snapshot <id> (<date>) · Sources: ..." naming the sources that gave rows to `tables`."""
     names = []
     for src in snapshot.manifest.get("sources", []):
         if any(src.get("rows", {}).get(tbl) for tbl in tables):
@@ -189,8 +206,7 @@ def render(chart_id: str, search: str, key: str | None = None):
 
     chart, view, rows = rows_for(chart_id, search, key)
     lang = view.lang
-    snapshot = data.get_snapshot(view.snapshot) if view.snapshot else data.current_snapshot()
-    caption = _sources_caption(snapshot, chart.tables, lang)
+    caption = sources_caption(snapshot_of(view), chart.tables, lang)
     if rows.empty:
         message = t(chart.empty, lang)
         return figures.empty_figure(message, lang=lang), message, html.P(message), caption, None

@@ -977,7 +977,7 @@ class _Generator:
         n_days = len(days)
         series = [(p, m) for p in self.portals for m in METRICS]
         total_share = sum(p[2] for p in self.portals)
-        values, outlier, reason = [], [], []
+        values, outlier = [], []
         for portal, metric in series:
             base = METRICS[metric] * (0.2 + 5 * portal[2] / total_share)
             years = (days - first) / 365.25

@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import charts, data, figures, i18n, state as state_mod, vocab
-from dashboard.charts import Chart, chart_card, register
+from dashboard import data, figures, i18n, state as state_mod, vocab
+from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
 from dashboard.components import breadcrumbs, empty_state, href, localized, notices
 from dashboard.figures import commitments as fc
 from dashboard.i18n import N_, t
@@ -41,14 +41,8 @@ IRM_FIELDS = (
 LEVELS = {"national": N_("National"), "subnational": N_("Subnational"), "local": N_("Local")}
 
 
-def served_snapshot(view: state_mod.ViewState) -> str | None:
-    """Return the snapshot the view asks for when it exists, else None (the served one)."""
-    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
-
-
 def as_of(view: state_mod.ViewState):
-    snap = served_snapshot(view)
-    return (data.get_snapshot(snap) if snap else data.current_snapshot()).created_at.date()
+    return snapshot_of(view).created_at.date()
 
 
 def _present(v) -> bool:

@@ -10,7 +10,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard import charts, data, figures, i18n, state as state_mod
-from dashboard.charts import URL, Chart, chart_card, register
+from dashboard.charts import URL, Chart, chart_card, register, served_snapshot
 from dashboard.components import empty_state, href, localized, page_header
 from dashboard.figures import commitments as fc
 from dashboard.i18n import N_, t
@@ -37,15 +37,10 @@ VOCABULARIES = {
 
 # ---------------------------------------------------------------- shared helpers
 
-def served_snapshot(view: state_mod.ViewState) -> str | None:
-    """Return the snapshot the view asks for when it exists, else None (the served one)."""
-    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
-
 
 def as_of(view: state_mod.ViewState) -> dt.date:
     """Return the date the view's snapshot was taken: "overdue" is judged against it, not the wall clock."""
-    snap = served_snapshot(view)
-    return (data.get_snapshot(snap) if snap else data.current_snapshot()).created_at.date()
+    return charts.snapshot_of(view).created_at.date()
 
 
 def safe_href(path: str, view: state_mod.ViewState, **changes) -> str | None:
@@ -597,15 +592,6 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> 
                       className="table table-sm table-striped align-middle records-table")
 
 
-def sources_caption(view: state_mod.ViewState, tables: tuple[str, ...]) -> str:
-    snap_id = served_snapshot(view)
-    snap = data.get_snapshot(snap_id) if snap_id else data.current_snapshot()
-    names = [s.get("name", "?") for s in snap.manifest.get("sources", [])
-             if any(s.get("rows", {}).get(tbl) for tbl in tables)]
-    return t("Snapshot {snapshot} ({date}) · Sources: {sources}", view.lang, snapshot=snap.id,
-             date=i18n.fmt_date(snap.created_at, view.lang), sources=", ".join(names) or "–")
-
-
 @callback(
     Output("commitments-overdue-sentence", "children"),
     Output("commitments-overdue-table", "children"),
@@ -626,7 +612,7 @@ def overdue_parts(view: state_mod.ViewState):
     """
     lang = view.lang
     counts = attention_counts(view)
-    caption = sources_caption(view, ("milestones", "milestone_status"))
+    caption = charts.sources_caption(charts.snapshot_of(view), ("milestones", "milestone_status"), lang)
     when = as_of(view)
     total = int(counts["milestones"].sum()) if not counts.empty else 0
     if total == 0:

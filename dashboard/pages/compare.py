@@ -21,11 +21,6 @@ from dashboard.progress import SCALE
 dash.register_page(__name__, path="/compare", name="Compare snapshots", order=4)
 
 
-def view_of(store) -> state_mod.ViewState:
-    """Return the view a page's store carries as {"search": "?..."}, whatever a client sent."""
-    search = store.get("search") if isinstance(store, dict) else None
-    return state_mod.parse(search if isinstance(search, str) else "")
-
 LIST_MAX = 12
 _ID_RE = re.compile(r"^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
 
@@ -315,7 +310,7 @@ def layout(**query):
 )
 def pick_snapshots(base, snapshot, store):
     """Navigate to the comparison of the two snapshots picked."""
-    view = view_of(store)
+    view = state_mod.from_store(store)
     ids = data.available_snapshots()
     if base not in ids or snapshot not in ids:
         return dash.no_update
@@ -331,7 +326,7 @@ def _tile_rows(view: state_mod.ViewState) -> pd.Series | None:
 @callback(Output("compare-kpis", "children"), Input("compare-state", "data"))
 def compare_kpis(store):
     """Return the headline tiles: status changes, milestones added, datasets added and removed, learners added."""
-    view = view_of(store)
+    view = state_mod.from_store(store)
     lang = view.lang
     row = _tile_rows(view)
     if row is None:
@@ -426,7 +421,7 @@ def dataset_list(rows: pd.DataFrame, view: state_mod.ViewState):
     Input("compare-state", "data"),
 )
 def compare_lists(store):
-    view = view_of(store)
+    view = state_mod.from_store(store)
     statuses = _diff("snapshot_diff_status", view)
     datasets_changed = _diff("snapshot_diff_datasets", view, cycles=False, limit=None)
     return status_list(statuses, view), dataset_list(datasets_changed, view)

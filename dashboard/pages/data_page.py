@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import data, downloads, i18n, schema, state as state_mod
+from dashboard.charts import snapshot_of
 from dashboard.components import empty_state, only_in, page_header
 from dashboard.i18n import N_, t
 
@@ -48,16 +49,6 @@ for table in {tables}:
 sql = open("queries/releases_by_year.sql").read()
 con.execute(sql, {{"jurisdictions": [], "levels": [], "date_from": None, "date_to": None}}).df()
 """
-
-
-def chosen_snapshot(view: state_mod.ViewState):
-    """Return the snapshot the view names when it exists and verifies, else the served one."""
-    if view.snapshot and view.snapshot in data.available_snapshots():
-        try:
-            return data.get_snapshot(view.snapshot)
-        except data.QueryError:
-            pass
-    return data.current_snapshot()
 
 
 def _link(label: str, url) -> html.A | str:
@@ -153,7 +144,7 @@ def layout(**query):
     header = page_header(t("Data", lang), view,
                          lead=t("Where the numbers come from, under which terms, and how to reuse them.", lang))
     try:
-        snap = chosen_snapshot(view)
+        snap = snapshot_of(view)
     except data.NoSnapshot:
         return html.Div(id="data-page", children=[header, empty_state(t("No verified snapshot is available.", lang),
                                                                       lang)])

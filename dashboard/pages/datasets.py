@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, figures, i18n, state as state_mod, vocab
-from dashboard.charts import Chart, chart_card, register
+from dashboard.charts import Chart, chart_card, register, served_snapshot
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
 from dashboard.i18n import N_, t
@@ -19,22 +19,12 @@ from dashboard.i18n import N_, t
 dash.register_page(__name__, path="/datasets", name="Datasets", order=2)
 
 
-def view_of(store) -> state_mod.ViewState:
-    """Return the view a page's store carries as {"search": "?..."}, whatever a client sent."""
-    search = store.get("search") if isinstance(store, dict) else None
-    return state_mod.parse(search if isinstance(search, str) else "")
-
 DIMENSION_LABELS = {
     "jurisdiction": N_("Jurisdiction"),
     "organization": N_("Organization"),
     "format": N_("Format"),
     "licence": N_("Licence"),
 }
-
-
-def served_snapshot(view: state_mod.ViewState) -> str | None:
-    """Return the snapshot the view asks for when it exists, else None (the served one)."""
-    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
 
 
 def _where(view: state_mod.ViewState) -> dict:
@@ -282,7 +272,7 @@ def layout(**query):
 @callback(Output("datasets-kpis", "children"), Input("datasets-state", "data"))
 def datasets_kpis(store):
     """Return the headline tiles: datasets, publishers, portals and the latest release."""
-    view = view_of(store)
+    view = state_mod.from_store(store)
     lang = view.lang
     row = data.query("datasets_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
     here = "/datasets" + view.to_query()

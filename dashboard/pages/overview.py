@@ -10,8 +10,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import charts, data, figures, i18n, state as state_mod
-from dashboard.charts import Chart, chart_card, register
-from dashboard.components import href, kpi_tile, notices
+from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
+from dashboard.components import kpi_tile, notices
 from dashboard.figures import commitments as fc
 from dashboard.i18n import N_, t
 from dashboard.progress import SCALE
@@ -20,16 +20,6 @@ dash.register_page(__name__, path="/", name="Overview", order=0)
 
 STALE_PERIODS = 3  # as on the commitments page
 HORIZON_DAYS = 60
-
-
-def served_snapshot(view: state_mod.ViewState) -> str | None:
-    """Return the snapshot the view asks for when it exists, else None (the served one)."""
-    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
-
-
-def snapshot_of(view: state_mod.ViewState):
-    snap = served_snapshot(view)
-    return data.get_snapshot(snap) if snap else data.current_snapshot()
 
 
 def _plain(view: state_mod.ViewState) -> dict:

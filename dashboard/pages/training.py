@@ -8,25 +8,15 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, figures, i18n, state as state_mod, vocab
-from dashboard.charts import Chart, chart_card, register
+from dashboard.charts import Chart, chart_card, register, served_snapshot
 from dashboard.components import empty_state, kpi_tile, localized, page_header
 from dashboard.i18n import N_, t
 
 dash.register_page(__name__, path="/training", name="Training reach", order=3)
 
 
-def view_of(store) -> state_mod.ViewState:
-    """Return the view a page's store carries as {"search": "?..."}, whatever a client sent."""
-    search = store.get("search") if isinstance(store, dict) else None
-    return state_mod.parse(search if isinstance(search, str) else "")
-
 LIST_MAX = 6  # commitments listed under "linked commitments"; the chart's CSV has every row
 ROWS_PER_COMMITMENT = 3
-
-
-def served_snapshot(view: state_mod.ViewState) -> str | None:
-    """Return the snapshot the view asks for when it exists, else None (the served one)."""
-    return view.snapshot if view.snapshot and view.snapshot in data.available_snapshots() else None
 
 
 def _where(view: state_mod.ViewState) -> dict:
@@ -267,7 +257,7 @@ def layout(**query):
 @callback(Output("training-kpis", "children"), Input("training-state", "data"))
 def training_kpis(store):
     """Return the headline tiles: events, learners, organisations reached and linked commitments."""
-    view = view_of(store)
+    view = state_mod.from_store(store)
     lang = view.lang
     row = data.query("training_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
     here = "/training" + view.to_query()
@@ -330,5 +320,5 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
 
 @callback(Output("training-linked-list", "children"), Input("training-state", "data"))
 def training_linked_list(store):
-    view = view_of(store)
+    view = state_mod.from_store(store)
     return linked_list(linked_list_rows(view), view)
