@@ -177,12 +177,6 @@ register(Chart(
 
 # ---------------------------------------------------------------- linked commitments
 
-def linked_records(view: state_mod.ViewState) -> pd.DataFrame:
-    """Return every learning row that names a commitment, as the source reported it."""
-    return data.query("training_linked_commitments", snapshot=served_snapshot(view), cycles=list(view.cycles),
-                      **_where(view))
-
-
 def linked_list_rows(view: state_mod.ViewState) -> pd.DataFrame:
     """Return the rows of the first LIST_MAX linked commitments (and, in commitments_total, how many there are)."""
     return data.query("training_linked_list", snapshot=served_snapshot(view), cycles=list(view.cycles),
