@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dashboard import brief, config, data, downloads, i18n, state as state_mod
 from dashboard.charts import URL
 from dashboard.components import NAV, other_lang
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 
 def _shell() -> html.Div:
@@ -175,7 +175,7 @@ def chrome(pathname, search):
     for target, label in NAV:
         active = path == target or (target != "/" and path.startswith(target + "/")) or (target != "/" and path == target)
         # dcc.Link takes no aria-* props: the current page is marked on the link's text.
-        text = html.Span(t(label, lang), **{"aria-current": "page"}) if active else t(label, lang)
+        text = html.Span(_(label, lang), **{"aria-current": "page"}) if active else _(label, lang)
         links.append(dcc.Link(text, href=target + view.to_query(page=1, q="", statuses=()),
                               className="nav-link" + (" active" if active else "")))
     other = other_lang(lang)
@@ -183,28 +183,28 @@ def chrome(pathname, search):
     toggle_label = html.Span("Français" if other == "fr" else "English", lang=other)
     footer = _footer(lang)
     hide_filters = path == "/data" or path.startswith(("/data/", "/present"))  # /datasets keeps them
-    return (t("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other),
-            t("Filters", lang), t("Jurisdiction", lang), t("Level", lang), t("Action-plan cycle", lang),
-            t("Period", lang), f"{t('Period starts', lang)} ({t(DATE_HINT, lang)})",
-            f"{t('Period ends', lang)} ({t(DATE_HINT, lang)})", t(DATE_HINT, lang), t(DATE_HINT, lang),
-            footer, t("Skip to main content", lang), hide_filters)
+    return (_("Open Government Monitor", lang), links, toggle_label, path + view.to_query(lang=other),
+            _("Filters", lang), _("Jurisdiction", lang), _("Level", lang), _("Action-plan cycle", lang),
+            _("Period", lang), f"{_('Period starts', lang)} ({_(DATE_HINT, lang)})",
+            f"{_('Period ends', lang)} ({_(DATE_HINT, lang)})", _(DATE_HINT, lang), _(DATE_HINT, lang),
+            footer, _("Skip to main content", lang), hide_filters)
 
 
 def _footer(lang: str):
     try:
         snap = data.current_snapshot()
     except data.NoSnapshot:
-        return dbc.Container(t("No verified snapshot is available.", lang), fluid=True)
+        return dbc.Container(_("No verified snapshot is available.", lang), fluid=True)
     refused = data.refused_snapshots()
     parts = [
-        html.Span(t("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang))), " · ",
-        html.Span(t("Snapshot {id}", lang, id=snap.id)), " · ",
-        dcc.Link(t("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
+        html.Span(_("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang))), " · ",
+        html.Span(_("Snapshot {id}", lang, id=snap.id)), " · ",
+        dcc.Link(_("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
     ]
     if snap.synthetic_rows:
-        parts += [" · ", html.Span(t("This snapshot includes synthetic (generated) records, marked in the data.", lang))]
+        parts += [" · ", html.Span(_("This snapshot includes synthetic (generated) records, marked in the data.", lang))]
     if refused:
-        parts = [html.Div(t("A newer snapshot failed its integrity check and is not served: {ids}", lang,
+        parts = [html.Div(_("A newer snapshot failed its integrity check and is not served: {ids}", lang,
                             ids=", ".join(refused)), className="alert alert-danger py-1 mb-2", role="alert")] + parts
     return dbc.Container(parts, fluid=True)
 
@@ -217,7 +217,7 @@ def warm() -> None:
     """
     today = dt.date.today()
     for lang in i18n.LANGS:
-        t("Overview", lang)
+        _("Overview", lang)
         i18n.fmt_date(today, lang), i18n.fmt_date(today, lang, "medium"), i18n.fmt_month(today, lang)
         i18n.fmt_int(1800, lang), i18n.fmt_num(1800.5, lang), i18n.fmt_pct(0.45, lang)
         try:
@@ -230,7 +230,7 @@ def filter_choices(lang: str) -> tuple[list, list, list]:
     """Return the filter choices available in the served snapshot, labelled in `lang`."""
     options = data.query("filter_options")
     jur = options[options["kind"] == "jurisdiction"]
-    level_names = {"national": t("National", lang), "subnational": t("Subnational", lang), "local": t("Local", lang)}
+    level_names = {"national": _("National", lang), "subnational": _("Subnational", lang), "local": _("Local", lang)}
     jurisdictions = [
         {"label": f"{(r.label_fr if lang == 'fr' and r.label_fr else r.label_en)} · {level_names.get(r.level, r.level)}",
          "value": r.value}
@@ -278,7 +278,7 @@ def sync_filters(search, jurisdictions, levels, cycles, _from_submit, _from_blur
         return (dash.no_update, list(view.jurisdictions), list(view.levels), list(view.cycles),
                 view.date_from.isoformat() if view.date_from else None,
                 view.date_to.isoformat() if view.date_to else None,
-                *filter_choices(lang), t("All jurisdictions", lang), t("All levels", lang), t("All cycles", lang))
+                *filter_choices(lang), _("All jurisdictions", lang), _("All levels", lang), _("All cycles", lang))
     typed_from, typed_to = date_from, date_to
     date_from, date_to = typed_date(date_from), typed_date(date_to)
     if date_from is BAD_DATE or date_to is BAD_DATE or reversed_period(date_from, date_to):
@@ -355,18 +355,18 @@ def period_feedback(lang: str, date_from, date_to, from_class=None, to_class=Non
     wrong = {"from": start is BAD_DATE, "to": end is BAD_DATE}
     if wrong["from"] or wrong["to"]:
         text = date_from if wrong["from"] else date_to
-        message = t("“{text}” is not a date: type it as {format}.", lang, text=text.strip(), format=t(DATE_HINT, lang))
+        message = _("“{text}” is not a date: type it as {format}.", lang, text=text.strip(), format=_(DATE_HINT, lang))
     elif reversed_period(start, end):
         wrong = {"from": True, "to": True}
-        message = t("The period ends before it starts.", lang)
+        message = _("The period ends before it starts.", lang)
     elif start and end:
-        message = t("from {start} to {end}", lang, start=i18n.fmt_date(start, lang), end=i18n.fmt_date(end, lang))
+        message = _("from {start} to {end}", lang, start=i18n.fmt_date(start, lang), end=i18n.fmt_date(end, lang))
     elif start:
-        message = t("from {start}", lang, start=i18n.fmt_date(start, lang))
+        message = _("from {start}", lang, start=i18n.fmt_date(start, lang))
     elif end:
-        message = t("up to {end}", lang, end=i18n.fmt_date(end, lang))
+        message = _("up to {end}", lang, end=i18n.fmt_date(end, lang))
     else:
-        message = t("all dates", lang)
+        message = _("all dates", lang)
     box = "form-control form-control-sm"
     # A box is given a class only when it changes, so a box being typed in is not redrawn.
     classes = [box + (" is-invalid" if wrong[key] else "") for key in ("from", "to")]
@@ -408,7 +408,7 @@ def brief_link(pathname, search):
     view = state_mod.parse(search)
     name = brief.page_name(pathname or "/")
     href = f"/brief/{name}/pdf{view.to_query()}" if name else "/brief/overview/pdf"
-    return href, t("Briefing (PDF)", view.lang), name is None
+    return href, _("Briefing (PDF)", view.lang), name is None
 
 
 @callback(Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"), State("nav-collapse", "is_open"),

@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard import charts, components, data, i18n, playlists, state as state_mod
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 PAGES = {"overview": "/", "commitments": "/commitments", "datasets": "/datasets", "training": "/training"}
 STATIC = {"brief.js": "application/javascript", "brief.css": "text/css", "plotly.min.js": "application/javascript"}
@@ -83,18 +83,18 @@ def _json_script(ident: str, payload: dict) -> str:
 
 
 def _filters(view: state_mod.ViewState, lang: str) -> list[tuple[str, str]]:
-    applied = [(t(label, lang), ", ".join(getattr(view, field))) for field, label in FILTER_LABELS
+    applied = [(_(label, lang), ", ".join(getattr(view, field))) for field, label in FILTER_LABELS
                if getattr(view, field)]
     if view.date_from or view.date_to:
-        applied.append((t("Period", lang), f"{i18n.fmt_date(view.date_from, lang)} – {i18n.fmt_date(view.date_to, lang)}"))
+        applied.append((_("Period", lang), f"{i18n.fmt_date(view.date_from, lang)} – {i18n.fmt_date(view.date_to, lang)}"))
     if view.q:
-        applied.append((t("Search", lang), view.q))
+        applied.append((_("Search", lang), view.q))
     return applied
 
 
 def _licences(lang: str) -> dict[str, str]:
     module = sys.modules.get("pages.data_page")
-    return {kind: t(licence, lang) for kind, _what, licence, _url in getattr(module, "SOURCE_KINDS", ())}
+    return {kind: _(licence, lang) for kind, _what, licence, _url in getattr(module, "SOURCE_KINDS", ())}
 
 
 def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
@@ -109,7 +109,7 @@ def brief_html(name: str, search: str, *, base_url: str = "") -> str:
     view = state_mod.parse(search)
     lang = view.lang
     snapshot = data.get_snapshot(view.snapshot) if view.snapshot else data.current_snapshot()
-    page_title = t(dict(components.NAV).get(path, name), lang)
+    page_title = _(dict(components.NAV).get(path, name), lang)
     link = f"{base_url.rstrip('/')}{path}{view.to_query()}"
     now = dt.datetime.now(dt.timezone.utc)
     sections = []
@@ -120,43 +120,43 @@ def brief_html(name: str, search: str, *, base_url: str = "") -> str:
         columns = [c for c in chart.columns if c in rows.columns] or list(rows.columns)
         body = [[charts._cell(v, lang) for v in rec]  # the same cell formatting as the dashboard's data tables
                 for rec in rows[columns].head(charts.MAX_TABLE_ROWS).itertuples(index=False, name=None)]
-        more = (f"<p class=note>{_e(t('First {n} of {total} rows; the CSV has them all.', lang, n=charts.MAX_TABLE_ROWS, total=i18n.fmt_int(len(rows), lang)))}</p>"
+        more = (f"<p class=note>{_e(_('First {n} of {total} rows; the CSV has them all.', lang, n=charts.MAX_TABLE_ROWS, total=i18n.fmt_int(len(rows), lang)))}</p>"
                 if len(rows) > charts.MAX_TABLE_ROWS else "")
         config = {"staticPlot": True, "displayModeBar": False, **i18n.plotly_locale(lang)}
         sections.append(
-            f'<section class="chart" id="chart-{_e(chart_id)}"><h2>{_e(t(chart.title, lang))}</h2>'
+            f'<section class="chart" id="chart-{_e(chart_id)}"><h2>{_e(_(chart.title, lang))}</h2>'
             f'<p class="sentence">{_e(sentence)}</p>'
             f'<div class="plot" data-figure="figure-{number}"></div>'
             + _json_script(f"figure-{number}", {"figure": json.loads(fig.to_json()), "config": config})
             + f'<p class="caption">{_e(caption)}</p>'
-            + (_table([t(chart.columns.get(c, c), lang) for c in columns], body, "data") if len(rows) else "")
+            + (_table([_(chart.columns.get(c, c), lang) for c in columns], body, "data") if len(rows) else "")
             + more + "</section>")
     filters = _filters(view, lang)
     colon = "\u00a0:" if lang == "fr" else ":"  # French sets a space before the colon
     filter_html = ("<ul class=filters>" + "".join(f"<li><b>{_e(k)}{colon}</b> {_e(v)}</li>" for k, v in filters) + "</ul>"
-                   if filters else f"<p>{_e(t('No filters: everything in the snapshot.', lang))}</p>")
+                   if filters else f"<p>{_e(_('No filters: everything in the snapshot.', lang))}</p>")
     licences = _licences(lang)
     sources = [[s.get("name", "?"), s.get("kind", "?"), licences.get(s.get("kind"), "–"),
                 i18n.fmt_date(s.get("retrieved_at"), lang), i18n.fmt_int(sum(s.get("rows", {}).values()), lang)]
                for s in snapshot.manifest.get("sources", [])]
     checksums = [[table, meta.get("file", ""), i18n.fmt_int(meta.get("rows", 0), lang), meta.get("sha256", "")]
                  for table, meta in snapshot.manifest.get("tables", {}).items()]
-    title = t("Briefing: {page}", lang, page=page_title)
+    title = _("Briefing: {page}", lang, page=page_title)
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)} · {_e(snapshot.id)}</title>
 <meta name="ogdash-snapshot" content="{_e(snapshot.id)}">
 <link rel="stylesheet" href="/brief/static/brief.css">
 <script src="/brief/static/plotly.min.js"></script><script src="/brief/static/brief.js" defer></script></head>
 <body data-ready="0" data-snapshot="{_e(snapshot.id)}">
-<header><p class="kicker">{_e(t("Open Government Monitor", lang))}</p><h1>{_e(title)}</h1>
-<p>{_e(t("Generated {date}", lang, date=i18n.fmt_date(now, lang)))} · {_e(t("Snapshot {id}", lang, id=snapshot.id))} · {_e(t("Data as of {date}", lang, date=i18n.fmt_date(snapshot.created_at, lang)))}</p>
-<h2 class="small">{_e(t("Filters", lang))}</h2>{filter_html}
-<p>{_e(t("Reproduce this view:", lang))} <a href="{_e(link)}">{_e(link)}</a></p></header>
-<main>{"".join(sections) or f"<p>{_e(t('This page draws no charts.', lang))}</p>"}</main>
-<section class="provenance"><h2>{_e(t("Sources and licences", lang))}</h2>
-{_table([t("Source", lang), t("Kind", lang), t("Licence or terms", lang), t("Retrieved", lang), t("Rows", lang)], sources)}
-<h2>{_e(t("Snapshot {id}: tables and SHA-256 checksums", lang, id=snapshot.id))}</h2>
-{_table([t("Table", lang), t("File", lang), t("Rows", lang), "SHA-256"], checksums, "checksums")}
+<header><p class="kicker">{_e(_("Open Government Monitor", lang))}</p><h1>{_e(title)}</h1>
+<p>{_e(_("Generated {date}", lang, date=i18n.fmt_date(now, lang)))} · {_e(_("Snapshot {id}", lang, id=snapshot.id))} · {_e(_("Data as of {date}", lang, date=i18n.fmt_date(snapshot.created_at, lang)))}</p>
+<h2 class="small">{_e(_("Filters", lang))}</h2>{filter_html}
+<p>{_e(_("Reproduce this view:", lang))} <a href="{_e(link)}">{_e(link)}</a></p></header>
+<main>{"".join(sections) or f"<p>{_e(_('This page draws no charts.', lang))}</p>"}</main>
+<section class="provenance"><h2>{_e(_("Sources and licences", lang))}</h2>
+{_table([_("Source", lang), _("Kind", lang), _("Licence or terms", lang), _("Retrieved", lang), _("Rows", lang)], sources)}
+<h2>{_e(_("Snapshot {id}: tables and SHA-256 checksums", lang, id=snapshot.id))}</h2>
+{_table([_("Table", lang), _("File", lang), _("Rows", lang), "SHA-256"], checksums, "checksums")}
 </section></body></html>"""
 
 

@@ -21,7 +21,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 from dash.exceptions import PreventUpdate
 
 from dashboard import config, data, i18n, snapshots, state as state_mod, vocab
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 
 MAX_TABLE_ROWS = 50
 URL = "_pages_location"  # Dash Pages' own dcc.Location: the URL is the single source of view state
@@ -82,7 +82,7 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
             dcc.Store(id=_cid("chart-state", chart_id),
                       data={"search": view.to_query(), **({"key": key} if key is not None else {})}),
             html.Div(className="card-body", children=[
-                html.H2(t(chart.title, lang), id=title_id, className="h5 card-title"),
+                html.H2(_(chart.title, lang), id=title_id, className="h5 card-title"),
                 html.P(id=sentence_id, className="chart-sentence lead-sm", **{"aria-live": "polite"},
                        children=html.Span(id=_cid("chart-sentence", chart_id))),
                 html.Figure(
@@ -98,17 +98,17 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
                     html.Span(id=_cid("chart-badge", chart_id)),
                     html.Small(id=_cid("chart-caption", chart_id), className="chart-caption text-body-secondary me-auto"),
                     html.Div(className="btn-group btn-group-sm", role="group",
-                             **{"aria-label": t("Export", lang)}, children=[
-                        csv_link(chart_id, view, key=key, title=t("Download the rows behind this chart (CSV)", lang),
+                             **{"aria-label": _("Export", lang)}, children=[
+                        csv_link(chart_id, view, key=key, title=_("Download the rows behind this chart (CSV)", lang),
                                  className="btn btn-outline-primary"),
                         html.Button("PNG", id=_cid("chart-png", chart_id), className="btn btn-outline-primary",
-                                    title=t("Save the chart as a PNG image", lang)),
+                                    title=_("Save the chart as a PNG image", lang)),
                         html.Button("SVG", id=_cid("chart-svg", chart_id), className="btn btn-outline-primary",
-                                    title=t("Save the chart as an SVG image", lang)),
+                                    title=_("Save the chart as an SVG image", lang)),
                     ]),
                 ]),
                 html.Details(className="chart-table mt-2", children=[
-                    html.Summary(t("Data table", lang)),
+                    html.Summary(_("Data table", lang)),
                     html.Div(id=_cid("chart-table", chart_id), className="table-responsive"),
                 ]),
             ]),
@@ -139,7 +139,7 @@ def sources_caption(snapshot, tables: tuple[str, ...], lang: str) -> str:
         if any(src.get("rows", {}).get(tbl) for tbl in tables):
             names.append(src.get("name", "?"))
     when = i18n.fmt_date(snapshot.created_at, lang)
-    return t("Snapshot {snapshot} ({date}) · Sources: {sources}", lang, snapshot=snapshot.id, date=when,
+    return _("Snapshot {snapshot} ({date}) · Sources: {sources}", lang, snapshot=snapshot.id, date=when,
              sources=", ".join(names) or "–")
 
 
@@ -155,16 +155,17 @@ def synthetic_count(rows: pd.DataFrame) -> int:
 def synthetic_badge(count: int, lang: str):
     if not count:
         return None
-    return html.Span(t("Includes synthetic data", lang), className="badge text-bg-warning synthetic-badge",
-                     title=t("{n} generated records are included; they are marked synthetic in the data.", lang,
-                             n=i18n.fmt_int(count, lang)))
+    return html.Span(_("Includes synthetic data", lang), className="badge text-bg-warning synthetic-badge",
+                     title=ngettext("{n} generated record is included; it is marked synthetic in the data.",
+                                  "{n} generated records are included; they are marked synthetic in the data.",
+                                  count, lang))
 
 
 def _cell(value, lang: str) -> str:
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
-        return t("yes", lang) if value else t("no", lang)
+        return _("yes", lang) if value else _("no", lang)
     if isinstance(value, int) or (hasattr(value, "dtype") and "int" in str(getattr(value, "dtype", ""))):
         return i18n.fmt_int(value, lang)
     if isinstance(value, float):
@@ -179,14 +180,14 @@ def _cell(value, lang: str) -> str:
 def data_table(rows: pd.DataFrame, columns: dict[str, str], lang: str, caption: str) -> html.Table:
     """Return an accessible HTML table of `rows` (the chart's text alternative)."""
     cols = [c for c in columns if c in rows.columns] or list(rows.columns)
-    head = html.Thead(html.Tr([html.Th(t(columns.get(c, c), lang), scope="col") for c in cols]))
+    head = html.Thead(html.Tr([html.Th(_(columns.get(c, c), lang), scope="col") for c in cols]))
     body = html.Tbody([
         html.Tr([html.Td(_cell(rec[c], lang) if (shown := vocab.cell(c, rec, lang)) is None else shown) for c in cols])
         for rec in rows.head(MAX_TABLE_ROWS).to_dict("records")
     ])
     extra = []
     if len(rows) > MAX_TABLE_ROWS:
-        extra = [html.Caption(t("First {n} of {total} rows; the CSV has them all.", lang,
+        extra = [html.Caption(_("First {n} of {total} rows; the CSV has them all.", lang,
                                 n=MAX_TABLE_ROWS, total=i18n.fmt_int(len(rows), lang)))]
     else:
         extra = [html.Caption(caption, className="visually-hidden")]
@@ -208,11 +209,11 @@ def render(chart_id: str, search: str, key: str | None = None):
     lang = view.lang
     caption = sources_caption(snapshot_of(view), chart.tables, lang)
     if rows.empty:
-        message = t(chart.empty, lang)
+        message = _(chart.empty, lang)
         return figures.empty_figure(message, lang=lang), message, html.P(message), caption, None
     fig = chart.figure(rows, lang=lang)
     sentence = chart.sentence(rows, lang)
-    table = data_table(rows, chart.columns, lang, t(chart.title, lang))
+    table = data_table(rows, chart.columns, lang, _(chart.title, lang))
     return fig, sentence, table, caption, synthetic_badge(synthetic_count(rows), lang)
 
 

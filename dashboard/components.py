@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import i18n, state as state_mod
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 # The global filters, as (query key, ViewState field, English label).
 FILTERS = (
@@ -52,7 +52,7 @@ def breadcrumbs(items: list[tuple[str, str | None]], lang: str) -> html.Nav:
             lis.append(html.Li(label, className="breadcrumb-item active", **({"aria-current": "page"} if last else {})))
         else:
             lis.append(html.Li(dcc.Link(label, href=link), className="breadcrumb-item"))
-    return html.Nav(html.Ol(lis, className="breadcrumb mb-1"), **{"aria-label": t("Breadcrumb", lang)})
+    return html.Nav(html.Ol(lis, className="breadcrumb mb-1"), **{"aria-label": _("Breadcrumb", lang)})
 
 
 def notices(view: state_mod.ViewState):
@@ -60,9 +60,9 @@ def notices(view: state_mod.ViewState):
     if not view.notices:
         return None
     lang = view.lang
-    items = [html.Li(t("“{key}={value}” is not understood and was ignored; the default is shown.", lang,
+    items = [html.Li(_("“{key}={value}” is not understood and was ignored; the default is shown.", lang,
                        key=k, value=v)) for k, v in view.notices]
-    return html.Div([html.Strong(t("Some of the link was not understood.", lang)), html.Ul(items, className="mb-0")],
+    return html.Div([html.Strong(_("Some of the link was not understood.", lang)), html.Ul(items, className="mb-0")],
                     className="alert alert-warning url-notice", role="status")
 
 
@@ -79,13 +79,13 @@ def empty_state(message: str, lang: str, *, clear_link: str | None = None) -> ht
     """Return a helpful empty state instead of blank axes or an empty table."""
     children = [html.P(message, className="mb-1")]
     if clear_link:
-        children.append(dcc.Link(t("Clear the filters", lang), href=clear_link))
+        children.append(dcc.Link(_("Clear the filters", lang), href=clear_link))
     return html.Div(children, className="empty-state text-body-secondary")
 
 
 def only_in(lang_available: str, lang: str) -> html.Span:
     """Return the marker shown where a text exists only in the other language."""
-    label = t("only in English", lang) if lang_available == "en" else t("only in French", lang)
+    label = _("only in English", lang) if lang_available == "en" else _("only in French", lang)
     return html.Span(label, className="badge text-bg-light border lang-marker", lang=lang)
 
 

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from dashboard import brief, charts, data, i18n, playlists
-from dashboard.i18n import t
+from dashboard.i18n import _
 
 STATIC = Path(__file__).resolve().parent / "static"
 PLAYER_FILES = ("player.js", "player.css")
@@ -18,11 +18,11 @@ FONT_SIZE = 20  # as on /present
 
 def _ui(lang: str) -> dict[str, str]:
     return {
-        "slide": t("Slide {n} of {count}", lang), "paused": t("Paused", lang),
-        "next_in": t("Next slide in {seconds} s", lang), "previous": t("Previous", lang), "next": t("Next", lang),
-        "pause": t("Pause", lang), "play": t("Play", lang), "other": "Français" if lang == "en" else "English",
-        "controls": t("Presentation controls", lang),
-        "offline": t("Offline copy of playlist {name}, made {date} from snapshot {snapshot}.", lang),
+        "slide": _("Slide {n} of {count}", lang), "paused": _("Paused", lang),
+        "next_in": _("Next slide in {seconds} s", lang), "previous": _("Previous", lang), "next": _("Next", lang),
+        "pause": _("Pause", lang), "play": _("Play", lang), "other": "Français" if lang == "en" else "English",
+        "controls": _("Presentation controls", lang),
+        "offline": _("Offline copy of playlist {name}, made {date} from snapshot {snapshot}.", lang),
     }
 
 
@@ -36,9 +36,9 @@ def slides_payload(playlist: playlists.Playlist) -> list[dict]:
         for lang in i18n.LANGS:
             fig, sentence, _table, caption, _badge = charts.render(slide.chart, slide.search(lang))
             fig.update_layout(font={"size": FONT_SIZE}, title=None, height=None, autosize=True)
-            as_of = t("Data as of {date}", lang, date=i18n.fmt_date(snapshot.created_at, lang))
+            as_of = _("Data as of {date}", lang, date=i18n.fmt_date(snapshot.created_at, lang))
             per_lang[lang] = {
-                "title": slide.title.get(lang) or t(chart.title, lang),
+                "title": slide.title.get(lang) or _(chart.title, lang),
                 "sentence": sentence,
                 "caption": f"{as_of} · {caption}",
                 "figure": json.loads(fig.to_json()),

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gettext
+import io
 import json
+import math
 from pathlib import Path
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import Translations
 
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
@@ -40,8 +45,34 @@ def _catalog(lang: str) -> dict[str, str]:
     for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
         with open(path, "rb") as fh:
             catalog = read_po(fh, locale=lang)
-        merged.update({m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string})
+        for m in catalog:
+            if not m.id:
+                continue
+            # A plural entry counts each of its forms as a message of its own (singular, then plural).
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            merged.update({i: s for i, s in zip(ids, strings) if s})
     return merged
+
+
+@functools.lru_cache(maxsize=None)
+def _translations(lang: str) -> gettext.NullTranslations:
+    """Return the gettext translations of `lang`, every .po catalog compiled in memory and merged.
+
+    Going through gettext gives the catalog's own plural rule (its Plural-Forms header) to ngettext.
+    """
+    if lang == DEFAULT_LANG:
+        return gettext.NullTranslations()
+    merged: Translations | None = None
+    for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with open(path, "rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        translations = Translations(compiled, domain=path.stem)
+        merged = translations if merged is None else merged.merge(translations)
+    return merged or gettext.NullTranslations()
 
 
 def catalog_entries(lang: str) -> dict[str, str]:
@@ -50,14 +81,26 @@ def catalog_entries(lang: str) -> dict[str, str]:
 
 
 def N_(msgid: str) -> str:
-    """Mark a string for translation where it is defined; translate it later with t()."""
+    """Mark a string for translation where it is defined; translate it later with _()."""
     return msgid
 
 
-def t(msgid: str, lang: str, **values: object) -> str:
+def _(msgid: str, lang: str, **values: object) -> str:
     """Return `msgid` translated into `lang` (English is the msgid itself), with {placeholders} filled."""
-    text = msgid if lang == "en" else _catalog(lang).get(msgid, msgid)
+    text = msgid if lang == DEFAULT_LANG else _translations(lang).gettext(msgid)
     return text.format(**values) if values else text
+
+
+def ngettext(singular: str, plural: str, n: float | int | None, lang: str, **values: object) -> str:
+    """Return the form of `singular`/`plural` that count `n` takes in `lang`, with {placeholders} filled.
+
+    `{n}` is filled with `n` in the locale's grouping unless `values` gives it. The form follows the
+    catalog's plural rule: in French 0 and 1 take the singular ("0 jalon"), in English only 1 does.
+    """
+    count = 0 if n is None or (isinstance(n, float) and math.isnan(n)) else n
+    text = _translations(lang_or_default(lang)).ngettext(singular, plural, int(abs(count)))
+    values.setdefault("n", fmt_int(count, lang))
+    return text.format(**values)
 
 
 def fmt_int(n: float | int | None, lang: str) -> str:

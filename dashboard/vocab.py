@@ -16,7 +16,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import i18n
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 LEVELS = {"national": N_("National"), "subnational": N_("Subnational"), "local": N_("Local")}
 
@@ -132,7 +132,7 @@ def glitch_reason(reason: str, lang: str) -> str | None:
             else:
                 number = float(text.replace(",", ""))
                 values[name] = i18n.fmt_int(number, lang) if "." not in text else i18n.fmt_num(number, lang, 1)
-        return t(template, lang, **values)
+        return _(template, lang, **values)
     return None
 
 
@@ -144,10 +144,10 @@ def organizer(name: str, lang: str) -> str | None:
         parts = [organizer(part, lang) for part in name.split("; ")]
         return "; ".join(parts) if all(parts) else None
     if name in ORGANIZERS:
-        return t(ORGANIZERS[name], lang)
+        return _(ORGANIZERS[name], lang)
     place, sep, role = name.rpartition(": ")
     if sep and role in ORGANIZER_ROLES:
-        return t(ORGANIZER_ROLES[role], lang, place=_PLACES_FR.get(place, place))
+        return _(ORGANIZER_ROLES[role], lang, place=_PLACES_FR.get(place, place))
     return None
 
 
@@ -165,7 +165,7 @@ def term(vocabulary: dict[str, str], value: str, lang: str) -> str | None:
     """Return `value` from a closed vocabulary in `lang` (matched without regard to case); None when not in it."""
     key = value.strip().lower() if isinstance(value, str) else value
     found = vocabulary.get(value) or vocabulary.get(key)
-    return t(found, lang) if found else None
+    return _(found, lang) if found else None
 
 
 def event_type(value: str, lang: str) -> str | None:
@@ -181,7 +181,7 @@ def level(value: str, lang: str) -> str | None:
 
 
 def policy_area(value: str, lang: str) -> str | None:
-    return t(POLICY_AREAS[value], lang) if value in POLICY_AREAS else None
+    return _(POLICY_AREAS[value], lang) if value in POLICY_AREAS else None
 
 
 def english_only(text: str, lang: str) -> html.Span | str:
@@ -197,7 +197,7 @@ def plain(text: str | None, lang: str) -> str:
     """Return English `text` for a chart (hover, label, sentence), with the marker as words in French."""
     if not text:
         return text or ""
-    return text if lang == "en" else f"{text} ({t('only in English', lang)})"
+    return text if lang == "en" else f"{text} ({_('only in English', lang)})"
 
 
 def show(translate: Callable[[str, str], str | None], value: Any, lang: str):
@@ -232,11 +232,11 @@ def cell(column: str, record: dict, lang: str):
 
     value = record.get(column)
     if column in ("progress", "from_progress", "to_progress"):
-        return t(PROGRESS_LABELS[value], lang) if value in PROGRESS_LABELS else None
+        return _(PROGRESS_LABELS[value], lang) if value in PROGRESS_LABELS else None
     if column == "potential_impact":
-        return t(IMPACT_LABELS[value], lang) if value in IMPACT_LABELS else None
+        return _(IMPACT_LABELS[value], lang) if value in IMPACT_LABELS else None
     if column == "potential_impact_missing":
-        return t(MISSING_LABELS[value], lang) if value in MISSING_LABELS and value is not None else None
+        return _(MISSING_LABELS[value], lang) if value in MISSING_LABELS and value is not None else None
     if column == "metric" and present(value):
         return metric_label(str(value), lang)
     if column == "level" and present(value):

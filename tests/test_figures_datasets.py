@@ -24,13 +24,6 @@ def test_wrap_label_breaks_long_names_into_two_lines_and_elides_the_rest():
         "Canada School of Public<br>Service; Treasury Board…"
 
 
-def test_counted_follows_each_language_plural_rule():
-    assert fd.counted(1, "{n} event", "{n} events", "en") == "1 event"
-    assert fd.counted(0, "{n} event", "{n} events", "en") == "0 events"
-    assert fd.counted(0, "{n} event", "{n} events", "fr") == "0 activité"
-    assert fd.counted(1800, "{n} learner", "{n} learners", "fr") == "1\u00a0800 apprenants"
-
-
 def test_label_of_prefers_the_view_language_then_the_other_then_the_fallback():
     row = {"en": "Statistics Canada", "fr": "Statistique Canada", "id": "statcan"}
     assert fd.label_of(row, "fr", "en", "fr", "id") == "Statistique Canada"

@@ -124,7 +124,7 @@ def test_detail_says_in_one_line_what_is_missing(page):
 def test_undated_milestones_are_listed_not_placed_on_a_timeline(page):
     body = page.detail_body("CA0003", state.parse("?lang=fr"))
     section = find_all(body, lambda n: getattr(n, "id", None) == "commitment-milestones-list")[0]
-    assert text_of(section).startswith("Jalons1 jalons. La source ne leur donne pas d’échéance\u00a0: ils sont")
+    assert text_of(section).startswith("Jalons1 jalon. La source ne lui donne pas d’échéance\u00a0: il est")
     rows = find_all(section, lambda n: type(n).__name__ == "Tr")[1:]
     assert [text_of(r) for r in rows] == ["1 Milestone CA0003-1 en anglais seulement–sans échéanceLimité"]
     assert not find_all(body, lambda n: isinstance(getattr(n, "id", None), dict)
@@ -148,7 +148,7 @@ def test_layout_keeps_the_id_as_data_and_decodes_it(page):
 def test_keyed_charts_draw_one_commitments_milestones(page):
     fig, sentence, table, caption, badge = charts.render("commitment-milestones", "", "CA0002")
     assert sentence.startswith("3 milestones: 0 complete, 1 past their due date without being complete. "
-                               "1 have no reported status yet. Due dates run from June 30, 2020 to December 31, 2099")
+                               "1 has no reported status yet. Due dates run from June 30, 2020 to December 31, 2099")
     names = [tr.name for tr in fig.data if tr.name]
     assert names == ["Limited", "Substantial"]
     assert badge is None

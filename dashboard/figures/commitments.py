@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard import i18n
 from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 __all__ = [
     "PROGRESS_LABELS", "IMPACT_LABELS", "MISSING_LABELS", "NOT_ASSESSED", "progress_label", "impact_label",
@@ -60,15 +60,15 @@ _SYMBOLS = {
 def progress_label(progress: str | None, lang: str) -> str:
     """Return the status's name in `lang`; a missing status is "Not assessed"."""
     if progress is None or (isinstance(progress, float) and math.isnan(progress)) or progress is pd.NA:
-        return t(NOT_ASSESSED, lang)
-    return t(PROGRESS_LABELS.get(progress, progress), lang)
+        return _(NOT_ASSESSED, lang)
+    return _(PROGRESS_LABELS.get(progress, progress), lang)
 
 
 def impact_label(value: str | None, missing: str | None, lang: str) -> str:
     """Return the potential-impact category's name: the IRM value, else why it is missing."""
     if _present(value):
-        return t(IMPACT_LABELS.get(value, value), lang)
-    return t(MISSING_LABELS.get(missing if _present(missing) else None, MISSING_LABELS[None]), lang)
+        return _(IMPACT_LABELS.get(value, value), lang)
+    return _(MISSING_LABELS.get(missing if _present(missing) else None, MISSING_LABELS[None]), lang)
 
 
 def short_milestone_id(milestone_id: str, commitment_id: str | None) -> str:
@@ -144,18 +144,18 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
-    hover = t("<b>%{y}</b> · %{x}<br>Complete or substantial: %{text}<br>"
+    hover = _("<b>%{y}</b> · %{x}<br>Complete or substantial: %{text}<br>"
               "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang)
     heat = go.Heatmap(
         x=cycles, y=[names[j] for j in jurisdictions], z=z, text=text, texttemplate="%{text}",
         textfont=dict(size=14), customdata=custom, hovertemplate=hover + "<extra></extra>",
         colorscale=SHARE_SCALE, zmin=0, zmax=1, xgap=3, ygap=3, hoverongaps=False,
-        colorbar=dict(title=dict(text=t("Complete or substantial", lang), side="right"), thickness=14,
+        colorbar=dict(title=dict(text=_("Complete or substantial", lang), side="right"), thickness=14,
                       tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[i18n.fmt_pct(s, lang) for s in (0, .25, .5, .75, 1)]),
     )
     return figure(
         [heat], lang=lang,
-        xaxis=dict(title=t("Action-plan cycle", lang), side="top", type="category", showgrid=False, fixedrange=True),
+        xaxis=dict(title=_("Action-plan cycle", lang), side="top", type="category", showgrid=False, fixedrange=True),
         yaxis=dict(autorange="reversed", type="category", showgrid=False, fixedrange=True),
         margin=dict(l=8, r=8, t=72, b=8),
     )
@@ -186,15 +186,15 @@ def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                         line=dict(color="#ffffff", width=1)),
             text=[str(v) if v else "" for v in y], texttemplate="%{text}", textposition="inside",
             insidetextanchor="middle",
-            hovertemplate=t("<b>%{x}</b><br>%{fullData.name}: %{y} commitments (%{customdata[1]})", lang)
+            hovertemplate=_("<b>%{x}</b><br>%{fullData.name}: %{y} commitments (%{customdata[1]})", lang)
             + "<extra></extra>",
         ))
     return figure(
         bars, lang=lang,
         barmode="stack", barnorm="percent", bargap=0.25,
-        xaxis=dict(title=t("Action-plan cycle", lang), type="category", categoryorder="array", categoryarray=cycles,
+        xaxis=dict(title=_("Action-plan cycle", lang), type="category", categoryorder="array", categoryarray=cycles,
                    fixedrange=True),
-        yaxis=dict(title=t("Share of the cycle's commitments", lang), **_share_axis(lang, percent=True)),
+        yaxis=dict(title=_("Share of the cycle's commitments", lang), **_share_axis(lang, percent=True)),
         uniformtext=dict(minsize=11, mode="hide"),
         legend=dict(traceorder="normal"),
     )
@@ -209,8 +209,8 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     keys_present = {_key(p) for p in rows["progress"]}
     present_progress = [p for p in READ_ORDER if p in keys_present]
     columns = [progress_label(p, lang) for p in present_progress]
-    value_rows = [t(IMPACT_LABELS[v], lang) for v in ("Transformative", "Moderate", "Minor", "None")]
-    missing_rows = [t(MISSING_LABELS[m], lang) for m in ("ND", "NR", "NA", None)]
+    value_rows = [_(IMPACT_LABELS[v], lang) for v in ("Transformative", "Moderate", "Minor", "None")]
+    missing_rows = [_(MISSING_LABELS[m], lang) for m in ("ND", "NR", "NA", None)]
     impacts = [i for i in value_rows + missing_rows if i in set(rows["impact"])]
     counts = rows.groupby(["impact", rows["key"].fillna("")])["commitments"].sum()
     z, text, custom = [], [], []
@@ -227,9 +227,9 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     heat = go.Heatmap(
         x=columns, y=impacts, z=z, text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=custom,
         colorscale=SHARE_SCALE, zmin=0, xgap=3, ygap=3, hoverongaps=False,
-        hovertemplate=t("Potential impact: <b>%{y}</b><br>Progress: <b>%{x}</b><br>%{text} commitments", lang)
+        hovertemplate=_("Potential impact: <b>%{y}</b><br>Progress: <b>%{x}</b><br>%{text} commitments", lang)
         + "<extra></extra>",
-        colorbar=dict(title=dict(text=t("Commitments", lang), side="right"), thickness=14),
+        colorbar=dict(title=dict(text=_("Commitments", lang), side="right"), thickness=14),
     )
     n_values = sum(1 for i in impacts if i in value_rows)
     shapes = []
@@ -239,9 +239,9 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                            line=dict(color="#1b1f24", width=2, dash="dot")))
     return figure(
         [heat], lang=lang,
-        xaxis=dict(title=t("Progress on the common scale", lang), side="bottom", type="category", showgrid=False,
+        xaxis=dict(title=_("Progress on the common scale", lang), side="bottom", type="category", showgrid=False,
                    fixedrange=True),
-        yaxis=dict(title=t("IRM potential impact", lang), autorange="reversed", type="category", showgrid=False,
+        yaxis=dict(title=_("IRM potential impact", lang), autorange="reversed", type="category", showgrid=False,
                    fixedrange=True),
         shapes=shapes,
     )
@@ -259,14 +259,14 @@ def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         texttemplate="%{text}", textposition="outside", cliponaxis=False,
         marker=dict(color="#0072B2"),
         customdata=rows[["complete_or_substantial", "assessed", "commitments"]].astype(int).values.tolist(),
-        hovertemplate=t("<b>%{x}</b><br>Complete or substantial: %{text}<br>"
+        hovertemplate=_("<b>%{x}</b><br>Complete or substantial: %{text}<br>"
                         "%{customdata[0]} of %{customdata[1]} assessed commitments (%{customdata[2]} in all)", lang)
         + "<extra></extra>",
     )
     return figure(
         [bar], lang=lang,
-        xaxis=dict(title=t("Action-plan cycle", lang), type="category", fixedrange=True),
-        yaxis=dict(title=t("Complete or substantial", lang), **{**_share_axis(lang), "range": [0, 1.12]}),
+        xaxis=dict(title=_("Action-plan cycle", lang), type="category", fixedrange=True),
+        yaxis=dict(title=_("Complete or substantial", lang), **{**_share_axis(lang), "range": [0, 1.12]}),
         bargap=0.3, showlegend=False,
     )
 
@@ -290,14 +290,14 @@ def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             marker=dict(color=_colour(progress), pattern=dict(shape=_pattern(progress), fgcolor="#1b1f24",
                                                               fgopacity=0.35, size=7),
                         line=dict(color="#1b1f24", width=0.5)),
-            hovertemplate=t("<b>%{y}</b>: %{x} commitments (%{customdata[1]})", lang) + "<extra></extra>",
+            hovertemplate=_("<b>%{y}</b>: %{x} commitments (%{customdata[1]})", lang) + "<extra></extra>",
         ))
     return figure(
         bars, lang=lang,
         showlegend=False, bargap=0.25,
         yaxis=dict(type="category", categoryorder="array", categoryarray=[progress_label(p, lang) for p in order],
                    autorange="reversed", fixedrange=True),
-        xaxis=dict(title=t("Commitments", lang), fixedrange=True, rangemode="tozero"),
+        xaxis=dict(title=_("Commitments", lang), fixedrange=True, rangemode="tozero"),
         margin=dict(r=90),
     )
 
@@ -335,15 +335,15 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         part = dated[dated["key"].isna()] if progress is None else dated[dated["key"] == progress]
         if part.empty:
             continue
-        label = progress_label(progress, lang) if progress else t("No status yet", lang)
-        words = [label + (" · " + t("overdue", lang) if bool(o) else "") for o in part["overdue"]]
+        label = progress_label(progress, lang) if progress else _("No status yet", lang)
+        words = [label + (" · " + _("overdue", lang) if bool(o) else "") for o in part["overdue"]]
         traces.append(go.Scatter(
             x=part["due_date"], y=part["label"], mode="markers+text", name=label, text=words,
             textposition="middle right", textfont=dict(size=13),
             marker=dict(symbol=_SYMBOLS.get(progress, "circle"), size=16,
                         color=_colour(progress) if progress else "#4a5057", line=dict(color="#1b1f24", width=1.5)),
             customdata=part[["milestone_id"]].values.tolist(),
-            hovertemplate=t("<b>%{customdata[0]}</b><br>Due %{x|%Y-%m-%d}<br>%{text}", lang) + "<extra></extra>",
+            hovertemplate=_("<b>%{customdata[0]}</b><br>Due %{x|%Y-%m-%d}<br>%{text}", lang) + "<extra></extra>",
         ))
     as_of = rows["as_of"].iloc[0] if "as_of" in rows and len(rows) else None
     if _present(as_of):
@@ -353,14 +353,14 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             shapes=[dict(type="line", xref="x", x0=as_of, x1=as_of, yref="paper", y0=0, y1=1,
                          line=dict(color="#0b2f55", width=2, dash="dash"))],
             annotations=[dict(x=as_of, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                              text=t("Data as of {date}", lang, date=i18n.fmt_date(as_of.date(), lang, "medium")),
+                              text=_("Data as of {date}", lang, date=i18n.fmt_date(as_of.date(), lang, "medium")),
                               font=dict(size=12, color="#0b2f55"))])
     else:
         as_of_marks = {}
     dates = pd.concat([pd.to_datetime(rows["due_date"]), pd.to_datetime(rows["start_date"])]).dropna()
     if _present(as_of):
         dates = pd.concat([dates, pd.Series([as_of])])
-    xaxis = dict(type="date", title=t("Due date", lang), fixedrange=True)
+    xaxis = dict(type="date", title=_("Due date", lang), fixedrange=True)
     if len(dates):
         lo, hi = dates.min(), dates.max()
         pad = max(pd.Timedelta(days=60), (hi - lo) * 0.08)
@@ -370,8 +370,8 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             # No date to place them at: their status is written at the left edge, saying so.
             traces.append(go.Scatter(
                 x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
-                text=[(progress_label(k, lang) if _present(k) else t("No status yet", lang)) + " · "
-                      + t("no due date", lang)
+                text=[(progress_label(k, lang) if _present(k) else _("No status yet", lang)) + " · "
+                      + _("no due date", lang)
                       for k in undated["key"]],
                 textposition="middle right", textfont=dict(size=13, color="#3d444c"),
                 customdata=undated[["milestone_id"]].values.tolist(),
@@ -423,12 +423,12 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     heat = go.Heatmap(
         x=periods, y=short, z=z, text=text, texttemplate="%{text}", textfont=dict(size=13), customdata=custom,
         colorscale=scale, zmin=-0.5, zmax=3.5, xgap=2, ygap=2, hoverongaps=False,
-        hovertemplate=t("<b>%{y}</b> · %{x}<br>%{customdata} (%{text})", lang) + "<extra></extra>",
+        hovertemplate=_("<b>%{y}</b> · %{x}<br>%{customdata} (%{text})", lang) + "<extra></extra>",
         colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=[progress_label(p, lang) for p in _RANKED], thickness=14,
-                      title=dict(text=t("Status", lang), side="right")),
+                      title=dict(text=_("Status", lang), side="right")),
     )
     return figure(
         [heat], lang=lang,
-        xaxis=dict(title=t("Reporting period", lang), type="category", showgrid=False, fixedrange=True),
+        xaxis=dict(title=_("Reporting period", lang), type="category", showgrid=False, fixedrange=True),
         yaxis=dict(type="category", autorange="reversed", showgrid=False, fixedrange=True),
     )

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, PROGRESS_ORDER
 from dashboard.figures.datasets import finish, label_of, wrap_label
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 __all__ = [
     "status_transition_heatmap", "change_summary_bars", "dataset_changes_bars", "learning_changes_bars",
@@ -41,7 +41,7 @@ TRANSITION_SCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 def progress_label(progress, lang: str) -> str:
     """Return the label of a progress value (or of the NEW / GONE / NO_STATUS markers) in `lang`."""
     key = progress if isinstance(progress, str) and progress else NO_STATUS
-    return t(PROGRESS_LABELS[key], lang) if key in PROGRESS_LABELS else str(progress)
+    return _(PROGRESS_LABELS[key], lang) if key in PROGRESS_LABELS else str(progress)
 
 
 def transition_keys(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -77,12 +77,12 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         z=z, x=x_labels, y=y_labels, text=text, texttemplate="%{text}", textfont=dict(size=18),
         colorscale=TRANSITION_SCALE, zmin=0, zmax=top, showscale=False, xgap=3, ygap=3, hoverongaps=False,
         customdata=[[[f, to] for to in x_keys] for f in y_keys],
-        hovertemplate=t("%{y} → %{x}: %{z:,} milestones", lang) + "<extra></extra>",
+        hovertemplate=_("%{y} → %{x}: %{z:,} milestones", lang) + "<extra></extra>",
     ))
     fig.update_layout(
-        xaxis=dict(title=t("Status in the newer snapshot", lang), side="top", showgrid=False, tickangle=0,
+        xaxis=dict(title=_("Status in the newer snapshot", lang), side="top", showgrid=False, tickangle=0,
                    tickfont=dict(size=14)),
-        yaxis=dict(title=t("Status in the earlier snapshot", lang), autorange="reversed", showgrid=False,
+        yaxis=dict(title=_("Status in the earlier snapshot", lang), autorange="reversed", showgrid=False,
                    ticksuffix="  "),
         margin=dict(l=8, r=16, t=64, b=16),
     )
@@ -124,22 +124,22 @@ def dataset_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     ids = [[r["jurisdiction_id"]] for r in records]
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        y=labels, x=added, orientation="h", name=t("Added", lang), marker=dict(color=ADDED_COLOUR),
+        y=labels, x=added, orientation="h", name=_("Added", lang), marker=dict(color=ADDED_COLOUR),
         text=[_signed(v, lang) if v else "" for v in added], textposition="outside", cliponaxis=False, customdata=ids,
-        hovertemplate=t("%{y}: %{x:,} datasets added", lang) + "<extra></extra>",
+        hovertemplate=_("%{y}: %{x:,} datasets added", lang) + "<extra></extra>",
     ))
     fig.add_trace(go.Bar(
-        y=labels, x=[-v for v in removed], orientation="h", name=t("Removed", lang),
+        y=labels, x=[-v for v in removed], orientation="h", name=_("Removed", lang),
         marker=dict(color=REMOVED_COLOUR, pattern=dict(shape="/", fgcolor="#ffffff", solidity=0.3)),
         text=[_signed(-v, lang) if v else "" for v in removed], textposition="outside", cliponaxis=False,
         customdata=[[i[0], v] for i, v in zip(ids, removed)],
-        hovertemplate=t("%{y}: %{customdata[1]:,} datasets removed", lang) + "<extra></extra>",
+        hovertemplate=_("%{y}: %{customdata[1]:,} datasets removed", lang) + "<extra></extra>",
     ))
     span = max(added + removed + [1])
     fig.update_layout(
         barmode="relative", bargap=0.3,
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None, ticksuffix="  "),
-        xaxis=dict(title=t("Datasets", lang), range=[-span * 1.3, span * 1.3], zeroline=True, showticklabels=False,
+        xaxis=dict(title=_("Datasets", lang), range=[-span * 1.3, span * 1.3], zeroline=True, showticklabels=False,
                    showgrid=False,
                    zerolinecolor="#1b1f24", zerolinewidth=1.5),
         margin=dict(l=8, r=24, t=36, b=48),
@@ -158,13 +158,13 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
         insidetextanchor="end", textfont=dict(size=14),
         cliponaxis=False, marker=dict(color=[ADDED_COLOUR if v >= 0 else REMOVED_COLOUR for v in values]),
         customdata=[[lbl, int(r["events_added"])] for lbl, r in zip(labels, records)],
-        hovertemplate=t("%{customdata[0]}: %{x:+,} learners (%{customdata[1]:+,} events)", lang) + "<extra></extra>",
+        hovertemplate=_("%{customdata[0]}: %{x:+,} learners (%{customdata[1]:+,} events)", lang) + "<extra></extra>",
     ))
     span = max([abs(v) for v in values] + [1])
     low = -span * 1.45 if min(values + [0]) < 0 else 0  # room for a short bar's label on either side
     fig.update_layout(
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
-        xaxis=dict(title=t("Learners added", lang), range=[low, span * 1.45], zeroline=True, zerolinecolor="#1b1f24",
+        xaxis=dict(title=_("Learners added", lang), range=[low, span * 1.45], zeroline=True, zerolinecolor="#1b1f24",
                    showticklabels=False, showgrid=False),
         showlegend=False, margin=dict(l=8, r=24, t=16, b=48), bargap=0.25 if len(values) >= 4 else 0.5,
     )

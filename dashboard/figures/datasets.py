@@ -7,11 +7,11 @@ import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, figure, styled
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 __all__ = [
     "releases_over_time", "releases_by_dimension_bars", "top_publishers_bars", "portal_metrics_lines",
-    "hbar_ranked", "wrap_label", "counted", "label_of", "metric_label", "finish", "FLAGGED_COLOUR",
+    "hbar_ranked", "wrap_label", "label_of", "metric_label", "finish", "FLAGGED_COLOUR",
     "portal_metrics_plan", "TOP_PORTALS", "MAX_PANELS",
 ]
 
@@ -33,13 +33,6 @@ METRIC_LABELS = {
 }
 
 
-def counted(n, one: str, many: str, lang: str, **values) -> str:
-    """Return `one` or `many` (msgids with {n}) translated, by the plural rule of `lang` (French: 0 and 1 are singular)."""
-    value = 0 if n is None or pd.isna(n) else n
-    singular = value == 1 if lang == "en" else abs(value) < 2
-    return t(one if singular else many, lang, n=i18n.fmt_int(value, lang), **values)
-
-
 def finish(fig: go.Figure, *, lang: str) -> go.Figure:
     """Return `fig` styled, with thousands grouped on every axis (Plotly leaves 4-digit ticks ungrouped)."""
     fig.update_xaxes(separatethousands=True)
@@ -50,7 +43,7 @@ def finish(fig: go.Figure, *, lang: str) -> go.Figure:
 def metric_label(metric: str, lang: str) -> str:
     """Return a metric's readable label in `lang`."""
     if metric in METRIC_LABELS:
-        return t(METRIC_LABELS[metric], lang)
+        return _(METRIC_LABELS[metric], lang)
     return str(metric).replace("_", " ").capitalize()
 
 
@@ -64,7 +57,7 @@ def label_of(row, lang: str, en: str, fr: str, fallback: str | None = None) -> s
         value = row.get(col) if hasattr(row, "get") else getattr(row, col, None)
         if _present(value):
             return str(value)
-    return t("Not stated", lang)
+    return _("Not stated", lang)
 
 
 def _short(label: str, limit: int = LABEL_MAX) -> str:
@@ -125,14 +118,14 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     totals = [int(v) for v in rows["cumulative_datasets"]]
     if yearly:
         x = [int(v) for v in rows["year"]]
-        bar_name = t("Released in the year", lang)
-        hover_bar = t("%{x}: %{y:,} datasets released", lang)
-        hover_line = t("%{x}: %{y:,} datasets in the catalogue", lang)
+        bar_name = _("Released in the year", lang)
+        hover_bar = _("%{x}: %{y:,} datasets released", lang)
+        hover_line = _("%{x}: %{y:,} datasets in the catalogue", lang)
     else:
         x = [pd.Timestamp(v).strftime("%Y-%m-%d") for v in rows["month"]]
-        bar_name = t("Released in the month", lang)
-        hover_bar = t("%{x|%B %Y}: %{y:,} datasets released", lang)
-        hover_line = t("%{x|%B %Y}: %{y:,} datasets in the catalogue", lang)
+        bar_name = _("Released in the month", lang)
+        hover_bar = _("%{x|%B %Y}: %{y:,} datasets released", lang)
+        hover_line = _("%{x|%B %Y}: %{y:,} datasets in the catalogue", lang)
     bars = go.Bar(
         x=x, y=counts, name=bar_name, marker=dict(color=PALETTE[0]),
         text=counts if yearly else None, texttemplate="%{y:,}" if yearly else None,
@@ -141,15 +134,15 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
     )
     total_line = go.Scatter(
-        x=x, y=totals, name=t("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
+        x=x, y=totals, name=_("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
         line=dict(color=PALETTE[1], width=3), marker=dict(color=PALETTE[1], size=7, symbol="diamond"),
         hovertemplate=hover_line + "<extra></extra>",
         **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
     )
     return figure(
         [bars, total_line], lang=lang, thousands=True,
-        yaxis=dict(title=t("Datasets released", lang), rangemode="tozero", separatethousands=True),
-        yaxis2=dict(title=dict(text=t("Catalogue total", lang), font=dict(color="#8a5a00")), overlaying="y",
+        yaxis=dict(title=_("Datasets released", lang), rangemode="tozero", separatethousands=True),
+        yaxis2=dict(title=dict(text=_("Catalogue total", lang), font=dict(color="#8a5a00")), overlaying="y",
                     side="right", rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"),
                     tickmode="auto"),
         xaxis=dict(title=None, **({"tickformat": "d", **({"dtick": 1} if len(x) <= 20 else {})} if yearly else {})),
@@ -169,7 +162,7 @@ def releases_by_dimension_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TO
     texts = [i18n.fmt_int(v, lang) for v in values]
     custom = [r if _present(r) else None for r in top["value"]]
     return hbar_ranked(labels, values, texts, lang=lang, customdata=custom,
-                       hover=t("%{customdata[0]}: %{x:,} datasets", lang), axis_title=t("Datasets released", lang))
+                       hover=_("%{customdata[0]}: %{x:,} datasets", lang), axis_title=_("Datasets released", lang))
 
 
 def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) -> go.Figure:
@@ -184,8 +177,8 @@ def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) ->
     texts = [i18n.fmt_int(v, lang) for v in values]
     custom = [[r["jurisdiction_id"], r["portal"]] for r in records]
     return hbar_ranked(labels, values, texts, lang=lang, customdata=custom, colour=PALETTE[2],
-                       hover=t("%{customdata[0]} (%{customdata[2]}): %{x:,} datasets", lang),
-                       axis_title=t("Datasets released", lang))
+                       hover=_("%{customdata[0]} (%{customdata[2]}): %{x:,} datasets", lang),
+                       axis_title=_("Datasets released", lang))
 
 
 # ---------------------------------------------------------------- portal metrics
@@ -240,9 +233,9 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
     all_flags = rows["is_outlier"].fillna(False).astype(bool).to_numpy()
     all_reasons = rows["outlier_reason"].astype(object).where(rows["outlier_reason"].notna(), None).to_numpy()
     domains = _stacked_panels(len(plan), min(0.12, 0.5 / len(plan)))
-    line_hover = "<b>%{fullData.name}</b><br>" + t("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>"
+    line_hover = "<b>%{fullData.name}</b><br>" + _("%{x|%B %-d, %Y}: %{y:,}", lang) + "<extra></extra>"
     flag_hover = "<b>%{customdata[0]}</b><br>" \
-        + t("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[1]}", lang) + "<extra></extra>"
+        + _("%{x|%B %-d, %Y}: %{y:,} — flagged as a glitch: %{customdata[1]}", lang) + "<extra></extra>"
     traces: list[dict] = []
     layout: dict = {"annotations": []}
     colours: dict[str, str] = {}
@@ -285,15 +278,15 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
                 for k in idx:
                     label = starts[k] and labels_left > 0
                     labels_left -= int(label)
-                    text.append(t("flagged", lang) if label else "")
+                    text.append(_("flagged", lang) if label else "")
                 traces.append(dict(
                     type="scatter", x=[dates[k] for k in idx], y=[values[k] for k in idx], mode="markers+text",
-                    name=t("Flagged as a glitch", lang), legendgroup="flagged", showlegend="flagged" not in in_legend,
+                    name=_("Flagged as a glitch", lang), legendgroup="flagged", showlegend="flagged" not in in_legend,
                     marker=dict(symbol="x-thin-open", size=12, color=FLAGGED_COLOUR,
                                 line=dict(width=3, color=FLAGGED_COLOUR)),
                     text=text, textposition="top center", textfont=dict(color="#a04000", size=13), cliponaxis=False,
                     customdata=[[portal, vocab.label(vocab.glitch_reason, reason_codes[k], lang)
-                                 or t("no reason given", lang)] for k in idx],
+                                 or _("no reason given", lang)] for k in idx],
                     hovertemplate=flag_hover, **axes,
                 ))
                 in_legend.add("flagged")

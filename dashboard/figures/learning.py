@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, figure
-from dashboard.figures.datasets import counted, hbar_ranked, label_of, wrap_label
-from dashboard.i18n import N_, t
+from dashboard.figures.datasets import hbar_ranked, label_of, wrap_label
+from dashboard.i18n import _, ngettext
 
 __all__ = [
     "linked_groups",
@@ -27,10 +27,10 @@ def _int(v) -> int | None:
 
 def reach_text(events, learners, organisations, lang: str) -> str:
     """Return "34 events · 1,800 learners · 26 organisations" in `lang`, leaving out what is not known."""
-    parts = [counted(_int(events), N_("{n} event"), N_("{n} events"), lang),
-             counted(_int(learners), N_("{n} learner"), N_("{n} learners"), lang)]
+    parts = [ngettext("{n} event", "{n} events", _int(events), lang),
+             ngettext("{n} learner", "{n} learners", _int(learners), lang)]
     if _int(organisations) is not None:
-        parts.append(counted(_int(organisations), N_("{n} organisation"), N_("{n} organisations"), lang))
+        parts.append(ngettext("{n} organisation", "{n} organisations", _int(organisations), lang))
     return " · ".join(parts)
 
 
@@ -43,21 +43,21 @@ def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
               for s, e in zip(rows["period_start"], rows["period_end"])]
     few = len(periods) <= 12
     bars = go.Bar(
-        x=periods, y=learners, name=t("Learners", lang), marker=dict(color=PALETTE[0]), customdata=custom,
+        x=periods, y=learners, name=_("Learners", lang), marker=dict(color=PALETTE[0]), customdata=custom,
         text=learners if few else None, texttemplate="%{y:,}" if few else None, textposition="outside" if few else None,
         cliponaxis=False,
-        hovertemplate=t("%{x}: %{y:,} learners", lang) + "<extra></extra>",
+        hovertemplate=_("%{x}: %{y:,} learners", lang) + "<extra></extra>",
     )
     dots = go.Scatter(
-        x=periods, y=events, name=t("Events (right axis)", lang), yaxis="y2", mode="lines+markers",
+        x=periods, y=events, name=_("Events (right axis)", lang), yaxis="y2", mode="lines+markers",
         line=dict(color=PALETTE[1], width=2), marker=dict(symbol="diamond", size=9, color=PALETTE[1]),
-        customdata=custom, hovertemplate=t("%{x}: %{y:,} events", lang) + "<extra></extra>",
+        customdata=custom, hovertemplate=_("%{x}: %{y:,} events", lang) + "<extra></extra>",
     )
     return figure(
         [bars, dots], lang=lang, thousands=True,
         xaxis=dict(type="category", categoryorder="array", categoryarray=periods, title=None),
-        yaxis=dict(title=t("Learners", lang), rangemode="tozero"),
-        yaxis2=dict(title=dict(text=t("Events", lang), font=dict(color="#8a5a00")), overlaying="y", side="right",
+        yaxis=dict(title=_("Learners", lang), rangemode="tozero"),
+        yaxis2=dict(title=dict(text=_("Events", lang), font=dict(color="#8a5a00")), overlaying="y", side="right",
                     rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"), tickmode="auto"),
         bargap=0.2, hovermode="closest", margin=dict(l=60, r=70, t=36, b=40),
     )
@@ -70,7 +70,7 @@ def _reach_bars(labels: list[str], rows: pd.DataFrame, lang: str, ids: list, col
     reach = [reach_text(e, n, o, lang) for e, n, o in zip(rows["events"], rows["learners"], rows["organisations"])]
     return hbar_ranked(labels, learners, [i18n.fmt_int(n, lang) for n in learners], lang=lang,
                        customdata=[[i, r] for i, r in zip(ids, reach)], colour=colour,
-                       hover=hover, axis_title=t("Learners", lang),
+                       hover=hover, axis_title=_("Learners", lang),
                        wrap=LABEL_WRAP)
 
 
@@ -102,13 +102,13 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
         x=values, y=short, mode="markers+text", marker=dict(size=14, color=PALETTE[3], line=dict(width=1, color="#1b1f24")),
         text=[i18n.fmt_num(v, lang, 0 if v >= 100 else 1) for v in values], textposition="middle right",
         customdata=[[lbl, int(e)] for lbl, e in zip(labels, data["events"])], cliponaxis=False, showlegend=False,
-        hovertemplate=t("%{customdata[0]}: %{x:,.1f} learners per event (%{customdata[1]:,} events)", lang)
+        hovertemplate=_("%{customdata[0]}: %{x:,.1f} learners per event (%{customdata[1]:,} events)", lang)
         + "<extra></extra>",
     )
     return figure(
         [stems, dots], lang=lang, thousands=True,
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
-        xaxis=dict(title=t("Learners per event", lang), rangemode="tozero", showticklabels=False, showgrid=False),
+        xaxis=dict(title=_("Learners per event", lang), rangemode="tozero", showticklabels=False, showgrid=False),
         margin=dict(l=8, r=60, t=16, b=48),
     )
 
@@ -135,4 +135,4 @@ def learning_linked_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     labels = [f"{c} · {vocab.label(vocab.organizer, o, lang)}"
               for c, o in zip(groups["commitment_id"], groups["organizer"])]
     return _reach_bars(labels, groups, lang, list(groups["commitment_id"]), PALETTE[4],
-                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>" + t("Click to open the commitment.", lang))
+                       hover="<b>%{customdata[0]}</b><br>%{customdata[2]}<br>" + _("Click to open the commitment.", lang))

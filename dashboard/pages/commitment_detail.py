@@ -14,7 +14,7 @@ from dashboard import data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
 from dashboard.components import breadcrumbs, empty_state, href, localized, notices
 from dashboard.figures import commitments as fc
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 
 dash.register_page(__name__, path_template="/commitments/<commitment_id>", name="Commitment", order=10)
 
@@ -83,13 +83,14 @@ def milestone_sentence(rows: pd.DataFrame, lang: str) -> str:
     done = int((rows["progress_rank"].fillna(-1) >= 3).sum())
     overdue = int(rows["overdue"].sum())
     no_status = int(rows["progress"].isna().sum())
-    text = t("{n} milestones: {done} complete, {overdue} past their due date without being complete.", lang,
-             n=i18n.fmt_int(n, lang), done=i18n.fmt_int(done, lang), overdue=i18n.fmt_int(overdue, lang))
+    text = ngettext("{n} milestone: {done} complete, {overdue} past their due date without being complete.",
+                    "{n} milestones: {done} complete, {overdue} past their due date without being complete.", n,
+                    lang, done=i18n.fmt_int(done, lang), overdue=i18n.fmt_int(overdue, lang))
     if no_status:
-        text += " " + t("{n} have no reported status yet.", lang, n=i18n.fmt_int(no_status, lang))
+        text += " " + ngettext("{n} has no reported status yet.", "{n} have no reported status yet.", no_status, lang)
     dated = rows[rows["due_date"].notna()]
     if len(dated):
-        text += " " + t("Due dates run from {first} to {last}; the dashed line is the data's as-of date.", lang,
+        text += " " + _("Due dates run from {first} to {last}; the dashed line is the data's as-of date.", lang,
                         first=i18n.fmt_date(pd.Timestamp(dated["due_date"].min()).date(), lang),
                         last=i18n.fmt_date(pd.Timestamp(dated["due_date"].max()).date(), lang))
     return text
@@ -122,11 +123,11 @@ def history_sentence(rows: pd.DataFrame, lang: str) -> str:
     latest = rows[rows["reporting_period"] == periods[-1]]
     done = int((latest["progress_rank"].fillna(-1) >= 2).sum())
     if len(periods) == 1:
-        return t("{series} milestones or indicators reported in {last}; {done} of them were substantial or complete. "
+        return _("{series} milestones or indicators reported in {last}; {done} of them were substantial or complete. "
                  "Each cell prints the source's own status code.", lang,
                  series=i18n.fmt_int(rows["series_id"].nunique(), lang), last=periods[-1],
                  done=i18n.fmt_int(done, lang))
-    return t("{series} milestones or indicators reported over {n} periods, {first} to {last}. In {last}, {done} of "
+    return _("{series} milestones or indicators reported over {n} periods, {first} to {last}. In {last}, {done} of "
              "{reported} were substantial or complete. Each cell prints the source's own status code.", lang,
              series=i18n.fmt_int(rows["series_id"].nunique(), lang), n=i18n.fmt_int(len(periods), lang),
              first=periods[0], last=periods[-1], done=i18n.fmt_int(done, lang),
@@ -154,12 +155,12 @@ def _irm_value(rec: dict, field: str, lang: str):
     value, missing = rec.get(field), rec.get(f"{field}_missing")
     if _present(value):
         if field == "starred":
-            return t("yes", lang) if bool(value) else t("no", lang)
+            return _("yes", lang) if bool(value) else _("no", lang)
         if field == "potential_impact":
-            return t(fc.IMPACT_LABELS.get(value, value), lang)
-        return t(IRM_WORDS.get(value, value), lang)
+            return _(fc.IMPACT_LABELS.get(value, value), lang)
+        return _(IRM_WORDS.get(value, value), lang)
     code = missing.upper() if _present(missing) and missing.upper() in MISSING_WHY else None
-    return html.Span(t(MISSING_WHY[code], lang), className="text-body-secondary")
+    return html.Span(_(MISSING_WHY[code], lang), className="text-body-secondary")
 
 
 IRM_WORDS = {
@@ -176,7 +177,7 @@ def irm_facts(rec: dict, lang: str) -> list:
     if len(missing) == 1 and "value" not in missing:
         code = next(iter(missing))
         code = code.upper() if isinstance(code, str) and code.upper() in MISSING_WHY else None
-        return [(N_("All IRM fields"), html.Span(t(MISSING_WHY[code], lang), className="text-body-secondary"))]
+        return [(N_("All IRM fields"), html.Span(_(MISSING_WHY[code], lang), className="text-body-secondary"))]
     return [(label, _irm_value(rec, field, lang)) for field, label in IRM_FIELDS]
 
 
@@ -187,10 +188,10 @@ def _status(rec: dict, lang: str):
                      className="status-pill")
     code, vocab = rec.get("status_code"), rec.get("status_vocab")
     if not _present(code):
-        return [pill, html.Div(t("No completion rating has been published for this commitment.", lang),
+        return [pill, html.Div(_("No completion rating has been published for this commitment.", lang),
                                className="small text-body-secondary")]
-    vocab_name = t(VOCABULARIES[vocab], lang) if vocab in VOCABULARIES else str(vocab)
-    return [pill, html.Div(t("Source code “{code}” in the {vocab} vocabulary.", lang, code=code, vocab=vocab_name),
+    vocab_name = _(VOCABULARIES[vocab], lang) if vocab in VOCABULARIES else str(vocab)
+    return [pill, html.Div(_("Source code “{code}” in the {vocab} vocabulary.", lang, code=code, vocab=vocab_name),
                            className="small text-body-secondary")]
 
 
@@ -211,7 +212,7 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
                              href=href("/commitments", view, jurisdictions=(rec["jurisdiction_id"],), page=1, q="",
                                        statuses=()))]
     if level in LEVELS:
-        jurisdiction.append(html.Span(" · " + t(LEVELS[level], lang), className="text-body-secondary"))
+        jurisdiction.append(html.Span(" · " + _(LEVELS[level], lang), className="text-body-secondary"))
     areas = rec.get("policy_areas")
     areas = [a for a in (list(areas) if areas is not None and not isinstance(areas, str) else []) if a]
     facts = [
@@ -220,38 +221,38 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
                                                                      page=1, q="", statuses=()))),
         (N_("Status"), _status(rec, lang)),
         (N_("Lead institution"), rec.get("lead_institution") if _present(rec.get("lead_institution"))
-         else html.Span(t("Not stated in the source", lang), className="text-body-secondary")),
+         else html.Span(_("Not stated in the source", lang), className="text-body-secondary")),
         (N_("Policy areas"), [html.Span(vocab.show(vocab.policy_area, a, lang),
                                         className="badge text-bg-light border me-1 mb-1 fw-normal") for a in areas]
-         or html.Span(t("Not stated in the source", lang), className="text-body-secondary")),
+         or html.Span(_("Not stated in the source", lang), className="text-body-secondary")),
     ]
     dates = _date_range(rec, lang)
     if dates:
         facts.append((N_("Dates"), dates))
     irm = irm_facts(rec, lang)
-    source = [html.Span(t("Source: {name}", lang, name=rec.get("source", "–")))]
+    source = [html.Span(_("Source: {name}", lang, name=rec.get("source", "–")))]
     if rec.get("synthetic"):
-        source += [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")]
+        source += [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")]
     url = rec.get("url")
     if _present(url) and str(url).startswith(("https://", "http://")):
-        source += [" · ", html.A(t("Open the source page", lang), href=str(url), target="_blank",
+        source += [" · ", html.A(_("Open the source page", lang), href=str(url), target="_blank",
                                  rel="noopener noreferrer")]
 
     def dl(pairs, term_width=4):
         items = []
         for label, value in pairs:
-            items += [html.Dt(t(label, lang), className=f"col-sm-{term_width}"),
+            items += [html.Dt(_(label, lang), className=f"col-sm-{term_width}"),
                       html.Dd(value, className=f"col-sm-{12 - term_width}")]
         return html.Dl(items, className="row record-facts mb-0")
 
     description = localized(rec.get("description_en"), rec.get("description_fr"), lang)
     return html.Section(className="card shadow-sm mb-4 records-card", **{"aria-labelledby": "commitment-record-title"},
                         children=html.Div(className="card-body", children=[
-        html.H2(t("The commitment", lang), id="commitment-record-title", className="h5 card-title"),
+        html.H2(_("The commitment", lang), id="commitment-record-title", className="h5 card-title"),
         html.P(description, className="commitment-description") if description != "–" else None,
         dbc.Row([
             dbc.Col(dl(facts), lg=7),
-            dbc.Col([html.H3(t("Independent Reporting Mechanism (IRM)", lang), className="h6 irm-heading"),
+            dbc.Col([html.H3(_("Independent Reporting Mechanism (IRM)", lang), className="h6 irm-heading"),
                      dl(irm, term_width=5)], lg=5),
         ]),
         html.P(source, className="small text-body-secondary mt-2 mb-0"),
@@ -266,22 +267,24 @@ def milestone_list_section(view: state_mod.ViewState, commitment_id: str) -> htm
     for r in rows:
         key = r.get("progress")
         pill = html.Span([html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}),
-                          fc.progress_label(key, lang) if key else t("No status yet", lang)], className="status-pill")
+                          fc.progress_label(key, lang) if key else _("No status yet", lang)], className="status-pill")
         deadline = localized(r.get("deadline_text_en"), r.get("deadline_text_fr"), lang)
         trs.append(html.Tr([
             html.Th([html.Span(fc.short_milestone_id(r["milestone_id"], commitment_id) + " ", className="fw-semibold"),
                      localized(r.get("title_en"), r.get("title_fr"), lang)], scope="row", className="fw-normal"),
             html.Td(r.get("lead_dept") or "–"),
-            html.Td(deadline if deadline != "–" else t("no due date", lang)),
+            html.Td(deadline if deadline != "–" else _("no due date", lang)),
             html.Td(pill, className="text-nowrap"),
         ]))
-    title = t("Milestones", lang)
+    title = _("Milestones", lang)
     return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-milestones-list",
                         **{"aria-labelledby": "commitment-milestones-list-title"},
                         children=html.Div(className="card-body", children=[
         html.H2(title, id="commitment-milestones-list-title", className="h5 card-title"),
-        html.P(t("{n} milestones; the source gives them no due dates, so they are listed rather than placed on a "
-                 "timeline.", lang, n=i18n.fmt_int(len(rows), lang)), className="chart-sentence"),
+        html.P(ngettext("{n} milestone; the source gives it no due date, so it is listed rather than placed on a "
+                        "timeline.",
+                        "{n} milestones; the source gives them no due dates, so they are listed rather than placed "
+                        "on a timeline.", len(rows), lang), className="chart-sentence"),
         html.Div(_table((N_("Milestone"), N_("Lead"), N_("Deadline as written"), N_("Latest status")), trs, title,
                         lang), className="table-responsive"),
     ]))
@@ -291,14 +294,14 @@ def quiet_section(section_id: str, title: str, message: str, lang: str) -> html.
     """Return a titled card holding only an empty-state line."""
     return html.Section(className="card shadow-sm mb-4 records-card", id=section_id,
                         **{"aria-labelledby": f"{section_id}-title"}, children=html.Div(className="card-body", children=[
-                            html.H2(t(title, lang), id=f"{section_id}-title", className="h5 card-title"),
-                            empty_state(t(message, lang), lang)]))
+                            html.H2(_(title, lang), id=f"{section_id}-title", className="h5 card-title"),
+                            empty_state(_(message, lang), lang)]))
 
 
 def _table(headers, body_rows, caption: str, lang: str) -> html.Table:
     return html.Table([
         html.Caption(caption, className="visually-hidden"),
-        html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in headers])),
+        html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in headers])),
         html.Tbody(body_rows),
     ], className="table table-sm table-striped align-middle records-table")
 
@@ -306,14 +309,14 @@ def _table(headers, body_rows, caption: str, lang: str) -> html.Table:
 def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
     lang = view.lang
     rows = data.query("commitment_datasets", snapshot=served_snapshot(view), commitment_id=commitment_id)
-    title = t("Linked datasets", lang)
+    title = _("Linked datasets", lang)
     if rows.empty:
-        body = empty_state(t("No dataset in the catalogue names this commitment.", lang), lang)
+        body = empty_state(_("No dataset in the catalogue names this commitment.", lang), lang)
     else:
         trs = []
         for r in plain_records(rows):
             org = localized(r.get("organization_title_en"), r.get("organization_title_fr"), lang)
-            synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+            synthetic = [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
                 if r.get("synthetic") else []
             published = r.get("published")
             trs.append(html.Tr([
@@ -324,8 +327,8 @@ def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
                 html.Td(i18n.fmt_date(pd.Timestamp(published).date(), lang, "medium") if _present(published) else "–",
                         className="text-nowrap"),
             ]))
-        body = [html.P(figures.counted(len(rows), N_("{n} dataset names this commitment."),
-                                       N_("{n} datasets name this commitment."), lang)),
+        body = [html.P(ngettext("{n} dataset names this commitment.", "{n} datasets name this commitment.",
+                                len(rows), lang)),
                 html.Div(_table((N_("Dataset"), N_("Organization"), N_("Portal"), N_("Published")), trs, title, lang),
                          className="table-responsive")]
     return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-datasets",
@@ -336,14 +339,14 @@ def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
 def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
     lang = view.lang
     rows = data.query("commitment_learning", snapshot=served_snapshot(view), commitment_id=commitment_id)
-    title = t("Linked learning events", lang)
+    title = _("Linked learning events", lang)
     if rows.empty:
-        body = empty_state(t("No learning event is linked to this commitment.", lang), lang)
+        body = empty_state(_("No learning event is linked to this commitment.", lang), lang)
     else:
         trs = []
         for r in plain_records(rows):
             orgs = r.get("organisations")
-            synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+            synthetic = [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
                 if r.get("synthetic") else []
             trs.append(html.Tr([
                 html.Th([vocab.show(vocab.organizer, r.get("organizer"), lang), *synthetic], scope="row",
@@ -354,7 +357,7 @@ def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
                 html.Td(i18n.fmt_int(r.get("learners"), lang), className="text-end"),
                 html.Td(i18n.fmt_int(orgs, lang) if _present(orgs) else "–", className="text-end"),
             ]))
-        lead = t("{learners} learners in {events} events, as the source reports them (rows may overlap).", lang,
+        lead = _("{learners} learners in {events} events, as the source reports them (rows may overlap).", lang,
                  learners=i18n.fmt_int(rows["learners"].sum(), lang), events=i18n.fmt_int(rows["events"].sum(), lang))
         body = [html.P(lead), html.Div(_table((N_("Organizer"), N_("Type"), N_("Period"), N_("Events"),
                                                N_("Learners"), N_("Organizations")), trs, title, lang),
@@ -369,8 +372,8 @@ def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Sect
 def _crumbs(view: state_mod.ViewState, label: str):
     lang = view.lang
     return breadcrumbs([
-        (t("Overview", lang), href("/", view, page=1, q="", statuses=())),
-        (t("Commitments", lang), href("/commitments", view)),
+        (_("Overview", lang), href("/", view, page=1, q="", statuses=())),
+        (_("Commitments", lang), href("/commitments", view)),
         (label, None),
     ], lang)
 
@@ -390,13 +393,13 @@ def not_found(commitment_id: str, view: state_mod.ViewState) -> html.Div:
     shown = (commitment_id or "")[:64]
     return html.Div([
         _crumbs(view, shown or "–"),
-        html.Header(html.H1(t("Commitment not found", lang), className="display-6 fw-semibold mb-2"),
+        html.Header(html.H1(_("Commitment not found", lang), className="display-6 fw-semibold mb-2"),
                     className="page-header"),
         notices(view),
         html.Div(className="empty-state", role="status", children=[
-            html.P(t("There is no commitment “{id}” in this snapshot.", lang, id=shown), className="mb-2"),
-            html.P(t("Check the ID, or search the commitments list.", lang), className="mb-2"),
-            dcc.Link(t("Search commitments", lang), href=href("/commitments", view, q=shown if ID_RE.match(shown)
+            html.P(_("There is no commitment “{id}” in this snapshot.", lang, id=shown), className="mb-2"),
+            html.P(_("Check the ID, or search the commitments list.", lang), className="mb-2"),
+            dcc.Link(_("Search commitments", lang), href=href("/commitments", view, q=shown if ID_RE.match(shown)
                                                                else "", page=1), className="btn btn-primary"),
         ]),
     ], id="commitment-not-found")

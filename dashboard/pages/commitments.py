@@ -13,7 +13,7 @@ from dashboard import charts, data, figures, i18n, state as state_mod
 from dashboard.charts import URL, Chart, chart_card, register, served_snapshot
 from dashboard.components import empty_state, href, localized, page_header
 from dashboard.figures import commitments as fc
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import SCALE
 
 dash.register_page(__name__, path="/commitments", name="Commitments", order=1)
@@ -88,7 +88,7 @@ def heatmap_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def heatmap_sentence(rows: pd.DataFrame, lang: str) -> str:
     assessed = int(rows["assessed"].sum())
     done = int(rows["complete_or_substantial"].sum())
-    text = t("Across {j} jurisdictions and {c} action-plan cycles, {share} of the {n} assessed commitments are "
+    text = _("Across {j} jurisdictions and {c} action-plan cycles, {share} of the {n} assessed commitments are "
              "complete or substantial.", lang, j=i18n.fmt_int(rows["jurisdiction_id"].nunique(), lang),
              c=i18n.fmt_int(rows["cycle"].nunique(), lang),
              share=i18n.fmt_pct(done / assessed, lang) if assessed else "–", n=i18n.fmt_int(assessed, lang))
@@ -96,12 +96,12 @@ def heatmap_sentence(rows: pd.DataFrame, lang: str) -> str:
     if len(rated) >= 2:
         best = rated.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
         worst = rated.sort_values(["share", "assessed"], ascending=[True, False]).iloc[0]
-        text += " " + t("Highest: {best} in {best_cycle} ({best_share}); lowest: {worst} in {worst_cycle} "
+        text += " " + _("Highest: {best} in {best_cycle} ({best_share}); lowest: {worst} in {worst_cycle} "
                         "({worst_share}), among cells with at least 3 assessed.", lang,
                         best=jurisdiction_name(best, lang), best_cycle=best["cycle"],
                         best_share=i18n.fmt_pct(best["share"], lang), worst=jurisdiction_name(worst, lang),
                         worst_cycle=worst["cycle"], worst_share=i18n.fmt_pct(worst["share"], lang))
-    return text + " " + t("Select a cell to list those commitments.", lang)
+    return text + " " + _("Select a cell to list those commitments.", lang)
 
 
 def heatmap_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -148,19 +148,20 @@ def progress_sentence(rows: pd.DataFrame, lang: str) -> str:
     parts = []
     if len(rated):
         last = rated.iloc[-1]
-        parts.append(t("In {cycle}, {share} of the {n} assessed commitments are complete or substantial.", lang,
+        parts.append(_("In {cycle}, {share} of the {n} assessed commitments are complete or substantial.", lang,
                        cycle=last["cycle"], share=i18n.fmt_pct(last["done"] / last["assessed"], lang),
                        n=i18n.fmt_int(last["assessed"], lang)))
         if len(rated) >= 2:
             prev = rated.iloc[-2]
             change = last["done"] / last["assessed"] - prev["done"] / prev["assessed"]
-            parts.append(t("The cycle before, {cycle}, reached {share} ({change} points).", lang, cycle=prev["cycle"],
+            parts.append(_("The cycle before, {cycle}, reached {share} ({change} points).", lang, cycle=prev["cycle"],
                            share=i18n.fmt_pct(prev["done"] / prev["assessed"], lang),
                            change=("+" if change >= 0 else "−") + i18n.fmt_num(abs(change) * 100, lang, 0)))
     else:
-        parts.append(t("None of these commitments has been assessed yet.", lang))
+        parts.append(_("None of these commitments has been assessed yet.", lang))
     if unrated:
-        parts.append(t("{n} commitments are not assessed yet (light grey).", lang, n=i18n.fmt_int(unrated, lang)))
+        parts.append(ngettext("{n} commitment is not assessed yet (light grey).",
+                              "{n} commitments are not assessed yet (light grey).", unrated, lang))
     return " ".join(parts)
 
 
@@ -200,17 +201,17 @@ def impact_sentence(rows: pd.DataFrame, lang: str) -> str:
     transformative = rows[rows["potential_impact"] == "Transformative"]
     t_n = int(transformative["commitments"].sum())
     t_done = int(transformative.loc[transformative["progress_rank"].fillna(-1) >= 2, "commitments"].sum())
-    parts = [t("Of {n} commitments, {rated} have an IRM potential-impact rating.", lang,
+    parts = [_("Of {n} commitments, {rated} have an IRM potential-impact rating.", lang,
                n=i18n.fmt_int(total, lang), rated=i18n.fmt_int(rated["commitments"].sum(), lang))]
     if t_n:
-        parts.append(t("{t} were rated transformative; {done} of them are complete or substantial.", lang,
+        parts.append(_("{t} were rated transformative; {done} of them are complete or substantial.", lang,
                        t=i18n.fmt_int(t_n, lang), done=i18n.fmt_int(t_done, lang)))
     missing = rows[rows["potential_impact"].isna()]
     if len(missing):
         counts = missing.groupby(missing["potential_impact_missing"].fillna(""))["commitments"].sum()
-        named = [f"{t(fc.MISSING_LABELS[code or None], lang)} {i18n.fmt_int(counts[code], lang)}"
+        named = [f"{_(fc.MISSING_LABELS[code or None], lang)} {i18n.fmt_int(counts[code], lang)}"
                  for code in ("ND", "NR", "NA", "") if counts.get(code)]
-        parts.append(t("Missing ratings are shown as their own rows: {list}.", lang, list=", ".join(named)))
+        parts.append(_("Missing ratings are shown as their own rows: {list}.", lang, list=", ".join(named)))
     return " ".join(parts)
 
 
@@ -256,18 +257,18 @@ def layout(**query):
     base = dict(page=1, q="", statuses=())
     search = html.Div(
         className="commitments-search d-flex gap-2", role="search", id="commitments-search-form",
-        **{"aria-label": t("Search commitments", lang)}, children=[
-            html.Label(t("Search by ID or words", lang), htmlFor="commitments-search", className="visually-hidden"),
+        **{"aria-label": _("Search commitments", lang)}, children=[
+            html.Label(_("Search by ID or words", lang), htmlFor="commitments-search", className="visually-hidden"),
             dcc.Input(id="commitments-search", type="text", inputMode="search", value=view.q, debounce=False, n_submit=0,
-                      placeholder=t("ID or words", lang),
+                      placeholder=_("ID or words", lang),
                       className="form-control", maxLength=200, autoComplete="off"),
-            html.Button(t("Search", lang), id="commitments-search-button", type="button", className="btn btn-primary"),
+            html.Button(_("Search", lang), id="commitments-search-button", type="button", className="btn btn-primary"),
         ])
     tiles_section = html.Section(
         id="commitments-status", className="mb-4", **{"aria-labelledby": "commitments-status-title"}, children=[
             html.Div(className="d-flex flex-wrap align-items-baseline gap-2 mb-2", children=[
-                html.H2(t("Commitments by status", lang), id="commitments-status-title", className="h5 mb-0 section-title"),
-                html.Span(t("Select a status to narrow the impact chart and the list; select it again to clear it.",
+                html.H2(_("Commitments by status", lang), id="commitments-status-title", className="h5 mb-0 section-title"),
+                html.Span(_("Select a status to narrow the impact chart and the list; select it again to clear it.",
                             lang), className="small text-body-secondary"),
             ]),
             # No dcc.Loading here: it would hide the tiles while a click on one is being handled.
@@ -276,14 +277,14 @@ def layout(**query):
     list_section = html.Section(
         id="commitments-list", className="card shadow-sm mb-4 records-card",
         **{"aria-labelledby": "commitments-list-title"}, children=html.Div(className="card-body", children=[
-            html.H2(t("Results for “{q}”", lang, q=view.q) if view.q else t("All commitments", lang),
+            html.H2(_("Results for “{q}”", lang, q=view.q) if view.q else _("All commitments", lang),
                     id="commitments-list-title", className="h5 card-title"),
             dcc.Loading(html.Div(id="commitments-list-body"), type="dot", delay_show=300),
         ]))
     overdue_section = html.Section(
         id="commitments-overdue", className="card shadow-sm mb-4 records-card",
         **{"aria-labelledby": "commitments-overdue-title"}, children=html.Div(className="card-body", children=[
-            html.H2(t("Milestones that need attention", lang), id="commitments-overdue-title",
+            html.H2(_("Milestones that need attention", lang), id="commitments-overdue-title",
                     className="h5 card-title"),
             html.P(id="commitments-overdue-sentence", className="chart-sentence", **{"aria-live": "polite"}),
             dcc.Loading(html.Div(id="commitments-overdue-table", className="table-responsive"), type="dot",
@@ -291,7 +292,7 @@ def layout(**query):
             html.Div(className="chart-footer d-flex flex-wrap align-items-center gap-2 mt-2", children=[
                 html.Span(id="commitments-overdue-badge"),
                 html.Small(id="commitments-overdue-caption", className="chart-caption text-body-secondary me-auto"),
-                charts.csv_link("commitments-overdue", view, title=t("Download every milestone in this table (CSV)", lang),
+                charts.csv_link("commitments-overdue", view, title=_("Download every milestone in this table (CSV)", lang),
                                 className="btn btn-sm btn-outline-primary"),
             ]),
         ]))
@@ -309,10 +310,10 @@ def layout(**query):
         dcc.Store(id="commitments-scrolled"),
         dbc.Row(className="align-items-end g-2", children=[
             dbc.Col(page_header(
-                t("Commitments", lang), view,
-                lead=t("How far open-government commitments have come, cycle by cycle, and which milestones need "
+                _("Commitments", lang), view,
+                lead=_("How far open-government commitments have come, cycle by cycle, and which milestones need "
                        "attention.", lang),
-                crumbs=[(t("Overview", lang), href("/", view, **base)), (t("Commitments", lang), None)],
+                crumbs=[(_("Overview", lang), href("/", view, **base)), (_("Commitments", lang), None)],
             ), lg=7),
             dbc.Col(search, lg=5, className="mb-3"),
         ]),
@@ -350,20 +351,20 @@ def status_tiles(view: state_mod.ViewState) -> list:
         if progress is None:
             # Not a value of the scale, so it cannot be a filter: shown for the whole picture.
             tiles.append(html.Div(inner, className="status-tile status-tile-static",
-                                  title=t("Commitments with no completion rating yet", lang)))
+                                  title=_("Commitments with no completion rating yet", lang)))
             continue
         tiles.append(html.Button(
             inner, id={"type": "commitments-status-tile", "status": progress}, type="button",
             className="status-tile" + (" active" if pressed else ""), n_clicks=0,
-            title=(t("Stop filtering by this status", lang) if pressed else t("Show only this status", lang)),
+            title=(_("Stop filtering by this status", lang) if pressed else _("Show only this status", lang)),
             **{"aria-pressed": "true" if pressed else "false"},
         ))
     if not tiles:
-        return [empty_state(t("No commitments match these filters.", lang), lang, clear_link="/commitments"
+        return [empty_state(_("No commitments match these filters.", lang), lang, clear_link="/commitments"
                             + view.to_query(jurisdictions=(), levels=(), cycles=(), statuses=(), q="", page=1))]
     out = [html.Div(tiles, className="status-tile-row")]
     if view.statuses:
-        out.append(dcc.Link(t("Show every status", lang), href=href("/commitments", view, statuses=(), page=1),
+        out.append(dcc.Link(_("Show every status", lang), href=href("/commitments", view, statuses=(), page=1),
                             className="small d-inline-block mt-2", id="commitments-status-clear"))
     return out
 
@@ -426,14 +427,14 @@ def list_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def commitments_table(rows: pd.DataFrame, view: state_mod.ViewState, caption: str) -> html.Table:
     lang = view.lang
-    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in
+    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in
                                (N_("ID"), N_("Title"), N_("Jurisdiction"), N_("Action-plan cycle"), N_("Progress"))]))
     body = []
     for r in plain_records(rows):
         link = dcc.Link(r["commitment_id"], href=href(f"/commitments/{r['commitment_id']}", view, page=1, q="",
                                                       statuses=()))
         title = localized(r.get("title_en"), r.get("title_fr"), lang)
-        synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+        synthetic = [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
             if r.get("synthetic") else []
         body.append(html.Tr([
             html.Th(link, scope="row", className="text-nowrap"),
@@ -472,10 +473,10 @@ def pager(view: state_mod.ViewState, total: int) -> html.Nav | None:
         return html.Li(dcc.Link(label, href=href("/commitments", view, page=number) + "#commitments-list",
                                 className="page-link"), className="page-item")
 
-    items = [step(t("Previous", lang), current - 1, current > 1), *items,
-             step(t("Next", lang), current + 1, current < pages)]
+    items = [step(_("Previous", lang), current - 1, current > 1), *items,
+             step(_("Next", lang), current + 1, current < pages)]
     return html.Nav(html.Ul(items, className="pagination pagination-sm flex-wrap mb-0"),
-                    **{"aria-label": t("Pages of commitments", lang)})
+                    **{"aria-label": _("Pages of commitments", lang)})
 
 
 def list_body(view: state_mod.ViewState):
@@ -484,28 +485,28 @@ def list_body(view: state_mod.ViewState):
     if rows.empty and view.page > 1:
         first = list_rows(state_mod.parse(view.to_query(page=1)))
         if not first.empty:
-            return empty_state(t("There is no page {page}.", lang, page=view.page), lang,
+            return empty_state(_("There is no page {page}.", lang, page=view.page), lang,
                                clear_link=href("/commitments", view, page=1))
     if rows.empty:
-        message = (t("No commitment matches “{q}” with these filters.", lang, q=view.q) if view.q
-                   else t("No commitments match these filters.", lang))
+        message = (_("No commitment matches “{q}” with these filters.", lang, q=view.q) if view.q
+                   else _("No commitments match these filters.", lang))
         return empty_state(message, lang, clear_link=href("/commitments", view, jurisdictions=(), levels=(),
                                                           cycles=(), statuses=(), q="", page=1))
     total = int(rows["total"].iloc[0])
     first = (view.page - 1) * PAGE_SIZE + 1
-    summary = t("Showing {first}–{last} of {total} commitments.", lang, first=i18n.fmt_int(first, lang),
+    summary = _("Showing {first}–{last} of {total} commitments.", lang, first=i18n.fmt_int(first, lang),
                 last=i18n.fmt_int(first + len(rows) - 1, lang), total=i18n.fmt_int(total, lang))
     active = []
     if view.statuses:
-        active.append(t("Status: {list}", lang, list=", ".join(fc.progress_label(s, lang) for s in view.statuses)))
+        active.append(_("Status: {list}", lang, list=", ".join(fc.progress_label(s, lang) for s in view.statuses)))
     if view.q:
-        active.append(t("Search: “{q}”", lang, q=view.q))
+        active.append(_("Search: “{q}”", lang, q=view.q))
     children = [html.P([summary, " ", html.Span(" · ".join(active), className="text-body-secondary")] if active
                        else summary, className="mb-2", **{"aria-live": "polite"})]
     if view.q:
-        children.append(dcc.Link(t("Clear the search", lang), href=href("/commitments", view, q="", page=1),
+        children.append(dcc.Link(_("Clear the search", lang), href=href("/commitments", view, q="", page=1),
                                  className="small d-inline-block mb-2"))
-    children.append(html.Div(commitments_table(rows, view, t("Commitments", lang)), className="table-responsive"))
+    children.append(html.Div(commitments_table(rows, view, _("Commitments", lang)), className="table-responsive"))
     nav = pager(view, total)
     if nav is not None:
         children.append(nav)
@@ -537,7 +538,7 @@ charts.TABLE_DOWNLOADS["commitments-overdue"] = overdue_rows  # the CSV link: ev
 def overdue_sentence(counts: pd.DataFrame, lang: str, when: dt.date) -> str:
     """Say how many milestones need attention per reason; `counts` is attention_counts' (reason, milestones)."""
     by_reason = dict(zip(counts["reason"], counts["milestones"]))
-    return t("As of {date}: {overdue} milestones are overdue, {stalled} have not moved in {periods} or more "
+    return _("As of {date}: {overdue} milestones are overdue, {stalled} have not moved in {periods} or more "
              "reporting periods, and {soon} are due within {days} days without substantial progress.", lang,
              date=i18n.fmt_date(when, lang), overdue=i18n.fmt_int(int(by_reason.get("overdue", 0)), lang),
              stalled=i18n.fmt_int(int(by_reason.get("stalled", 0)), lang), periods=STALE_PERIODS,
@@ -549,26 +550,26 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> 
     lang = view.lang
     headers = (N_("Milestone"), N_("Commitment"), N_("Jurisdiction"), N_("Due date"), N_("Days overdue"),
                N_("Reason"), N_("Latest status"))
-    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in headers]))
+    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in headers]))
     body = []
     for r in plain_records(rows.head(OVERDUE_SHOWN)):
         due = r.get("due_date")
         due_text = i18n.fmt_date(pd.Timestamp(due).date(), lang, "medium") if due is not None and not pd.isna(due) \
-            else t("no due date", lang)
+            else _("no due date", lang)
         days = r.get("days_overdue")
         if days is None or pd.isna(days):
             days_text = "–"
         elif days >= 0:
             days_text = i18n.fmt_int(days, lang)
         else:
-            days_text = t("{n} days left", lang, n=i18n.fmt_int(-days, lang))
+            days_text = ngettext("{n} day left", "{n} days left", -days, lang)
         vocab = r.get("status_vocab")
         status = status_pill(r.get("progress"), lang, r.get("status_code"))
         if isinstance(vocab, str) and vocab in VOCABULARIES:
-            status = html.Span([status, html.Br(), html.Small(t(VOCABULARIES[vocab], lang),
+            status = html.Span([status, html.Br(), html.Small(_(VOCABULARIES[vocab], lang),
                                                              className="text-body-secondary")])
         title = localized(r.get("title_en"), r.get("title_fr"), lang)
-        synthetic = [" ", html.Span(t("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
+        synthetic = [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
             if r.get("synthetic") else []
         body.append(html.Tr([
             html.Th([html.Span(fc.short_milestone_id(r["milestone_id"], r.get("commitment_id")) + " ",
@@ -578,13 +579,13 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> 
             html.Td(jurisdiction_name(r, lang)),
             html.Td(due_text, className="text-nowrap"),
             html.Td(days_text, className="text-end text-nowrap"),
-            html.Td(html.Span(t(REASONS.get(r.get("reason"), r.get("reason") or "–"), lang),
+            html.Td(html.Span(_(REASONS.get(r.get("reason"), r.get("reason") or "–"), lang),
                               className=f"reason reason-{r.get('reason')}"), className="text-nowrap"),
             html.Td(status),
         ]))
-    caption = t("Milestones that need attention", lang)
+    caption = _("Milestones that need attention", lang)
     if total > OVERDUE_SHOWN:
-        caption_node = html.Caption(t("The {n} most overdue of {total}; the CSV has them all.", lang,
+        caption_node = html.Caption(_("The {n} most overdue of {total}; the CSV has them all.", lang,
                                       n=OVERDUE_SHOWN, total=i18n.fmt_int(total, lang)))
     else:
         caption_node = html.Caption(caption, className="visually-hidden")
@@ -616,7 +617,7 @@ def overdue_parts(view: state_mod.ViewState):
     when = as_of(view)
     total = int(counts["milestones"].sum()) if not counts.empty else 0
     if total == 0:
-        message = t("No milestone is overdue, stalled or due soon as of {date}.", lang, date=i18n.fmt_date(when, lang))
+        message = _("No milestone is overdue, stalled or due soon as of {date}.", lang, date=i18n.fmt_date(when, lang))
         return message, empty_state(message, lang), caption, None
     rows = overdue_rows(view, limit=OVERDUE_SHOWN)
     return (overdue_sentence(counts, lang, when), overdue_table(rows, view, total), caption,

@@ -15,7 +15,7 @@ from dashboard import data, figures, i18n, state as state_mod
 from dashboard.charts import URL, Chart, chart_card, register
 from dashboard.components import empty_state, kpi_tile, localized, page_header
 from dashboard.figures.compare import progress_label, transition_keys
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import SCALE
 
 dash.register_page(__name__, path="/compare", name="Compare snapshots", order=4)
@@ -81,13 +81,13 @@ def transitions_sentence(rows: pd.DataFrame, lang: str) -> str:
     down = int(changed.loc[changed["to_rank"].astype("Float64") < changed["from_rank"].astype("Float64"), "milestones"].sum())
     added = int(rows.loc[rows["change"] == "added", "milestones"].sum())
     removed = int(rows.loc[rows["change"] == "removed", "milestones"].sum())
-    text = t("Milestones that changed status: {n} ({up} forward, {down} back).", lang,
+    text = _("Milestones that changed status: {n} ({up} forward, {down} back).", lang,
              n=i18n.fmt_int(int(changed["milestones"].sum()), lang), up=i18n.fmt_int(up, lang),
              down=i18n.fmt_int(down, lang))
     if added or removed:
-        text += " " + t("New milestones: {added}; no longer listed: {removed}.", lang,
+        text += " " + _("New milestones: {added}; no longer listed: {removed}.", lang,
                         added=i18n.fmt_int(added, lang), removed=i18n.fmt_int(removed, lang))
-    return text + " " + t("Rows are the earlier status, columns the newer one.", lang)
+    return text + " " + _("Rows are the earlier status, columns the newer one.", lang)
 
 
 def transitions_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -131,14 +131,14 @@ def summary_rows(view: state_mod.ViewState) -> pd.DataFrame:
     first = wide.iloc[0]
     return pd.DataFrame({
         "measure": [m for m, _ in SUMMARY_MEASURES],
-        "label": [t(label, view.lang) for _, label in SUMMARY_MEASURES],
+        "label": [_(label, view.lang) for _, label in SUMMARY_MEASURES],
         "count": [int(first[m]) for m, _ in SUMMARY_MEASURES],
     })
 
 
 def summary_sentence(rows: pd.DataFrame, lang: str) -> str:
     counts = dict(zip(rows["measure"], rows["count"]))
-    return t("Status changes: {status}. Datasets added: {added}; removed: {removed}.", lang,
+    return _("Status changes: {status}. Datasets added: {added}; removed: {removed}.", lang,
              status=i18n.fmt_int(counts["status_changes"], lang), added=i18n.fmt_int(counts["datasets_added"], lang),
              removed=i18n.fmt_int(counts["datasets_removed"], lang))
 
@@ -165,9 +165,9 @@ def datasets_sentence(rows: pd.DataFrame, lang: str) -> str:
     added, removed = int(rows["added"].sum()), int(rows["removed"].sum())
     top = rows.iloc[0].to_dict()
     name = figures.label_of(top, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id")
-    return t("Datasets added: {added}; removed: {removed}. {name} changed most.", lang,
+    return _("Datasets added: {added}; removed: {removed}. {name} changed most.", lang,
              added=i18n.fmt_int(added, lang), removed=i18n.fmt_int(removed, lang), name=name) + " " + \
-        t("Click a bar to see that jurisdiction’s datasets.", lang)
+        _("Click a bar to see that jurisdiction’s datasets.", lang)
 
 
 def datasets_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -199,11 +199,11 @@ def learning_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def learning_sentence(rows: pd.DataFrame, lang: str) -> str:
     learners, events = int(rows["learners_added"].sum()), int(rows["events_added"].sum())
-    text = t("Learners added in the newer snapshot: {learners}; events added: {events}; organizers with a change: {n}.",
+    text = _("Learners added in the newer snapshot: {learners}; events added: {events}; organizers with a change: {n}.",
              lang, learners=i18n.fmt_int(learners, lang), events=i18n.fmt_int(events, lang),
              n=i18n.fmt_int(len(rows), lang))
     if len(rows) > figures.TOP_CHANGES:
-        text += " " + t("The chart shows the {top} organizers that changed most; the table and CSV have them all.",
+        text += " " + _("The chart shows the {top} organizers that changed most; the table and CSV have them all.",
                         lang, top=figures.TOP_CHANGES)
     return text
 
@@ -228,13 +228,13 @@ def _picker(view: state_mod.ViewState, ids: list[str], chosen: tuple[str, str]) 
     options = [{"label": snapshot_label(i, lang), "value": i} for i in reversed(ids)]
     return dbc.Row(className="g-2 align-items-end mb-4 compare-picker", children=[
         dbc.Col(md=5, children=[
-            html.Label(t("Earlier snapshot (base)", lang), htmlFor="compare-base", className="form-label fw-semibold"),
+            html.Label(_("Earlier snapshot (base)", lang), htmlFor="compare-base", className="form-label fw-semibold"),
             dcc.Dropdown(id="compare-base", options=options, value=chosen[0], clearable=False, searchable=False),
         ]),
         dbc.Col(md="auto", className="text-center d-none d-md-block", children=html.Span("→", className="fs-3 px-2",
                                                                                         **{"aria-hidden": "true"})),
         dbc.Col(md=5, children=[
-            html.Label(t("Newer snapshot", lang), htmlFor="compare-snapshot", className="form-label fw-semibold"),
+            html.Label(_("Newer snapshot", lang), htmlFor="compare-snapshot", className="form-label fw-semibold"),
             dcc.Dropdown(id="compare-snapshot", options=options, value=chosen[1], clearable=False, searchable=False),
         ]),
     ])
@@ -243,12 +243,12 @@ def _picker(view: state_mod.ViewState, ids: list[str], chosen: tuple[str, str]) 
 def _one_snapshot(view: state_mod.ViewState, ids: list[str]) -> html.Div:
     lang = view.lang
     return html.Div(className="empty-state compare-empty", children=[
-        html.H2(t("There is only one snapshot to compare", lang) if ids else t("There is no snapshot yet", lang),
+        html.H2(_("There is only one snapshot to compare", lang) if ids else _("There is no snapshot yet", lang),
                 className="h4"),
-        html.P(t("A comparison needs two snapshots. Each build of the data makes a new, dated snapshot; "
+        html.P(_("A comparison needs two snapshots. Each build of the data makes a new, dated snapshot; "
                  "build another one after the sources change, then come back here.", lang)),
         html.Pre(html.Code("ogdash snapshot build\nogdash snapshot list"), className="compare-command text-start"),
-        html.P(t("The served snapshot is {id}.", lang, id=ids[-1]) if ids else None, className="small mb-0"),
+        html.P(_("The served snapshot is {id}.", lang, id=ids[-1]) if ids else None, className="small mb-0"),
     ])
 
 
@@ -256,19 +256,19 @@ def layout(**query):
     view = state_mod.parse(query)
     lang = view.lang
     ids = data.available_snapshots()
-    header = page_header(t("Compare snapshots", lang), view,
-                         lead=t("What changed between two published snapshots of the data: statuses, datasets "
+    header = page_header(_("Compare snapshots", lang), view,
+                         lead=_("What changed between two published snapshots of the data: statuses, datasets "
                                 "and learners.", lang))
     chosen = pair(view)
     if chosen is None:
         return html.Div(id="compare-page", children=[header, _one_snapshot(view, ids)])
     notes = []
     if (view.snapshot and view.snapshot not in ids) or (view.base and view.base not in ids):
-        notes.append(t("A snapshot named in the link does not exist; the nearest choice is shown.", lang))
+        notes.append(_("A snapshot named in the link does not exist; the nearest choice is shown.", lang))
     if view.base and view.base == chosen[1]:
-        notes.append(t("The same snapshot was picked twice; it is compared with the one before it.", lang))
+        notes.append(_("The same snapshot was picked twice; it is compared with the one before it.", lang))
     if chosen[0] > chosen[1]:
-        notes.append(t("The base is newer than the other snapshot, so additions and removals are reversed.", lang))
+        notes.append(_("The base is newer than the other snapshot, so additions and removals are reversed.", lang))
     compared = replace(view, base=chosen[0], snapshot=chosen[1])
     return html.Div(id="compare-page", children=[
         header,
@@ -280,7 +280,7 @@ def layout(**query):
             dbc.Col(chart_card("compare-transitions", compared, height=440), lg=7),
             dbc.Col(html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-status-list-title"},
                                  children=html.Div(className="card-body", children=[
-                                     html.H2(t("Milestones that changed", lang), id="compare-status-list-title",
+                                     html.H2(_("Milestones that changed", lang), id="compare-status-list-title",
                                              className="h5 card-title"),
                                      html.Div(id="compare-status-list", className="compare-list"),
                                  ])), lg=5),
@@ -289,7 +289,7 @@ def layout(**query):
             dbc.Col(chart_card("compare-datasets", compared, height=400), lg=7),
             dbc.Col(html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-dataset-list-title"},
                                  children=html.Div(className="card-body", children=[
-                                     html.H2(t("Datasets added and removed", lang), id="compare-dataset-list-title",
+                                     html.H2(_("Datasets added and removed", lang), id="compare-dataset-list-title",
                                              className="h5 card-title"),
                                      html.Div(id="compare-dataset-list", className="compare-list"),
                                  ])), lg=5),
@@ -338,17 +338,17 @@ def compare_kpis(store):
 
     here = "/compare" + view.to_query()
     tiles = [
-        kpi_tile(t("Status changes", lang), i18n.fmt_int(int(row["status_changes"]), lang),
+        kpi_tile(_("Status changes", lang), i18n.fmt_int(int(row["status_changes"]), lang),
                  here + "#compare-status-list-title", tile_id="compare-kpi-status",
-                 detail=t("milestones added: {added}, removed: {removed}", lang,
+                 detail=_("milestones added: {added}, removed: {removed}", lang,
                           added=i18n.fmt_int(int(row["milestones_added"]), lang),
                           removed=i18n.fmt_int(int(row["milestones_removed"]), lang))),
-        kpi_tile(t("Datasets added", lang), signed(row["datasets_added"]), here + "#compare-dataset-list-title",
+        kpi_tile(_("Datasets added", lang), signed(row["datasets_added"]), here + "#compare-dataset-list-title",
                  tile_id="compare-kpi-datasets-added"),
-        kpi_tile(t("Datasets removed", lang), i18n.fmt_int(int(row["datasets_removed"]), lang),
+        kpi_tile(_("Datasets removed", lang), i18n.fmt_int(int(row["datasets_removed"]), lang),
                  here + "#compare-dataset-list-title", tile_id="compare-kpi-datasets-removed"),
-        kpi_tile(t("Learners added", lang), signed(row["learners_added"]), here, tile_id="compare-kpi-learners",
-                 detail=t("{n} events", lang, n=signed(row["events_added"]))),
+        kpi_tile(_("Learners added", lang), signed(row["learners_added"]), here, tile_id="compare-kpi-learners",
+                 detail=ngettext("{n} event", "{n} events", row["events_added"], lang, n=signed(row["events_added"]))),
     ]
     return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]
 
@@ -357,7 +357,7 @@ def status_list(rows: pd.DataFrame, view: state_mod.ViewState):
     """Return the milestones whose status changed, grouped by from -> to, each linking to its commitment."""
     lang = view.lang
     if rows.empty:
-        return empty_state(t("No milestone changed status between these two snapshots.", lang), lang)
+        return empty_state(_("No milestone changed status between these two snapshots.", lang), lang)
     froms, tos = transition_keys(rows.assign(milestones=1))
     rows = rows.assign(from_key=froms, to_key=tos)
     groups = rows.groupby(["from_key", "to_key"], sort=False).size().sort_values(ascending=False)
@@ -371,12 +371,12 @@ def status_list(rows: pd.DataFrame, view: state_mod.ViewState):
             links.append(html.Li([dcc.Link(r.milestone_id, href=f"/commitments/{r.commitment_id}"
                                            + view.to_query(base=None, page=1)), " ", title]))
         if len(part) > LIST_MAX:
-            links.append(html.Li(t("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
+            links.append(html.Li(_("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
                                  className="text-body-secondary"))
         items.append(html.Li(className="list-group-item", children=[
             html.Div([
                 html.Span(progress_label(f, lang), className=f"status-chip status-{f.strip('_')}"),
-                html.Span(" → ", **{"aria-label": t("to", lang)}),
+                html.Span(" → ", **{"aria-label": _("to", lang)}),
                 html.Span(progress_label(to, lang), className=f"status-chip status-{to.strip('_')}"),
                 html.Span(i18n.fmt_int(n, lang), className="badge rounded-pill text-bg-secondary ms-2"),
             ], className="fw-semibold"),
@@ -389,9 +389,9 @@ def dataset_list(rows: pd.DataFrame, view: state_mod.ViewState):
     """Return the datasets added and those removed, the first LIST_MAX of each."""
     lang = view.lang
     if rows.empty:
-        return empty_state(t("No dataset was added or removed between these two snapshots.", lang), lang)
+        return empty_state(_("No dataset was added or removed between these two snapshots.", lang), lang)
     blocks = []
-    for change, heading in (("added", t("Added", lang)), ("removed", t("Removed", lang))):
+    for change, heading in (("added", _("Added", lang)), ("removed", _("Removed", lang))):
         part = rows[rows["change"] == change]
         if part.empty:
             continue
@@ -404,7 +404,7 @@ def dataset_list(rows: pd.DataFrame, view: state_mod.ViewState):
             entries.append(html.Li([html.Span(title, className="fw-semibold"), html.Br(),
                                     html.Span(f"{org} · {r.portal} · {published}", className="text-body-secondary")]))
         if len(part) > LIST_MAX:
-            entries.append(html.Li(t("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
+            entries.append(html.Li(_("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
                                    className="text-body-secondary"))
         blocks.append(html.Div([
             html.H3([heading, html.Span(i18n.fmt_int(len(part), lang), className="badge rounded-pill ms-2 "

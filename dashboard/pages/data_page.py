@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboard import data, downloads, i18n, schema, state as state_mod
 from dashboard.charts import snapshot_of
 from dashboard.components import empty_state, only_in, page_header
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 
 dash.register_page(__name__, path="/data", name="Data", order=5)
 
@@ -67,7 +67,7 @@ def _section(title: str, section_id: str, children, lead: str | None = None) -> 
 
 def sources_table(snap, lang: str) -> html.Table:
     """Return the manifest's sources: name, kind, where from, when retrieved, rows per table."""
-    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in (
+    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in (
         N_("Source"), N_("Kind"), N_("Location"), N_("Retrieved"), N_("Rows"), N_("Data"))]))
     body = []
     for src in snap.manifest.get("sources", []):
@@ -79,8 +79,8 @@ def sources_table(snap, lang: str) -> html.Table:
             html.Td(html.Code(src.get("path") or src.get("url") or "–", className="text-break")),
             html.Td(i18n.fmt_date(src["retrieved_at"], lang, "medium") if src.get("retrieved_at") else "–"),
             html.Td(", ".join(f"{k} {i18n.fmt_int(v, lang)}" for k, v in rows.items()) or "–"),
-            html.Td(html.Span(t("synthetic", lang), className="badge text-bg-warning") if kind == "synthetic"
-                    else html.Span(t("real", lang), className="badge text-bg-success")),
+            html.Td(html.Span(_("synthetic", lang), className="badge text-bg-warning") if kind == "synthetic"
+                    else html.Span(_("real", lang), className="badge text-bg-success")),
         ]))
     return html.Table([head, html.Tbody(body)], className="table table-sm align-middle data-sources")
 
@@ -88,19 +88,19 @@ def sources_table(snap, lang: str) -> html.Table:
 def licences_table(snap, lang: str) -> html.Table:
     """Return each source kind with what it reads and the terms of its data, marking those in this snapshot."""
     used = {s.get("kind") for s in snap.manifest.get("sources", [])}
-    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col") for h in (
+    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in (
         N_("Kind"), N_("What it reads"), N_("Licence or terms"), N_("In this snapshot"))]))
     body = []
     for kind, what, licence, url in SOURCE_KINDS:
         link = url.get(lang) if isinstance(url, dict) else url
-        body.append(html.Tr([html.Td(html.Code(kind)), html.Td(t(what, lang)), html.Td(_link(t(licence, lang), link)),
-                             html.Td(t("yes", lang) if kind in used else "–")]))
+        body.append(html.Tr([html.Td(html.Code(kind)), html.Td(_(what, lang)), html.Td(_link(_(licence, lang), link)),
+                             html.Td(_("yes", lang) if kind in used else "–")]))
     return html.Table([head, html.Tbody(body)], className="table table-sm align-middle data-licences")
 
 
 def manifest_table(snap, lang: str) -> html.Table:
     """Return the manifest's tables: rows, synthetic rows, SHA-256 and a CSV download of each."""
-    head = html.Thead(html.Tr([html.Th(t(h, lang), scope="col", className="text-end" if h in ("Rows", "Synthetic rows")
+    head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col", className="text-end" if h in ("Rows", "Synthetic rows")
                                        else None) for h in (
         N_("Table"), N_("Rows"), N_("Synthetic rows"), N_("SHA-256"), N_("Download"))]))
     body = []
@@ -130,9 +130,9 @@ def queries_block(snap, lang: str) -> html.Div:
         ], className="query-item", id=f"data-query-{name}"))
     note = DUCKDB_NOTE.format(id=snap.id, tables=list(schema.TABLES))
     return html.Div([
-        html.P(t("Every chart reads one of these statements. They are plain DuckDB SQL over the snapshot’s "
+        html.P(_("Every chart reads one of these statements. They are plain DuckDB SQL over the snapshot’s "
                  "Parquet files; values are bound as $parameters (an empty list means no filter).", lang)),
-        html.H3(t("Open the snapshot in a notebook", lang), className="h6"),
+        html.H3(_("Open the snapshot in a notebook", lang), className="h6"),
         html.Pre(html.Code(note), className="sql-block"),
         *items,
     ])
@@ -141,55 +141,57 @@ def queries_block(snap, lang: str) -> html.Div:
 def layout(**query):
     view = state_mod.parse(query)
     lang = view.lang
-    header = page_header(t("Data", lang), view,
-                         lead=t("Where the numbers come from, under which terms, and how to reuse them.", lang))
+    header = page_header(_("Data", lang), view,
+                         lead=_("Where the numbers come from, under which terms, and how to reuse them.", lang))
     try:
         snap = snapshot_of(view)
     except data.NoSnapshot:
-        return html.Div(id="data-page", children=[header, empty_state(t("No verified snapshot is available.", lang),
+        return html.Div(id="data-page", children=[header, empty_state(_("No verified snapshot is available.", lang),
                                                                       lang)])
     dictionary = downloads.data_dictionary()
     synthetic = snap.synthetic_rows
     facts = [
-        (t("Snapshot", lang), html.Code(snap.id)),
-        (t("Created", lang), i18n.fmt_date(snap.created_at, lang) + " · " + snap.created_at.strftime("%H:%M UTC")),
-        (t("Schema version", lang), str(snap.manifest.get("schema_version", "–"))),
-        (t("Rows", lang), i18n.fmt_int(sum(e.get("rows", 0) for e in snap.manifest["tables"].values()), lang)),
-        (t("Synthetic rows", lang), i18n.fmt_int(synthetic, lang)),
+        (_("Snapshot", lang), html.Code(snap.id)),
+        (_("Created", lang), i18n.fmt_date(snap.created_at, lang) + " · " + snap.created_at.strftime("%H:%M UTC")),
+        (_("Schema version", lang), str(snap.manifest.get("schema_version", "–"))),
+        (_("Rows", lang), i18n.fmt_int(sum(e.get("rows", 0) for e in snap.manifest["tables"].values()), lang)),
+        (_("Synthetic rows", lang), i18n.fmt_int(synthetic, lang)),
     ]
     if snap.manifest.get("note"):
-        facts.append((t("Note", lang), snap.manifest["note"]))
-    toc = [(t("Sources and licences", lang), "data-sources"), (t("Snapshot and downloads", lang), "data-manifest"),
-           (t("Data dictionary", lang), "data-dictionary"), (t("Queries", lang), "data-queries")]
+        facts.append((_("Note", lang), snap.manifest["note"]))
+    toc = [(_("Sources and licences", lang), "data-sources"), (_("Snapshot and downloads", lang), "data-manifest"),
+           (_("Data dictionary", lang), "data-dictionary"), (_("Queries", lang), "data-queries")]
     return html.Div(id="data-page", children=[
         header,
         html.Nav(html.Ul([html.Li(html.A(label, href=f"#{anchor}"), className="list-inline-item me-3")
                           for label, anchor in toc], className="list-inline mb-3"),
-                 **{"aria-label": t("On this page", lang)}, className="data-toc"),
-        html.Div(t("This snapshot includes {n} synthetic (generated) rows. They are marked synthetic=true in every "
-                   "table and download; they are not real records.", lang, n=i18n.fmt_int(synthetic, lang)),
+                 **{"aria-label": _("On this page", lang)}, className="data-toc"),
+        html.Div(ngettext("This snapshot includes {n} synthetic (generated) row. It is marked synthetic=true in "
+                          "every table and download; it is not a real record.",
+                          "This snapshot includes {n} synthetic (generated) rows. They are marked synthetic=true in "
+                          "every table and download; they are not real records.", synthetic, lang),
                  className="alert alert-warning", role="note") if synthetic else None,
-        _section(t("Sources and licences", lang), "data-sources", [
+        _section(_("Sources and licences", lang), "data-sources", [
             html.Div(sources_table(snap, lang), className="table-responsive"),
-            html.H3(t("Licence of each kind of source", lang), className="h6 mt-3"),
+            html.H3(_("Licence of each kind of source", lang), className="h6 mt-3"),
             html.Div(licences_table(snap, lang), className="table-responsive"),
-        ], lead=t("The sources this snapshot was built from, as its manifest records them.", lang)),
-        _section(t("Snapshot and downloads", lang), "data-manifest", [
+        ], lead=_("The sources this snapshot was built from, as its manifest records them.", lang)),
+        _section(_("Snapshot and downloads", lang), "data-manifest", [
             dbc.Row([dbc.Col([html.Div(label, className="kpi-label"), html.Div(value, className="fw-semibold")],
                              xs=6, md="auto", className="me-4 mb-2") for label, value in facts], className="mb-3"),
             html.Div(manifest_table(snap, lang), className="table-responsive"),
-            html.P(t("Each download is the whole table as CSV (UTF-8 with a byte-order mark, so spreadsheet "
+            html.P(_("Each download is the whole table as CSV (UTF-8 with a byte-order mark, so spreadsheet "
                      "programs read accents correctly); lists are joined with “|”. The SHA-256 is of the "
                      "Parquet file in the snapshot folder.", lang), className="small text-body-secondary mb-0"),
-        ], lead=t("Snapshots are immutable: the checksums let anyone verify the files they hold.", lang)),
-        _section(t("Data dictionary", lang), "data-dictionary", [
+        ], lead=_("Snapshots are immutable: the checksums let anyone verify the files they hold.", lang)),
+        _section(_("Data dictionary", lang), "data-dictionary", [
             html.Details([
-                html.Summary([t("Every table and column, what it means and which source fills it", lang),
+                html.Summary([_("Every table and column, what it means and which source fills it", lang),
                               *([" ", only_in("en", lang)] if lang != "en" else [])]),
                 # The dictionary is written in English only: lang="en" so screen readers read it as English.
                 html.Div(dcc.Markdown(dictionary, className="data-dictionary mt-2", link_target="_blank"), lang="en"),
             ], className="data-dictionary-details", id="data-dictionary-text") if dictionary else
-            empty_state(t("The data dictionary (data/README.md) is not available in this installation.", lang), lang),
+            empty_state(_("The data dictionary (data/README.md) is not available in this installation.", lang), lang),
         ]),
-        _section(t("Queries", lang), "data-queries", [queries_block(snap, lang)]),
+        _section(_("Queries", lang), "data-queries", [queries_block(snap, lang)]),
     ])

@@ -14,7 +14,7 @@ from dashboard import data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register, served_snapshot
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 
 dash.register_page(__name__, path="/datasets", name="Datasets", order=2)
 
@@ -48,17 +48,18 @@ def releases_sentence(rows: pd.DataFrame, lang: str) -> str:
     final_total = _n(rows["cumulative_datasets"].iloc[-1])
     if "year" in rows.columns:
         first, last, peak_when = str(int(rows["year"].iloc[0])), str(int(rows["year"].iloc[-1])), str(int(peak["year"]))
-        text = t("{total} datasets were released from {first} to {last}; the busiest year was {peak} with {peak_n}.",
+        text = _("{total} datasets were released from {first} to {last}; the busiest year was {peak} with {peak_n}.",
                  lang, total=i18n.fmt_int(total, lang), first=first, last=last, peak=peak_when,
                  peak_n=i18n.fmt_int(peak["datasets"], lang))
     else:
         months = [pd.Timestamp(m).date() for m in rows["month"]]
-        text = t("{total} datasets were released from {first} to {last}; the busiest month was {peak} with {peak_n}.",
+        text = _("{total} datasets were released from {first} to {last}; the busiest month was {peak} with {peak_n}.",
                  lang, total=i18n.fmt_int(total, lang), first=i18n.fmt_month(months[0], lang),
                  last=i18n.fmt_month(months[-1], lang), peak=i18n.fmt_month(pd.Timestamp(peak["month"]).date(), lang),
                  peak_n=i18n.fmt_int(peak["datasets"], lang))
-    return text + " " + t("By the end, the catalogue held {n} datasets (orange line, right axis).", lang,
-                          n=i18n.fmt_int(final_total, lang))
+    return text + " " + ngettext("By the end, the catalogue held {n} dataset (orange line, right axis).",
+                                 "By the end, the catalogue held {n} datasets (orange line, right axis).",
+                                 final_total, lang)
 
 
 def releases_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -106,14 +107,15 @@ def dimension_sentence(dimension: str):
     def sentence(rows: pd.DataFrame, lang: str) -> str:
         top = rows.iloc[0]
         label = figures.label_of(top.to_dict(), lang, "label_en", "label_fr", "value")
-        text = t("{label} leads with {n} datasets.", lang, label=label, n=i18n.fmt_int(top["datasets"], lang))
+        text = ngettext("{label} leads with {n} dataset.", "{label} leads with {n} datasets.", top["datasets"], lang,
+                        label=label)
         if len(rows) > TOP_N:
-            text += " " + t("The chart shows the top {top} of {count}; the table and CSV have them all.", lang,
+            text += " " + _("The chart shows the top {top} of {count}; the table and CSV have them all.", lang,
                             top=TOP_N, count=i18n.fmt_int(len(rows), lang))
         if dimension == "format":
-            text += " " + t("A dataset counts once for each format it offers.", lang)
+            text += " " + _("A dataset counts once for each format it offers.", lang)
         if dimension == "jurisdiction":
-            text += " " + t("Click a bar to filter the page to that jurisdiction.", lang)
+            text += " " + _("Click a bar to filter the page to that jurisdiction.", lang)
         return text
     return sentence
 
@@ -165,11 +167,11 @@ def publishers_sentence(rows: pd.DataFrame, lang: str) -> str:
     top = rows.iloc[0].to_dict()
     name = figures.label_of(top, lang, "organization_title_en", "organization_title_fr", "organization")
     share = int(rows["datasets"].head(TOP_N).sum()) / max(int(rows["datasets"].sum()), 1)
-    text = t("{name} published the most datasets ({n}).", lang, name=name, n=i18n.fmt_int(top["datasets"], lang))
+    text = _("{name} published the most datasets ({n}).", lang, name=name, n=i18n.fmt_int(top["datasets"], lang))
     if len(rows) > TOP_N:
-        text += " " + t("The top {top} of {count} publishers released {share} of these datasets.", lang, top=TOP_N,
+        text += " " + _("The top {top} of {count} publishers released {share} of these datasets.", lang, top=TOP_N,
                         count=i18n.fmt_int(len(rows), lang), share=i18n.fmt_pct(share, lang))
-    return text + " " + t("Click a bar to filter the page to the publisher’s jurisdiction.", lang)
+    return text + " " + _("Click a bar to filter the page to the publisher’s jurisdiction.", lang)
 
 
 def publishers_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -201,19 +203,19 @@ def metrics_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def metrics_sentence(rows: pd.DataFrame, lang: str) -> str:
     series = rows[["portal", "metric"]].drop_duplicates()
     flagged = rows[rows["is_outlier"].astype(bool)]
-    text = t("Metric series: {series}, from portals: {portals}.", lang, series=i18n.fmt_int(len(series), lang),
+    text = _("Metric series: {series}, from portals: {portals}.", lang, series=i18n.fmt_int(len(series), lang),
              portals=i18n.fmt_int(series["portal"].nunique(), lang))
     plan = figures.portal_metrics_plan(rows)
     drawn = sum(len(portals) for _, portals in plan)
     if drawn < len(series):
-        text += " " + t("Each panel shows the {top} portals with the largest typical values, for up to {panels} "
+        text += " " + _("Each panel shows the {top} portals with the largest typical values, for up to {panels} "
                         "metrics; the table and CSV have every series.", lang, top=TOP_PORTALS, panels=MAX_PANELS)
     if flagged.empty:
-        return text + " " + t("The sources flag no point as a glitch.", lang)
+        return text + " " + _("The sources flag no point as a glitch.", lang)
     reasons = flagged["outlier_reason"].map(
-        lambda r: vocab.label(vocab.glitch_reason, r, lang) or t("no reason given", lang)).value_counts()
+        lambda r: vocab.label(vocab.glitch_reason, r, lang) or _("no reason given", lang)).value_counts()
     why = "; ".join(f"{reason} ({i18n.fmt_int(n, lang)})" for reason, n in reasons.items())
-    return text + " " + t("Points the source flags as glitches: {n}. They are shown with a × marker and the word "
+    return text + " " + _("Points the source flags as glitches: {n}. They are shown with a × marker and the word "
                           "“flagged”, not hidden or smoothed, and the line is broken there. Why: {why}.", lang,
                           n=i18n.fmt_int(len(flagged), lang), why=why)
 
@@ -248,19 +250,19 @@ def _switch(label: str, options: list[tuple[str, str, bool]], switch_id: str) ->
 def layout(**query):
     view = state_mod.parse(query)
     lang = view.lang
-    intervals = [(t("By month", lang), "/datasets" + view.to_query(interval="month"), view.interval == "month"),
-                 (t("By year", lang), "/datasets" + view.to_query(interval="year"), view.interval == "year")]
-    dimensions = [(t(DIMENSION_LABELS[d], lang), "/datasets" + view.to_query(dimension=d), view.dimension == d)
+    intervals = [(_("By month", lang), "/datasets" + view.to_query(interval="month"), view.interval == "month"),
+                 (_("By year", lang), "/datasets" + view.to_query(interval="year"), view.interval == "year")]
+    dimensions = [(_(DIMENSION_LABELS[d], lang), "/datasets" + view.to_query(dimension=d), view.dimension == d)
                   for d in state_mod.DIMENSIONS]
     return html.Div(id="datasets-page", children=[
-        page_header(t("Datasets", lang), view,
-                    lead=t("What the open-data portals released, when, by whom and in which formats.", lang)),
+        page_header(_("Datasets", lang), view,
+                    lead=_("What the open-data portals released, when, by whom and in which formats.", lang)),
         dcc.Store(id="datasets-state", data={"search": view.to_query()}),
         html.Div(id="datasets-kpis", className="row g-3 mb-4", **{"aria-live": "polite"}),
-        _switch(t("Show releases", lang), intervals, "datasets-interval"),
+        _switch(_("Show releases", lang), intervals, "datasets-interval"),
         chart_card("datasets-releases", view, height=440),
         dbc.Row([
-            dbc.Col([_switch(t("Count by", lang), dimensions, "datasets-dimension"),
+            dbc.Col([_switch(_("Count by", lang), dimensions, "datasets-dimension"),
                      chart_card(f"datasets-by-{view.dimension}", view, height=600)], lg=6),
             dbc.Col([html.Div(className="switch-spacer d-none d-lg-block"),
                      chart_card("datasets-publishers", view, height=600)], lg=6),
@@ -279,16 +281,16 @@ def datasets_kpis(store):
     undated = _n(row["datasets"]) - _n(row["dated_datasets"])
     last = row["last_published"]
     tiles = [
-        kpi_tile(t("Datasets", lang), i18n.fmt_int(_n(row["datasets"]), lang), here,
-                 detail=t("{n} without a publication date", lang, n=i18n.fmt_int(undated, lang)) if undated else None,
+        kpi_tile(_("Datasets", lang), i18n.fmt_int(_n(row["datasets"]), lang), here,
+                 detail=_("{n} without a publication date", lang, n=i18n.fmt_int(undated, lang)) if undated else None,
                  tile_id="datasets-kpi-datasets"),
-        kpi_tile(t("Publishers", lang), i18n.fmt_int(_n(row["publishers"]), lang),
+        kpi_tile(_("Publishers", lang), i18n.fmt_int(_n(row["publishers"]), lang),
                  "/datasets" + view.to_query(dimension="organization"), tile_id="datasets-kpi-publishers"),
-        kpi_tile(t("Portals", lang), i18n.fmt_int(_n(row["portals"]), lang),
+        kpi_tile(_("Portals", lang), i18n.fmt_int(_n(row["portals"]), lang),
                  "/datasets" + view.to_query(dimension="jurisdiction"), tile_id="datasets-kpi-portals"),
-        kpi_tile(t("Latest release", lang), i18n.fmt_date(None if pd.isna(last) else last, lang, "medium"),
+        kpi_tile(_("Latest release", lang), i18n.fmt_date(None if pd.isna(last) else last, lang, "medium"),
                  here, tile_id="datasets-kpi-latest",
-                 detail=t("first: {date}", lang, date=i18n.fmt_date(None if pd.isna(row["first_published"])
+                 detail=_("first: {date}", lang, date=i18n.fmt_date(None if pd.isna(row["first_published"])
                                                                     else row["first_published"], lang, "medium"))),
     ]
     return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]

@@ -13,7 +13,7 @@ from dashboard import charts, data, figures, i18n, state as state_mod
 from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
 from dashboard.components import kpi_tile, notices
 from dashboard.figures import commitments as fc
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import SCALE
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
@@ -72,22 +72,23 @@ def headline(k: dict, view: state_mod.ViewState) -> str:
     """Return the presenter's one-paragraph summary of the numbers, in the view's language."""
     lang = view.lang
     if not k["commitments"]:
-        return t("No commitments match these filters.", lang)
+        return _("No commitments match these filters.", lang)
     parts = []
     if k["share"] is not None:
-        parts.append(t("{share} of the {assessed} assessed commitments across {j} jurisdictions are complete or "
+        parts.append(_("{share} of the {assessed} assessed commitments across {j} jurisdictions are complete or "
                        "substantial.", lang, share=i18n.fmt_pct(k["share"], lang),
                        assessed=i18n.fmt_int(k["assessed"], lang), j=i18n.fmt_int(k["jurisdictions"], lang)))
     else:
-        parts.append(t("{n} commitments across {j} jurisdictions are tracked; none is assessed yet.", lang,
-                       n=i18n.fmt_int(k["commitments"], lang), j=i18n.fmt_int(k["jurisdictions"], lang)))
-    parts.append(t("{n} milestones are overdue as of {date}.", lang, n=i18n.fmt_int(k["overdue"], lang),
-                   date=i18n.fmt_date(k["as_of"], lang)))
+        parts.append(ngettext("{n} commitment across {j} jurisdictions is tracked; none is assessed yet.",
+                              "{n} commitments across {j} jurisdictions are tracked; none is assessed yet.",
+                              k["commitments"], lang, j=i18n.fmt_int(k["jurisdictions"], lang)))
+    parts.append(ngettext("{n} milestone is overdue as of {date}.", "{n} milestones are overdue as of {date}.",
+                          k["overdue"], lang, date=i18n.fmt_date(k["as_of"], lang)))
     if view.date_from or view.date_to:
-        parts.append(t("In the selected period, {d} datasets were released and {l} learners were reached.", lang,
+        parts.append(_("In the selected period, {d} datasets were released and {l} learners were reached.", lang,
                        d=i18n.fmt_int(k["datasets"], lang), l=i18n.fmt_int(k["learners"], lang)))
     else:
-        parts.append(t("{d} datasets were released in the last 12 months, and learning events have reached {l} "
+        parts.append(_("{d} datasets were released in the last 12 months, and learning events have reached {l} "
                        "learners.", lang, d=i18n.fmt_int(k["datasets"], lang), l=i18n.fmt_int(k["learners"], lang)))
     return " ".join(parts)
 
@@ -98,33 +99,34 @@ def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
     plain = _plain(view)
     released_link = "/datasets" + view.to_query(date_from=k["released_from"], date_to=view.date_to, **plain)
     if view.date_from or view.date_to:
-        released_label = t("Datasets released in the selected period", lang)
-        released_detail = t("{from_} to {to}", lang, from_=i18n.fmt_date(k["released_from"], lang, "medium"),
+        released_label = _("Datasets released in the selected period", lang)
+        released_detail = _("{from_} to {to}", lang, from_=i18n.fmt_date(k["released_from"], lang, "medium"),
                             to=i18n.fmt_date(k["released_to"], lang, "medium")) if k["released_from"] and \
             k["released_to"] else None
     else:
-        released_label = t("Datasets released in the last 12 months", lang)
-        released_detail = t("since {date}", lang, date=i18n.fmt_date(k["released_from"], lang))
+        released_label = _("Datasets released in the last 12 months", lang)
+        released_detail = _("since {date}", lang, date=i18n.fmt_date(k["released_from"], lang))
     tiles = [
-        kpi_tile(t("Commitments tracked", lang), i18n.fmt_int(k["commitments"], lang),
+        kpi_tile(_("Commitments tracked", lang), i18n.fmt_int(k["commitments"], lang),
                  "/commitments" + view.to_query(**plain),
-                 detail=t("{j} jurisdictions · {c} action-plan cycles", lang, j=i18n.fmt_int(k["jurisdictions"], lang),
+                 detail=_("{j} jurisdictions · {c} action-plan cycles", lang, j=i18n.fmt_int(k["jurisdictions"], lang),
                           c=i18n.fmt_int(k["cycles"], lang)),
                  tile_id="overview-kpi-commitments"),
-        kpi_tile(t("Complete or substantial", lang), i18n.fmt_pct(k["share"], lang) if k["share"] is not None else "–",
+        kpi_tile(_("Complete or substantial", lang), i18n.fmt_pct(k["share"], lang) if k["share"] is not None else "–",
                  "/commitments" + view.to_query(**{**plain, "statuses": ("substantial", "complete")}),
-                 detail=t("{done} of {assessed} assessed commitments", lang, done=i18n.fmt_int(k["done"], lang),
+                 detail=_("{done} of {assessed} assessed commitments", lang, done=i18n.fmt_int(k["done"], lang),
                           assessed=i18n.fmt_int(k["assessed"], lang)),
                  tile_id="overview-kpi-complete"),
-        kpi_tile(t("Milestones overdue", lang), i18n.fmt_int(k["overdue"], lang),
+        kpi_tile(_("Milestones overdue", lang), i18n.fmt_int(k["overdue"], lang),
                  "/commitments" + view.to_query(**plain) + "#commitments-overdue",
-                 detail=t("{n} more stalled or due within {days} days", lang,
-                          n=i18n.fmt_int(k["attention"] - k["overdue"], lang), days=HORIZON_DAYS),
+                 detail=ngettext("{n} more stalled or due within {days} days",
+                                 "{n} more stalled or due within {days} days", k["attention"] - k["overdue"], lang,
+                                 days=HORIZON_DAYS),
                  tile_id="overview-kpi-overdue"),
         kpi_tile(released_label, i18n.fmt_int(k["datasets"], lang), released_link, detail=released_detail,
                  tile_id="overview-kpi-datasets"),
-        kpi_tile(t("Learners reached", lang), i18n.fmt_int(k["learners"], lang), "/training" + view.to_query(**plain),
-                 detail=t("through {n} learning events", lang, n=i18n.fmt_int(k["events"], lang)),
+        kpi_tile(_("Learners reached", lang), i18n.fmt_int(k["learners"], lang), "/training" + view.to_query(**plain),
+                 detail=ngettext("through {n} learning event", "through {n} learning events", k["events"], lang),
                  tile_id="overview-kpi-learners"),
     ]
     return [dbc.Col(tile, className="kpi-col") for tile in tiles]
@@ -139,14 +141,14 @@ def sources_panel(view: state_mod.ViewState) -> list:
         rows = sum(int(v or 0) for v in (src.get("rows") or {}).values())
         detail = [html.Span(src.get("kind", ""), className="badge text-bg-light border ms-1 fw-normal")]
         if rows:
-            detail.append(html.Span(" " + t("{n} records", lang, n=i18n.fmt_int(rows, lang)),
+            detail.append(html.Span(" " + ngettext("{n} record", "{n} records", rows, lang),
                                     className="text-body-secondary"))
         items.append(html.Li([html.Strong(src.get("name", "?")), *detail]))
     return [
         html.P([
-            html.Span(t("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang)), className="fw-semibold"),
-            " · ", t("Snapshot {id}", lang, id=snap.id), " · ",
-            dcc.Link(t("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
+            html.Span(_("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang)), className="fw-semibold"),
+            " · ", _("Snapshot {id}", lang, id=snap.id), " · ",
+            dcc.Link(_("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
         ], className="mb-1"),
         html.Ul(items, className="list-inline-sources mb-0"),
     ]
@@ -161,15 +163,15 @@ def completion_cycle_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def completion_cycle_sentence(rows: pd.DataFrame, lang: str) -> str:
     rated = rows[rows["assessed"] > 0].sort_values(["cycle_start", "cycle"])
     if rated.empty:
-        return t("None of these commitments has been assessed yet.", lang)
+        return _("None of these commitments has been assessed yet.", lang)
     best = rated.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
     last = rated.iloc[-1]
-    text = t("The latest assessed cycle, {cycle}, has {share} of its assessed commitments complete or substantial.",
+    text = _("The latest assessed cycle, {cycle}, has {share} of its assessed commitments complete or substantial.",
              lang, cycle=last["cycle"], share=i18n.fmt_pct(last["share"], lang))
     if best["share"] > last["share"]:
-        text += " " + t("The best was {cycle}, at {share}.", lang, cycle=best["cycle"],
+        text += " " + _("The best was {cycle}, at {share}.", lang, cycle=best["cycle"],
                         share=i18n.fmt_pct(best["share"], lang))
-    return text + " " + t("Select a bar to see that cycle's commitments.", lang)
+    return text + " " + _("Select a bar to see that cycle's commitments.", lang)
 
 
 def completion_cycle_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -211,12 +213,12 @@ def progress_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def progress_sentence(rows: pd.DataFrame, lang: str) -> str:
     total = int(rows["commitments"].sum())
     by = {(p if isinstance(p, str) else None): int(n) for p, n in zip(rows["progress"], rows["commitments"])}
-    text = t("Of {n} commitments, {complete} are complete and {substantial} substantial.", lang,
+    text = _("Of {n} commitments, {complete} are complete and {substantial} substantial.", lang,
              n=i18n.fmt_int(total, lang), complete=i18n.fmt_int(by.get("complete", 0), lang),
              substantial=i18n.fmt_int(by.get("substantial", 0), lang))
     if by.get(None):
-        text += " " + t("{n} are not assessed yet.", lang, n=i18n.fmt_int(by[None], lang))
-    return text + " " + t("Select a bar to list those commitments.", lang)
+        text += " " + ngettext("{n} is not assessed yet.", "{n} are not assessed yet.", by[None], lang)
+    return text + " " + _("Select a bar to list those commitments.", lang)
 
 
 def progress_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -254,15 +256,15 @@ def layout(**query):
     try:
         headline_text, tiles, badge, sources = overview_parts(view)
     except data.NoSnapshot:  # nothing to count yet: the page still renders, and says why
-        headline_text, tiles, badge, sources = t("No verified snapshot is available.", lang), [], None, []
+        headline_text, tiles, badge, sources = _("No verified snapshot is available.", lang), [], None, []
     return html.Div(id="overview-page", children=[
         html.Header(className="page-header overview-hero mb-3", children=[
-            html.H1(t("Open government at a glance", lang), className="display-6 fw-semibold mb-2"),
+            html.H1(_("Open government at a glance", lang), className="display-6 fw-semibold mb-2"),
             html.P(headline_text, id="overview-headline", className="lead overview-headline mb-2"),
             html.Div(badge, id="overview-badge"),
             notices(view),
         ]),
-        html.Section(**{"aria-label": t("Key figures", lang)}, className="mb-4", children=dcc.Loading(
+        html.Section(**{"aria-label": _("Key figures", lang)}, className="mb-4", children=dcc.Loading(
             dbc.Row(tiles, id="overview-kpis", className="row-cols-1 row-cols-sm-2 row-cols-xl-5 g-3"),
             type="dot", delay_show=300)),
         dbc.Row([
@@ -271,7 +273,7 @@ def layout(**query):
         ]),
         html.Section(id="overview-sources", className="card shadow-sm mb-4 overview-sources",
                      **{"aria-labelledby": "overview-sources-title"}, children=html.Div(className="card-body", children=[
-                         html.H2(t("About this data", lang), id="overview-sources-title", className="h6 card-title"),
+                         html.H2(_("About this data", lang), id="overview-sources-title", className="h6 card-title"),
                          html.Div(sources, id="overview-sources-body", className="small"),
                      ])),
     ])

@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import charts, data, i18n, playlists
 from dashboard.charts import URL
-from dashboard.i18n import t
+from dashboard.i18n import _
 from dashboard.playlists import parse_show, step
 
 dash.register_page(__name__, path="/present", name="Presentation", order=90)
@@ -20,9 +20,9 @@ FONT_SIZE = 20  # the figures' base font on a summit screen
 
 def _error(message: str, lang: str) -> html.Div:
     return html.Div(className="present-mode present-error", lang=lang, children=[
-        html.H1(t("This playlist cannot be played", lang)),
+        html.H1(_("This playlist cannot be played", lang)),
         html.P(message, className="present-error-detail"),
-        html.P(t("Playlists are TOML files in the playlists folder; each slide names a view and a chart.", lang)),
+        html.P(_("Playlists are TOML files in the playlists folder; each slide names a view and a chart.", lang)),
     ])
 
 
@@ -36,8 +36,8 @@ def layout(**query):
     count = len(playlist.slides)
     show = replace(show, slide=min(show.slide, count))
     seconds = show.interval or playlist.interval
-    status = (t("Paused", lang) if show.paused
-              else t("Next slide in {seconds} s", lang, seconds=i18n.fmt_int(seconds, lang)))
+    status = (_("Paused", lang) if show.paused
+              else _("Next slide in {seconds} s", lang, seconds=i18n.fmt_int(seconds, lang)))
     other = "Français" if lang == "en" else "English"
     return html.Div(
         className="present-mode" + (" is-paused" if show.paused else ""), lang=lang,
@@ -47,7 +47,7 @@ def layout(**query):
             dcc.Interval(id="present-timer", interval=seconds * 1000, disabled=show.paused),
             html.Div(className="present-top", children=[
                 html.Span(playlist.title_in(lang), className="present-playlist"),
-                html.Span(t("Slide {n} of {count}", lang, n=show.slide, count=count), id="present-counter",
+                html.Span(_("Slide {n} of {count}", lang, n=show.slide, count=count), id="present-counter",
                           className="present-counter"),
             ]),
             html.H1(id="present-title", className="present-title"),
@@ -58,16 +58,16 @@ def layout(**query):
             ]),
             html.P(id="present-sentence", className="present-sentence", **{"aria-live": "polite"}),
             html.P(id="present-caption", className="present-caption"),
-            html.Div(className="present-controls", role="toolbar", **{"aria-label": t("Presentation controls", lang)},
+            html.Div(className="present-controls", role="toolbar", **{"aria-label": _("Presentation controls", lang)},
                      children=[
-                html.Button(t("Previous", lang), id="present-prev", className="btn btn-outline-light btn-sm",
-                            title=t("Previous slide (Left arrow)", lang)),
-                html.Button(t("Play", lang) if show.paused else t("Pause", lang), id="present-pause",
-                            className="btn btn-outline-light btn-sm", title=t("Pause or play (Space or K)", lang)),
-                html.Button(t("Next", lang), id="present-next", className="btn btn-outline-light btn-sm",
-                            title=t("Next slide (Right arrow)", lang)),
+                html.Button(_("Previous", lang), id="present-prev", className="btn btn-outline-light btn-sm",
+                            title=_("Previous slide (Left arrow)", lang)),
+                html.Button(_("Play", lang) if show.paused else _("Pause", lang), id="present-pause",
+                            className="btn btn-outline-light btn-sm", title=_("Pause or play (Space or K)", lang)),
+                html.Button(_("Next", lang), id="present-next", className="btn btn-outline-light btn-sm",
+                            title=_("Next slide (Right arrow)", lang)),
                 html.Button(other, id="present-lang", className="btn btn-outline-light btn-sm",
-                            lang="fr" if lang == "en" else "en", title=t("Switch language (L)", lang)),
+                            lang="fr" if lang == "en" else "en", title=_("Switch language (L)", lang)),
                 html.Span(status, id="present-status", className="present-status", **{"aria-live": "polite"}),
             ]),
         ],
@@ -126,7 +126,7 @@ def slide_content(name: str, number, lang: str):
     chart = charts.REGISTRY[slide.chart]
     fig, sentence, _table, caption, _badge = charts.render(slide.chart, slide.search(lang))
     fig.update_layout(font={"size": FONT_SIZE}, title=None, height=None, autosize=True)
-    as_of = t("Data as of {date}", lang, date=i18n.fmt_date(data.current_snapshot().created_at, lang))
-    title = slide.title.get(lang) or t(chart.title, lang)
+    as_of = _("Data as of {date}", lang, date=i18n.fmt_date(data.current_snapshot().created_at, lang))
+    title = slide.title.get(lang) or _(chart.title, lang)
     return fig, title, sentence, f"{as_of} · {caption}"
 

@@ -10,7 +10,7 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register, served_snapshot
 from dashboard.components import empty_state, kpi_tile, localized, page_header
-from dashboard.i18n import N_, t
+from dashboard.i18n import N_, _
 
 dash.register_page(__name__, path="/training", name="Training reach", order=3)
 
@@ -30,12 +30,12 @@ def _n(value) -> int | None:
 def _top_note(rows: pd.DataFrame, lang: str) -> str:
     if len(rows) <= figures.TOP_REACH:
         return ""
-    return " " + t("The chart shows the top {top} of {count}; the table and CSV have them all.", lang,
+    return " " + _("The chart shows the top {top} of {count}; the table and CSV have them all.", lang,
                    top=figures.TOP_REACH, count=i18n.fmt_int(len(rows), lang))
 
 
 def _overlap_note(lang: str) -> str:
-    return t("Figures are as each source reports them; rows may overlap.", lang)
+    return _("Figures are as each source reports them; rows may overlap.", lang)
 
 
 # ---------------------------------------------------------------- per period
@@ -46,11 +46,11 @@ def period_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def period_sentence(rows: pd.DataFrame, lang: str) -> str:
     peak = rows.loc[rows["learners"].idxmax()]
-    text = t("{events} events reached {learners} learners over {periods} reporting periods; the most learners were "
+    text = _("{events} events reached {learners} learners over {periods} reporting periods; the most learners were "
              "in {peak} ({peak_n}).", lang, events=i18n.fmt_int(rows["events"].sum(), lang),
              learners=i18n.fmt_int(rows["learners"].sum(), lang), periods=i18n.fmt_int(len(rows), lang),
              peak=peak["period"], peak_n=i18n.fmt_int(peak["learners"], lang))
-    return text + " " + t("Periods are the sources’ own (a month, a quarter or a whole reporting year). "
+    return text + " " + _("Periods are the sources’ own (a month, a quarter or a whole reporting year). "
                           "Click a bar to filter to that period.", lang)
 
 
@@ -91,9 +91,9 @@ def jurisdiction_rows(view: state_mod.ViewState) -> pd.DataFrame:
 def jurisdiction_sentence(rows: pd.DataFrame, lang: str) -> str:
     top = rows.iloc[0].to_dict()
     name = figures.label_of(top, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id")
-    text = t("{name} reached the most learners: {reach}.", lang, name=name,
+    text = _("{name} reached the most learners: {reach}.", lang, name=name,
              reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang))
-    return text + _top_note(rows, lang) + " " + t("Click a bar to filter the page to that jurisdiction.", lang)
+    return text + _top_note(rows, lang) + " " + _("Click a bar to filter the page to that jurisdiction.", lang)
 
 
 def jurisdiction_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -126,7 +126,7 @@ def organizer_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def organizer_sentence(rows: pd.DataFrame, lang: str) -> str:
     top = rows.iloc[0]
-    text = t("{name} reached the most learners: {reach}.", lang, name=vocab.label(vocab.organizer, top["organizer"], lang),
+    text = _("{name} reached the most learners: {reach}.", lang, name=vocab.label(vocab.organizer, top["organizer"], lang),
              reach=figures.reach_text(top["events"], top["learners"], top["organisations"], lang))
     return text + _top_note(rows, lang) + " " + _overlap_note(lang)
 
@@ -147,14 +147,14 @@ register(Chart(
 def per_event_sentence(rows: pd.DataFrame, lang: str) -> str:
     known = rows[rows["learners_per_event"].notna()]
     if known.empty:
-        return t("No organizer reports events, so learners per event cannot be computed.", lang)
+        return _("No organizer reports events, so learners per event cannot be computed.", lang)
     if len(known) == 1:
         only = known.iloc[0]
-        return t("{name}: {value} learners per event.", lang, name=vocab.label(vocab.organizer, only["organizer"], lang),
+        return _("{name}: {value} learners per event.", lang, name=vocab.label(vocab.organizer, only["organizer"], lang),
                  value=i18n.fmt_num(only["learners_per_event"], lang, 1))
     top = known.sort_values("learners_per_event", ascending=False).iloc[0]
     low = known.sort_values("learners_per_event").iloc[0]
-    return t("Learners per event range from {low} ({low_name}) to {high} ({high_name}): large courses and "
+    return _("Learners per event range from {low} ({low_name}) to {high} ({high_name}): large courses and "
              "small workshops are different formats.", lang,
              low=i18n.fmt_num(low["learners_per_event"], lang, 1),
              low_name=vocab.label(vocab.organizer, low["organizer"], lang),
@@ -191,8 +191,8 @@ def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def linked_sentence(rows: pd.DataFrame, lang: str) -> str:
     count = rows["commitment_id"].nunique()
-    text = t("Commitments with linked learning events: {n}.", lang, n=i18n.fmt_int(count, lang))
-    return text + " " + t("Click a bar to open the commitment.", lang) + " " + _overlap_note(lang)
+    text = _("Commitments with linked learning events: {n}.", lang, n=i18n.fmt_int(count, lang))
+    return text + " " + _("Click a bar to open the commitment.", lang) + " " + _overlap_note(lang)
 
 
 def linked_click(point: dict, view: state_mod.ViewState) -> str | None:
@@ -223,8 +223,8 @@ def layout(**query):
     view = state_mod.parse(query)
     lang = view.lang
     return html.Div(id="training-page", children=[
-        page_header(t("Training reach", lang), view,
-                    lead=t("Who learned about open government: events, learners and organisations reached, "
+        page_header(_("Training reach", lang), view,
+                    lead=_("Who learned about open government: events, learners and organisations reached, "
                            "and the commitments the learning serves.", lang)),
         dcc.Store(id="training-state", data={"search": view.to_query()}),
         html.Div(id="training-kpis", className="row g-3 mb-2", **{"aria-live": "polite"}),
@@ -234,7 +234,7 @@ def layout(**query):
             dbc.Col(html.Section(className="chart-card card shadow-sm mb-4 linked-list",
                                  **{"aria-labelledby": "training-linked-list-title"}, children=html.Div(
                 className="card-body", children=[
-                    html.H2(t("Reported figures by commitment", lang), id="training-linked-list-title",
+                    html.H2(_("Reported figures by commitment", lang), id="training-linked-list-title",
                             className="h5 card-title"),
                     html.Div(id="training-linked-list"),
                 ])), lg=5),
@@ -257,13 +257,13 @@ def training_kpis(store):
     here = "/training" + view.to_query()
     events, learners = _n(row["events"]) or 0, _n(row["learners"]) or 0
     tiles = [
-        kpi_tile(t("Events", lang), i18n.fmt_int(events, lang), here, tile_id="training-kpi-events"),
-        kpi_tile(t("Learners", lang), i18n.fmt_int(learners, lang), here, tile_id="training-kpi-learners",
-                 detail=t("{n} per event", lang, n=i18n.fmt_num(learners / events, lang, 1)) if events else None),
-        kpi_tile(t("Organisations reached", lang), i18n.fmt_int(_n(row["organisations"]), lang), here,
+        kpi_tile(_("Events", lang), i18n.fmt_int(events, lang), here, tile_id="training-kpi-events"),
+        kpi_tile(_("Learners", lang), i18n.fmt_int(learners, lang), here, tile_id="training-kpi-learners",
+                 detail=_("{n} per event", lang, n=i18n.fmt_num(learners / events, lang, 1)) if events else None),
+        kpi_tile(_("Organisations reached", lang), i18n.fmt_int(_n(row["organisations"]), lang), here,
                  tile_id="training-kpi-organisations",
-                 detail=t("where the source counts them", lang)),
-        kpi_tile(t("Linked commitments", lang), i18n.fmt_int(_n(row["linked_commitments"]) or 0, lang),
+                 detail=_("where the source counts them", lang)),
+        kpi_tile(_("Linked commitments", lang), i18n.fmt_int(_n(row["linked_commitments"]) or 0, lang),
                  here + "#training-linked-list-title", tile_id="training-kpi-commitments"),
     ]
     return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]
@@ -273,7 +273,7 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
     """Return each linked commitment with its figures as reported, one line per organizer, event type and period."""
     lang = view.lang
     if rows.empty:
-        return empty_state(t("No learning event in this selection names a commitment.", lang), lang)
+        return empty_state(_("No learning event in this selection names a commitment.", lang), lang)
     items = []
     order = list(dict.fromkeys(rows["commitment_id"]))
     total = int(rows["commitments_total"].iloc[0]) if "commitments_total" in rows.columns else len(order)
@@ -295,10 +295,10 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
                 html.Span(f" · {r.period}", className="text-body-secondary"),
                 html.Br(),
                 html.Span(figures.reach_text(r.events, r.learners, r.organisations, lang), className="reach-figures"),
-                html.Span(t("synthetic", lang), className="badge text-bg-warning ms-2") if synthetic else None,
+                html.Span(_("synthetic", lang), className="badge text-bg-warning ms-2") if synthetic else None,
             ], className="mb-1"))
         if len(part) > len(shown):
-            lines.append(html.Li(t("and {n} more in the chart’s CSV", lang, n=i18n.fmt_int(len(part) - len(shown), lang)),
+            lines.append(html.Li(_("and {n} more in the chart’s CSV", lang, n=i18n.fmt_int(len(part) - len(shown), lang)),
                                  className="text-body-secondary small"))
         items.append(html.Li([
             dcc.Link([html.Span(commitment_id, className="badge text-bg-primary me-2"), title],
@@ -307,7 +307,7 @@ def linked_list(rows: pd.DataFrame, view: state_mod.ViewState) -> html.Div:
         ], className="list-group-item"))
     more = None
     if total > LIST_MAX:
-        more = html.P(t("Other commitments: {n}. See the chart’s data table or CSV.", lang,
+        more = html.P(_("Other commitments: {n}. See the chart’s data table or CSV.", lang,
                         n=i18n.fmt_int(total - LIST_MAX, lang)), className="small text-body-secondary mt-2")
     return html.Div([html.Ul(items, className="list-group list-group-flush"), more])
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dashboard.i18n import t
+from dashboard.i18n import _
 
 from . import harness
 
@@ -295,8 +295,8 @@ def test_language_toggle_switches_to_french_and_keeps_the_filters(tab, jurisdict
     tab.page.wait_for_function("() => document.documentElement.lang === 'fr'")
     nav = tab.page.locator("#nav-links").inner_text()
     for label in ("Overview", "Commitments", "Datasets"):
-        assert t(label, "fr") != label and t(label, "fr") in nav
-    assert tab.page.locator(FILTER).inner_text() not in ("", t("All jurisdictions", "fr"))
+        assert _(label, "fr") != label and _(label, "fr") in nav
+    assert tab.page.locator(FILTER).inner_text() not in ("", _("All jurisdictions", "fr"))
     assert charts_with_data(tab)
     tab.assert_healthy()
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dashboard.i18n import t
+from dashboard.i18n import _
 
 from . import harness
 
@@ -80,7 +80,7 @@ def test_keyboard_filters_the_commitments_and_drills_down(open_tab, jurisdiction
     # The first Tab reaches the skip link, which shows itself.
     skip = tab_to(tab, lambda e: e["id"] == "skip-link")
     assert_focus_shows(skip)
-    assert skip["text"] == t("Skip to main content", lang)
+    assert skip["text"] == _("Skip to main content", lang)
 
     # Open the jurisdiction filter, type part of its name, take the first match.
     assert_focus_shows(tab_to(tab, lambda e: e["id"] == "filters-jurisdiction"))
