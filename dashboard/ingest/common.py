@@ -22,6 +22,10 @@ class Source:
     path: Path | None = None
     url: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    # What the connector fetched over HTTP: one dict per download (url, sha256, bytes, last_modified
+    # as ISO text or None, retrieved_at as ISO text), appended by the shared HTTP client. The build
+    # reads it to record each source's content hash and data date in the manifest.
+    fetched: list[dict[str, Any]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def location(self) -> str:
