@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard import config, schema, snapshots
+from dashboard import config, progress, schema, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -309,6 +309,8 @@ def _connection(data_dir: Path) -> dict:
 def _bind_views(conn, schema_name: str, snap: snapshots.Snapshot) -> None:
     """Create `schema_name` with a view per table of `snap` and per rollup (its written file, or its definition)."""
     conn.execute(f"create schema if not exists {schema_name}")
+    for statement in progress.sql_macros(schema_name):  # the status rules every query reads (dashboard.progress)
+        conn.execute(statement)
     for table in schema.TABLES:
         conn.execute(f"create or replace view {schema_name}.{table} as "
                      f"select * from read_parquet({_quote(snap.table_path(table))})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from dashboard.i18n import N_, ngettext
+from dashboard.i18n import N_, fmt_int, ngettext
 
 # The common scale. Rank orders it; "share complete or substantial" means rank >= 2.
 # stuck and incomplete are progress that has started but is blocked or ended unfinished:
@@ -129,9 +129,8 @@ def sql_macros(schema: str) -> list[str]:
     return [
         f"""create or replace macro {schema}.past_due_state(due_date, progress, as_of) as
             case
-                when not (due_date < as_of) or progress in ({done}) then null
-                when progress is null then '{PAST_DUE_UNREPORTED}'
-                else '{OVERDUE}'
+                when due_date < as_of and progress is null then '{PAST_DUE_UNREPORTED}'
+                when due_date < as_of and progress not in ({done}) then '{OVERDUE}'
             end""",
         f"""create or replace macro {schema}.attention_reason(due_date, progress, progress_rank, periods_unchanged,
                                                               as_of, stale_periods, horizon_days) as
@@ -169,10 +168,4 @@ def combine(parts: list[Progress | None]) -> Progress | None:
 def indicators_reported(reported: int, total: int, lang: str) -> str:
     """Return "1 of 7 indicators reported" in `lang`."""
     return ngettext("{reported} of {n} indicator reported", "{reported} of {n} indicators reported", total, lang,
-                    reported=_fmt(reported, lang))
-
-
-def _fmt(n: int, lang: str) -> str:
-    from dashboard.i18n import fmt_int
-
-    return fmt_int(n, lang)
+                    reported=fmt_int(reported, lang))
