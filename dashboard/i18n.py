@@ -91,13 +91,14 @@ def _(msgid: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def ngettext(singular: str, plural: str, n: float | int | None, lang: str, **values: object) -> str:
-    """Return the form of `singular`/`plural` that count `n` takes in `lang`, with {placeholders} filled.
+def ngettext(singular: str, plural: str, count: float | int | None, lang: str, **values: object) -> str:
+    """Return the form of `singular`/`plural` that `count` takes in `lang`, with {placeholders} filled.
 
-    `{n}` is filled with `n` in the locale's grouping unless `values` gives it. The form follows the
-    catalog's plural rule: in French 0 and 1 take the singular ("0 jalon"), in English only 1 does.
+    `{n}` is filled with `count` in the locale's grouping unless `values` gives it. The form follows
+    the catalog's plural rule: in French 0 and 1 take the singular ("0 jalon"), in English only 1 does.
     """
-    count = 0 if n is None or (isinstance(n, float) and math.isnan(n)) else n
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        count = 0
     text = _translations(lang_or_default(lang)).ngettext(singular, plural, int(abs(count)))
     values.setdefault("n", fmt_int(count, lang))
     return text.format(**values)
