@@ -70,6 +70,10 @@ TABLES: dict[str, pa.Schema] = {
             _f("progress_rank", _i16),
             _f("status_code", _str),  # the source's own code, e.g. "Substantial", "SP"
             _f("status_vocab", _str),  # irm | ogp-tracker | nap
+            # Where the status is built from indicator reports (NAP tracker): how many indicators its
+            # milestones have and how many reported; null where the source rates the commitment itself.
+            _f("indicators_total", _i32),
+            _f("indicators_reported", _i32),
             _f("url", _str),
             *_PROVENANCE,
         ]
@@ -90,6 +94,10 @@ TABLES: dict[str, pa.Schema] = {
             _f("progress_rank", _i16),
             _f("status_code", _str),
             _f("status_vocab", _str),
+            # Where the status is built from indicator reports (NAP tracker): how many indicators the
+            # milestone has and how many reported; null where the source reports the milestone itself.
+            _f("indicators_total", _i32),
+            _f("indicators_reported", _i32),
             *_PROVENANCE,
         ]
     ),

@@ -54,6 +54,7 @@ def test_commitment_rows():
     assert {k: v for k, v in c.items() if v is not None} == {
         "commitment_id": "CA-NAP7-C01", "jurisdiction_id": "ca", "cycle": "2030-2032", "cycle_start": 2030,
         "cycle_end": 2032, "action_plan_id": "AP_CAN07", "title_en": "Open data", "title_fr": "Données ouvertes",
+        "indicators_total": 3, "indicators_reported": 0,  # no status records given: none of its 3 reported
         "source": "nap", "synthetic": False}
 
 
@@ -96,6 +97,76 @@ def test_status_records_and_latest_progress():
     commitments = by_id(tables["commitments"], "commitment_id")
     assert (commitments["CA-NAP7-C01"]["progress"], commitments["CA-NAP7-C01"]["status_code"]) == ("limited", "LP")
     assert commitments["CA-NAP8-C01"]["progress"] == "complete"
+    assert [(milestones[m]["indicators_total"], milestones[m]["indicators_reported"])
+            for m in ("CA-NAP7-C01.1", "CA-NAP7-C01.2", "CA-NAP7-C02.1")] == [(2, 2), (1, 1), (1, 0)]
+    assert [(commitments[c]["indicators_total"], commitments[c]["indicators_reported"])
+            for c in ("CA-NAP7-C01", "CA-NAP7-C02", "CA-NAP8-C01")] == [(3, 3), (1, 0), (1, 1)]
+
+
+# ---------------------------------------------------------------- statuses built from indicator reports
+
+def seven_indicator_plan(tmp_path: Path, status_rows: list[str]) -> Path:
+    """A flattened plan: C01.1 has seven indicators, C01.2 one; C02.1 one. `status_rows` are (period,indicator,status)."""
+    folder = tmp_path / "seven"
+    folder.mkdir()
+    (folder / "nap_commitments.csv").write_text(
+        "plan,cycle,commitment_id,title_en,title_fr\n"
+        "NAP9,2036-2038,C01,Open data,Données ouvertes\nNAP9,2036-2038,C02,Open justice,Justice ouverte\n",
+        encoding="utf-8")
+    (folder / "nap_milestones.csv").write_text(
+        "plan,cycle,commitment_id,milestone_id,title_en,title_fr\n"
+        "NAP9,2036-2038,C01,C01.1,Seven things,Sept choses\nNAP9,2036-2038,C01,C01.2,One thing,Une chose\n"
+        "NAP9,2036-2038,C02,C02.1,Another,Une autre\n", encoding="utf-8")
+    indicators = [f"C01.1.{k}" for k in range(1, 8)] + ["C01.2.1", "C02.1.1"]
+    (folder / "nap_indicators.csv").write_text(
+        "plan,cycle,commitment_id,milestone_id,indicator_id,title_en,title_fr,due_date,deadline_en,lead_dept\n"
+        + "".join(f"NAP9,2036-2038,{i[:3]},{i[:5]},{i},Indicator {i},Indicateur {i},2036-06,June 2036,tbs\n"
+                  for i in indicators), encoding="utf-8")
+    (folder / "status.csv").write_text("reporting_period,indicators,status\n" + "".join(
+        f"{row}\n" for row in status_rows), encoding="utf-8")
+    return folder
+
+
+def statuses(folder: Path) -> tuple[dict, dict]:
+    tables = read(folder, status="status.csv")
+    keep = ("progress", "progress_rank", "status_code", "indicators_total", "indicators_reported")
+    return ({k[8:]: tuple(r[c] for c in keep) for k, r in by_id(tables["milestones"], "milestone_id").items()},
+            {k[8:]: tuple(r[c] for c in keep) for k, r in by_id(tables["commitments"], "commitment_id").items()})
+
+
+def test_one_of_seven_indicators_complete_is_not_a_complete_milestone(tmp_path):
+    milestones, commitments = statuses(seven_indicator_plan(tmp_path, [
+        "2036-03,C01.1.1,C", "2036-03,C01.2.1,C", "2036-03,C02.1.1,C"]))
+    assert milestones == {
+        "C01.1": (None, None, None, 7, 1),  # 1 of 7 reported, complete: whether the milestone is, is not known
+        "C01.2": ("complete", 3, "C", 1, 1),  # its one indicator reported complete
+        "C02.1": ("complete", 3, "C", 1, 1),
+    }
+    assert commitments == {
+        "C01": (None, None, None, 8, 2),  # one of its milestones has no status: not complete
+        "C02": ("complete", 3, "C", 1, 1),  # every part reported complete
+    }
+
+
+def test_a_reported_unfinished_indicator_gives_the_milestone_its_status(tmp_path):
+    milestones, commitments = statuses(seven_indicator_plan(tmp_path, [
+        "2036-03,C01.1.1,C", "2036-03,C01.1.2,LP", "2036-03,C01.1.3,SP", "2036-03,C01.2.1,C"]))
+    assert milestones["C01.1"] == ("limited", 1, "LP", 7, 3)  # the least advanced of what was reported
+    assert commitments["C01"] == ("limited", 1, "LP", 8, 4)
+
+
+def test_each_indicator_counts_with_its_own_latest_report(tmp_path):
+    # All seven reported complete, six of them in March and one in September: the milestone is complete.
+    # C01.2.1 moved from complete back to limited: its latest report counts, so C01 is not complete.
+    every = [f"2036-03,C01.1.{k},C" for k in range(1, 7)]
+    milestones, commitments = statuses(seven_indicator_plan(tmp_path, [
+        *every, "2036-09,C01.1.7,C", "2036-03,C01.2.1,C", "2036-09,C01.2.1,LP", "2036-03,C02.1.1,NS"]))
+    assert milestones == {
+        "C01.1": ("complete", 3, "C", 7, 7),
+        "C01.2": ("limited", 1, "LP", 1, 1),
+        "C02.1": ("not_started", 0, "NS", 1, 1),
+    }
+    assert commitments == {"C01": ("limited", 1, "LP", 8, 8), "C02": ("not_started", 0, "NS", 1, 1)}
 
 
 @pytest.mark.parametrize("name, render", [

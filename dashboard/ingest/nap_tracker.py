@@ -52,10 +52,9 @@ def read(source: Source) -> dict[str, pa.Table]:
         milestones += _milestone_rows(source, plan)
         indicators += _indicator_rows(source, plan)
     tables: dict[str, list[dict[str, Any]]] = {}
+    statuses = _read_status(source, plans) if source.options.get("status") else []
+    _apply_reported(statuses, indicators, milestones, commitments)
     if source.options.get("status"):
-        statuses = _read_status(source, plans)
-        _apply_latest(statuses, milestones, "milestone_id")
-        _apply_latest(statuses, commitments, "commitment_id")
         tables["milestone_status"] = statuses
     tables.update(commitments=commitments, milestones=milestones, indicators=indicators,
                   jurisdictions=[jurisdiction_row(source, JURISDICTION)])
@@ -477,22 +476,47 @@ def _status_row(source: Source, file: Path, line: int, rec: dict[str, Any], plan
     }
 
 
-def _apply_latest(statuses: list[dict[str, Any]], rows: list[dict[str, Any]], key: str) -> None:
-    """Give each milestone (or commitment) its latest status: the worst of its indicators in its latest period.
+def _apply_reported(statuses: list[dict[str, Any]], indicators: list[dict[str, Any]],
+                    milestones: list[dict[str, Any]], commitments: list[dict[str, Any]]) -> None:
+    """Give each milestone and commitment the status its indicators reported, and how many reported.
 
-    Worst, because a milestone is only as far along as its least advanced indicator; among
-    equally bad indicators the first in code order gives the status code.
+    Each indicator counts with its latest report. A milestone is complete only when every one of its
+    indicators reported complete; a commitment only when every one of its milestones is (the rule is
+    dashboard.progress.combine). An indicator that never reported leaves its milestone without a
+    complete status, and a milestone with no reported indicator has no status at all.
     """
     latest: dict[str, dict[str, Any]] = {}
     for s in statuses:
-        best = latest.get(s[key])
-        rank = (s["reporting_period"], -(s["progress_rank"] or 0))
-        if best is None or rank > (best["reporting_period"], -(best["progress_rank"] or 0)) or (
-                rank == (best["reporting_period"], -(best["progress_rank"] or 0))
-                and s["indicator_id"] < best["indicator_id"]):
-            latest[s[key]] = s
-    for row in rows:
-        s = latest.get(row[key])
-        if s:
-            row.update(progress=s["progress"], progress_rank=s["progress_rank"], status_code=s["status_code"],
-                       status_vocab=VOCAB)
+        seen = latest.get(s["indicator_id"])
+        if seen is None or s["reporting_period"] > seen["reporting_period"]:
+            latest[s["indicator_id"]] = s
+
+    def reading(s: dict[str, Any] | None) -> progress.Progress | None:
+        return None if s is None else progress.Progress(s["progress"], s["progress_rank"], s["status_code"], VOCAB)
+
+    parts: dict[str, list[progress.Progress | None]] = {m["milestone_id"]: [] for m in milestones}
+    for i in sorted(indicators, key=lambda i: _code_key(i["indicator_id"])):
+        parts[i["milestone_id"]].append(reading(latest.get(i["indicator_id"])))
+    by_commitment: dict[str, list[tuple[progress.Progress | None, int, int]]] = {
+        c["commitment_id"]: [] for c in commitments}
+    for m in sorted(milestones, key=lambda m: _code_key(m["milestone_id"])):
+        mine = parts[m["milestone_id"]]
+        status = progress.combine(mine)
+        reported = sum(p is not None for p in mine)
+        _set_status(m, status, len(mine), reported)
+        by_commitment[m["commitment_id"]].append((status, len(mine), reported))
+    for c in commitments:
+        mine = by_commitment[c["commitment_id"]]
+        _set_status(c, progress.combine([status for status, _, _ in mine]),
+                    sum(total for _, total, _ in mine), sum(reported for _, _, reported in mine))
+
+
+def _set_status(row: dict[str, Any], status: progress.Progress | None, total: int, reported: int) -> None:
+    row.update(progress=status.progress if status else None, progress_rank=status.rank if status else None,
+               status_code=status.code if status else None, status_vocab=VOCAB if status else None,
+               indicators_total=total, indicators_reported=reported)
+
+
+def _code_key(text: str) -> list:
+    """Order tracker ids as numbers: C01.2 before C01.10."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", text)]
