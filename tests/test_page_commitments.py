@@ -176,7 +176,7 @@ def test_progress_chart_compares_the_last_two_assessed_cycles(page):
     assert [trace.name for trace in fig.data] == ["Complete", "Substantial", "Limited", "Not started", "Withdrawn",
                                                   "Not assessed"]
     assert sentence == ("In 2022-2024, 50% of the 2 assessed commitments are complete or substantial. The cycle "
-                        "before, 2018-2020, reached 50% (+0 points). 1 commitments are not assessed yet (light grey).")
+                        "before, 2018-2020, reached 50% (+0 points). 1 commitment is not assessed yet (light grey).")
     click = {"x": "2018-2020", "customdata": ["limited", "50%"]}
     assert page.progress_click(click, state.parse("?page=3")) == "/commitments?cycle=2018-2020&status=limited"
     assert page.progress_click({"x": "2022-2024", "customdata": ["", "25%"]}, state.parse("")) == \

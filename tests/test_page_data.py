@@ -112,7 +112,7 @@ def test_layout_shows_manifest_sources_downloads_and_every_query(page, app_env):
     assert len(blocks) == len(data.query_names()) + 1  # every query, and the notebook note
     assert text_of(blocks[1]) == data.sql_text(data.query_names()[0])
     assert "read_parquet" in text_of(blocks[0]) and f"data/snapshots/{SNAP}" in text_of(blocks[0])
-    assert "Open Government Licence – Canada" in text and "1 synthetic (generated) rows" in text
+    assert "Open Government Licence – Canada" in text and "1 synthetic (generated) row." in text
 
 
 def test_layout_in_french_marks_the_english_only_dictionary(page, app_env):

@@ -106,7 +106,7 @@ def test_overview_charts(page):
         "/commitments?cycle=2018-2020"
     fig, sentence, *_ = charts.render("overview-progress", "?lang=fr")
     assert [tr.name for tr in fig.data] == ["Non commencé", "Limité", "Substantiel", "Achevé", "Retiré", "Non évalué"]
-    assert sentence == ("Sur 8 engagements, 2 sont achevés et 1 substantiels. 1 ne sont pas encore évalués. "
+    assert sentence == ("Sur 8 engagements, 2 sont achevés et 1 substantiels. 1 n’est pas encore évalué. "
                         "Sélectionnez une barre pour afficher la liste de ces engagements.")
     assert page.progress_click({"customdata": ["complete", "25%"]}, state.parse("?lang=fr")) == \
         "/commitments?lang=fr&status=complete"
@@ -122,7 +122,7 @@ def test_layout_carries_the_numbers_of_the_view(page):
     headline = find_all(layout, lambda n: getattr(n, "id", None) == "overview-headline")[0]
     assert headline.children == page.headline(page.kpis(state.parse("?lang=fr&jurisdiction=ca")),
                                               state.parse("?lang=fr&jurisdiction=ca"))
-    assert "jalons" in headline.children  # in French
+    assert "jalon" in headline.children  # in French
     tiles = find_all(layout, lambda n: getattr(n, "id", None) == "overview-kpis")[0]
     assert len(tiles.children) == 5
     assert find_all(layout, lambda n: getattr(n, "id", None) == "overview-sources-body")[0].children

@@ -48,7 +48,7 @@ def snapshot_label(snapshot_id: str, lang: str) -> str:
     m = _ID_RE.match(snapshot_id)
     if not m:
         return snapshot_id
-    y, mo, d, h, mi, _ = (int(g) for g in m.groups())
+    y, mo, d, h, mi, _seconds = (int(g) for g in m.groups())
     when = i18n.fmt_date(dt.date(y, mo, d), lang)
     clock = f"{h:02d} h {mi:02d}" if lang == "fr" else f"{h:02d}:{mi:02d}"
     return f"{when}, {clock} UTC · {snapshot_id}"
@@ -131,7 +131,7 @@ def summary_rows(view: state_mod.ViewState) -> pd.DataFrame:
     first = wide.iloc[0]
     return pd.DataFrame({
         "measure": [m for m, _ in SUMMARY_MEASURES],
-        "label": [_(label, view.lang) for _, label in SUMMARY_MEASURES],
+        "label": [_(label, view.lang) for _key, label in SUMMARY_MEASURES],
         "count": [int(first[m]) for m, _ in SUMMARY_MEASURES],
     })
 
