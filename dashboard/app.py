@@ -404,11 +404,11 @@ clientside_callback(
     Input(URL, "search"),
 )
 def brief_link(pathname, search):
-    """Return the link to the PDF briefing of the current view (hidden on pages without one)."""
+    """Return the link to the PDF briefing of the current view (hidden on pages without one, or if nothing can print)."""
     view = state_mod.parse(search)
-    name = brief.page_name(pathname or "/")
-    href = f"/brief/{name}/pdf{view.to_query()}" if name else "/brief/overview/pdf"
-    return href, _("Briefing (PDF)", view.lang), name is None
+    target = brief.brief_path(pathname if isinstance(pathname, str) else "/")
+    href = f"{target}/pdf{view.to_query()}" if target else "/brief/overview/pdf"
+    return href, _("Briefing (PDF)", view.lang), target is None or not brief.printing_offered()
 
 
 @callback(Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"), State("nav-collapse", "is_open"),

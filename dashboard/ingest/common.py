@@ -26,6 +26,10 @@ class Source:
     # as ISO text or None, retrieved_at as ISO text), appended by the shared HTTP client. The build
     # reads it to record each source's content hash and data date in the manifest.
     fetched: list[dict[str, Any]] = field(default_factory=list, compare=False, repr=False)
+    # What the connector found that the manifest's entry for this source must say beyond its rows, by key:
+    # e.g. {"partial_answer": {"count": 38, "read": 10, "missing": 28}} when a CKAN source accepted a
+    # package_search answer short of its count. The build copies each key into manifest["sources"][i].
+    notes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def location(self) -> str:
