@@ -1,4 +1,7 @@
-"""The `ogdash` command: build and check snapshots, serve the dashboard, generate scale data."""
+"""The `ogdash` command: build and check snapshots, serve the dashboard, generate scale data.
+
+Exit codes: 0 success, 1 failure (with a one-line reason on stderr), 2 usage error.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
+import dashboard
 from dashboard import config
+
+DATA_DIR_HELP = ("data folder, holding snapshots/ (default: $OGDASH_DATA_DIR, else ./data in the current folder; "
+                 "see `ogdash snapshot build --help`)")
 
 
 def _data_dir(args) -> Path:
@@ -68,7 +75,7 @@ def cmd_snapshot_verify(args) -> int:
 def cmd_serve(args) -> int:
     from dashboard import serve
 
-    return serve.run(data_dir=_data_dir(args), host=args.host, port=args.port, prod=args.prod)
+    return serve.run(data_dir=_data_dir(args), host=args.host, port=args.port, dev=args.dev)
 
 
 def cmd_demo_data(args) -> int:
@@ -92,9 +99,12 @@ def cmd_brief(args) -> int:
     try:
         out = brief.generate(args.url, Path(args.out), lang=args.lang,
                              data_dir=Path(args.data_dir).resolve() if args.data_dir else None)
-    except ValueError as exc:
+    except ValueError as exc:  # the URL names a page without a briefing: a usage error
         print(f"ogdash: no briefing: {exc}", file=sys.stderr)
         return 2
+    except brief.BriefUnavailable as exc:
+        print(f"ogdash: no briefing: {exc}", file=sys.stderr)
+        return 1
     print(out)
     return 0
 
@@ -105,47 +115,55 @@ def cmd_export_site(args) -> int:
     try:
         out = export_site.export(Path(args.playlist), Path(args.out),
                                  data_dir=Path(args.data_dir).resolve() if args.data_dir else None)
-    except playlists.PlaylistError as exc:
+    except playlists.PlaylistError as exc:  # a playlist file that cannot be played: a failure, like a bad sources file
         print(f"ogdash: {exc}", file=sys.stderr)
-        return 2
+        return 1
     print(out)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ogdash", description=__doc__)
+    parser = argparse.ArgumentParser(prog="ogdash", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ogdash {dashboard.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     snap = sub.add_parser("snapshot", help="build, list and verify snapshots")
     snap_sub = snap.add_subparsers(dest="snapshot_command", required=True)
     b = snap_sub.add_parser("build", help="build one snapshot from every source in a sources file")
-    b.add_argument("--config", help=f"sources TOML file (default {config.DEFAULT_SOURCES})")
-    b.add_argument("--data-dir", help="data folder (default $OGDASH_DATA_DIR or ./data)")
+    b.add_argument("--config", help="sources TOML file (default: the bundled sources, "
+                                    f"{config.DEFAULT_SOURCES})")
+    b.add_argument("--data-dir", help="data folder to write snapshots/ into (default: $OGDASH_DATA_DIR, else ./data "
+                                      "in the current folder, so a build and a serve started in the same folder "
+                                      "meet, and nothing is written inside the installed package)")
     b.set_defaults(func=cmd_snapshot_build)
     ls = snap_sub.add_parser("list", help="list snapshots and whether each verifies")
-    ls.add_argument("--data-dir")
+    ls.add_argument("--data-dir", help=DATA_DIR_HELP)
     ls.set_defaults(func=cmd_snapshot_list)
     v = snap_sub.add_parser("verify", help="recompute checksums; exit 1 on any mismatch")
-    v.add_argument("--data-dir")
+    v.add_argument("--data-dir", help=DATA_DIR_HELP)
     v.add_argument("id", nargs="?", help="one snapshot id (default: all)")
     v.set_defaults(func=cmd_snapshot_verify)
 
     s = sub.add_parser("serve", help="serve the dashboard on the newest verified snapshot")
-    s.add_argument("--data-dir")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8050)
-    s.add_argument("--prod", action="store_true", help="run under gunicorn with production settings")
+    s.add_argument("--data-dir", help=DATA_DIR_HELP)
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8050, help="port to listen on (default 8050)")
+    s.add_argument("--dev", action="store_true",
+                   help="Flask's development server with its reloader and debug mode (default: gunicorn)")
+    s.add_argument("--prod", action="store_true", help="gunicorn with production settings: the default, kept for "
+                                                      "scripts that still say so")
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo-data", help="write a verified synthetic snapshot of a chosen size")
     d.add_argument("--scale", default="small", choices=("small", "world", "world-x20"),
                    help="how many rows (see dashboard/ingest/synthetic.py SCALES)")
-    d.add_argument("--data-dir")
+    d.add_argument("--data-dir", help=DATA_DIR_HELP)
     d.add_argument("--seed", type=int, default=2026)
     d.set_defaults(func=cmd_demo_data)
 
     k = sub.add_parser("bench", help="measure callbacks, memory, cold start, load, page weight and LCP")
-    k.add_argument("--data-dir")
+    k.add_argument("--data-dir", help=DATA_DIR_HELP)
     k.add_argument("--json", help="where to write the results (default ./bench.json)")
     k.add_argument("--quick", action="store_true", help="few calls and a 5 s load run (for CI)")
     k.set_defaults(func=cmd_bench)
@@ -160,11 +178,31 @@ def main(argv: list[str] | None = None) -> int:
     x = sub.add_parser("export-site", help="write a playlist as a static site that plays offline from file://")
     x.add_argument("--playlist", required=True, help="a playlist TOML file, e.g. playlists/default.toml")
     x.add_argument("--out", required=True, help="the folder to write (index.html and its files)")
-    x.add_argument("--data-dir")
+    x.add_argument("--data-dir", help=DATA_DIR_HELP)
     x.set_defaults(func=cmd_export_site)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    if getattr(args, "dev", False) and getattr(args, "prod", False):
+        parser.error("--dev and --prod contradict each other")
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("ogdash: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if not _expected_failure(exc):
+            raise  # a bug: its traceback is what a report needs
+        print(f"ogdash: {exc}", file=sys.stderr)
+        return 1
+
+
+def _expected_failure(exc: Exception) -> bool:
+    """Return True for an error that says what is wrong with the input or the machine (not a bug)."""
+    known = (("dashboard.data", "NoSnapshot"), ("dashboard.data", "QueryError"),
+             ("dashboard.snapshots", "SnapshotError"), ("dashboard.ingest.common", "IngestError"),
+             ("dashboard.playlists", "PlaylistError"), ("dashboard.brief", "BriefUnavailable"))
+    classes = tuple(getattr(sys.modules[module], name) for module, name in known if module in sys.modules)
+    return isinstance(exc, (OSError, *classes))
 
 
 if __name__ == "__main__":

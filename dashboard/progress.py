@@ -36,6 +36,9 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "complete": "complete",
         "withdrawn": "withdrawn",
         "unclear": "unclear",
+        # The IRM's "No Evidence Available": nothing to judge completion by. It cannot be judged, like
+        # Unclear; status_code keeps OGP's words, so the two stay apart.
+        "no evidence available": "unclear",
     },
     # OGP website milestone tracker.
     "ogp-tracker": {

@@ -208,3 +208,13 @@ def test_real_export(shared_data):
     assert (ke["start_date"], ke["end_date"]) == (dt.date(2024, 1, 1), dt.date(2028, 12, 31))
     levels = Counter(r["level"] for r in tables["jurisdictions"].to_pylist())
     assert levels == {"national": 67, "local": 8}
+
+
+def test_no_evidence_available_is_part_of_the_irm_vocabulary(tmp_path):
+    """OGP's completion value "No Evidence Available" cannot be judged, like Unclear: no rank, left out of
+    shares; the words stay in status_code and in the IRM column, and it is not a missing value."""
+    path = edited(tmp_path, set_cell("CA0001", "Completion (End Of Term)", "No Evidence Available"))
+    ca = rows_by_id(path)["CA0001"]
+    assert (ca["completion_end_term"], ca["completion_end_term_missing"]) == ("No Evidence Available", None)
+    assert (ca["progress"], ca["progress_rank"], ca["status_code"], ca["status_vocab"]) == (
+        "unclear", None, "No Evidence Available", "irm")
