@@ -3,6 +3,11 @@
 The page shows every chart the view's page draws (plotly.js, served from the installed plotly package),
 their sentences and data tables, the filters applied, the snapshot id and checksums, the sources and
 their licences, and a link that reproduces the view. `ogdash brief` and /brief/<page>/pdf print it.
+
+Printing drives the system's own Chromium through Playwright (a runtime dependency; no browser is ever
+downloaded). Where no Chromium is found, the header offers no briefing button and `ogdash brief` says
+what to install. The server prints from its own address, given by `ogdash serve` or by
+$OGDASH_PRINT_URL, never from the Host a request names.
 """
 
 from __future__ import annotations
@@ -10,8 +15,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import importlib.util
 import json
+import logging
 import os
+import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -19,18 +28,28 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+import flask
 from flask import Flask, Response, abort, request, send_file
 
 from dashboard import charts, components, data, i18n, playlists, state as state_mod
 from dashboard.i18n import N_, _
 
-PAGES = {"overview": "/", "commitments": "/commitments", "datasets": "/datasets", "training": "/training"}
+log = logging.getLogger(__name__)
+
+PAGES = {"overview": "/", "commitments": "/commitments", "datasets": "/datasets", "training": "/training",
+         "compare": "/compare"}
+# Pages of one record: briefing name -> (the dashboard path before the record's id, the prefix of its keyed charts).
+RECORD_PAGES = {"commitment": ("/commitments/", "commitment-")}
 STATIC = {"brief.js": "application/javascript", "brief.css": "text/css", "plotly.min.js": "application/javascript"}
-CHROMIUM = Path(os.environ.get("OGDASH_CHROMIUM", "/usr/bin/chromium"))
+# Where a system Chromium is looked for when $OGDASH_CHROMIUM is not set: Debian's path, then these names on PATH.
+CHROMIUM_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+                  "chrome")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+INSTALL_CHROMIUM = ("install Chromium (Debian and Ubuntu: apt-get install chromium; Fedora: dnf install chromium; "
+                    "macOS: brew install --cask chromium), or set OGDASH_CHROMIUM to a Chromium or Chrome executable")
 FILTER_LABELS = (("jurisdictions", N_("Jurisdiction")), ("levels", N_("Level")), ("cycles", N_("Action-plan cycle")),
                  ("statuses", N_("Status")))
 
@@ -38,6 +57,81 @@ FILTER_LABELS = (("jurisdictions", N_("Jurisdiction")), ("levels", N_("Level")),
 def page_name(path: str) -> str | None:
     """Return the briefing name of a dashboard page path ('/' -> 'overview'), or None for a page without one."""
     return next((name for name, p in PAGES.items() if p == (path.rstrip("/") or "/")), None)
+
+
+def target(path: str) -> tuple[str, str | None] | None:
+    """Return (briefing name, record id or None) for a dashboard page path, or None for a page without a briefing."""
+    name = page_name(path)
+    if name is not None:
+        return name, None
+    for record, (prefix, _charts) in RECORD_PAGES.items():
+        key = unquote(path[len(prefix):].rstrip("/")) if path.startswith(prefix) else ""
+        if key and "/" not in key:
+            return record, key
+    return None
+
+
+def brief_path(path: str) -> str | None:
+    """Return the address of the briefing of a dashboard page path ('/commitments/X' -> '/brief/commitment/X'), or None."""
+    found = target(path)
+    if found is None:
+        return None
+    name, key = found
+    return f"/brief/{name}" + (f"/{quote(key, safe='')}" if key is not None else "")
+
+
+def view_path(name: str, key: str | None = None) -> str:
+    """Return the dashboard path a briefing reproduces."""
+    return RECORD_PAGES[name][0] + quote(key or "", safe="") if name in RECORD_PAGES else PAGES[name]
+
+
+# ---------------------------------------------------------------- can this machine print?
+
+def find_chromium() -> Path | None:
+    """Return the system Chromium that prints briefings: $OGDASH_CHROMIUM, else /usr/bin/chromium, else one on PATH.
+
+    Looked up each time (a few stat calls): a Chromium installed while the server runs is used at once.
+    """
+    configured = os.environ.get("OGDASH_CHROMIUM")
+    for candidate in ([configured] if configured else CHROMIUM_PATHS):
+        found = shutil.which(candidate)
+        if found:
+            return Path(found)
+    return None
+
+
+def print_problem() -> str | None:
+    """Return why this machine cannot print briefings (naming what to install), or None when it can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is missing: pip install playwright (it drives the system's Chromium; " \
+               "no browser download is needed)"
+    if find_chromium() is None:
+        configured = os.environ.get("OGDASH_CHROMIUM")
+        if configured:
+            return f"OGDASH_CHROMIUM={configured} is not an executable file: set it to a Chromium or Chrome executable"
+        return f"no Chromium found ({', '.join(CHROMIUM_PATHS)}): {INSTALL_CHROMIUM}"
+    return None
+
+
+def print_base() -> str | None:
+    """Return the address the server's Chromium prints briefings from, or None when none is configured.
+
+    It is the app's OGDASH_PRINT_URL setting, else $OGDASH_PRINT_URL (which `ogdash serve` sets to its own
+    loopback address unless the operator did): never the request's Host or X-Forwarded-* headers, so a
+    forged header cannot point the browser at another service, and a proxy on any port does not matter.
+    """
+    configured = flask.current_app.config.get("OGDASH_PRINT_URL") if flask.has_app_context() else None
+    base = configured or os.environ.get("OGDASH_PRINT_URL") or None
+    return base.rstrip("/") if base else None
+
+
+def printing_offered() -> bool:
+    """Return True when this server can print briefings: a Chromium, Playwright and its own address."""
+    return print_base() is not None and print_problem() is None
+
+
+class BriefUnavailable(RuntimeError):
+    """This machine cannot print briefings; the message says what to install."""
 
 
 def plotly_js() -> Path:
@@ -53,6 +147,11 @@ def static_path(name: str) -> Path:
 def charts_of(path: str, view: state_mod.ViewState) -> list[str]:
     """Return the ids of the charts the page at `path` draws for `view`, in page order."""
     import dash
+
+    found_target = target(path)
+    if found_target and found_target[0] in RECORD_PAGES:  # a record's charts are drawn once its record is read
+        prefix = RECORD_PAGES[found_target[0]][1]
+        return [c for c, spec in charts.REGISTRY.items() if spec.keyed and c.startswith(prefix)]
 
     entry = next((p for p in dash.page_registry.values() if p["path"] == path), None)
     found: list[str] = []
@@ -103,19 +202,27 @@ def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
     return "".join(out) + "</tbody></table>"
 
 
-def brief_html(name: str, search: str, *, base_url: str = "") -> str:
-    """Return the briefing of page `name` for the view in `search` as a standalone HTML document."""
-    path = PAGES[name]
+def record_exists(name: str, key: str, view: state_mod.ViewState) -> bool:
+    """Return True when the record page `name` has a record `key` in the view's snapshot."""
+    if name == "commitment":
+        return not data.query("commitment_record", snapshot=charts.served_snapshot(view), commitment_id=key).empty
+    return False
+
+
+def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = None) -> str:
+    """Return the briefing of page `name` (of record `key` for a record page) for the view in `search` as HTML."""
+    path = view_path(name, key)
     view = state_mod.parse(search)
     lang = view.lang
     snapshot = data.get_snapshot(view.snapshot) if view.snapshot else data.current_snapshot()
-    page_title = _(dict(components.NAV).get(path, name), lang)
+    page_title = (_("Commitment {id}", lang, id=key) if name == "commitment"
+                  else _(dict(components.NAV).get(path, name), lang))
     link = f"{base_url.rstrip('/')}{path}{view.to_query()}"
     now = dt.datetime.now(dt.timezone.utc)
     sections = []
     for number, chart_id in enumerate(charts_of(path, view), start=1):
-        chart, _view, rows = charts.rows_for(chart_id, view.to_query())
-        fig, sentence, _table_component, caption, _badge = charts.render(chart_id, view.to_query())
+        chart, _view, rows = charts.rows_for(chart_id, view.to_query(), key)
+        fig, sentence, _table_component, caption, _badge = charts.render(chart_id, view.to_query(), key)
         fig.update_layout(width=None, height=380, autosize=True)
         columns = [c for c in chart.columns if c in rows.columns] or list(rows.columns)
         body = [[charts._cell(v, lang) for v in rec]  # the same cell formatting as the dashboard's data tables
@@ -163,11 +270,18 @@ def brief_html(name: str, search: str, *, base_url: str = "") -> str:
 # ---------------------------------------------------------------- printing
 
 def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    """Return the system Chromium, launched headless through Playwright (never a downloaded browser)."""
+    chromium = find_chromium()
+    if chromium is None or print_problem():
+        raise BriefUnavailable(print_problem() or "no Chromium found")
+    return playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
 
 
 def print_pdf(url: str, out: Path, *, timeout_ms: int = 120_000) -> Path:
     """Print the briefing page at `url` to the PDF `out` with headless Chromium; return `out`."""
+    problem = print_problem()
+    if problem:
+        raise BriefUnavailable(problem)
     from playwright.sync_api import sync_playwright
 
     out = Path(out)
@@ -204,12 +318,13 @@ def temporary_server(data_dir: Path | None = None) -> Iterator[str]:
     from dashboard.app import create_app
 
     app = create_app(data_dir)
-    app.server.config["BRIEF_BASE_URL"] = os.environ.get("OGDASH_PUBLIC_URL", "")  # this server goes away: link by path
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.server.config["OGDASH_PRINT_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -218,18 +333,25 @@ def temporary_server(data_dir: Path | None = None) -> Iterator[str]:
 def brief_url(base: str, view_url: str, lang: str | None) -> str:
     """Return the /brief URL on `base` for the dashboard view `view_url` (a path or full URL), in `lang`."""
     parts = urlsplit(view_url)
-    name = page_name(parts.path or "/")
-    if name is None:
+    path = brief_path(parts.path or "/")
+    if path is None:
         raise ValueError(f"{parts.path!r} has no briefing; pages with one: "
-                         + ", ".join(PAGES.values()))
+                         + ", ".join([*PAGES.values(), *(prefix + "<id>" for prefix, _c in RECORD_PAGES.values())]))
     view = state_mod.parse(parts.query)
     if lang:
         view = state_mod.parse(view.to_query(lang=lang))
-    return f"{base.rstrip('/')}/brief/{name}{view.to_query()}"
+    return f"{base.rstrip('/')}{path}{view.to_query()}"
 
 
 def generate(view_url: str, out: Path, *, lang: str | None = None, data_dir: Path | None = None) -> Path:
-    """Print the briefing of `view_url` to `out`, from the server in the URL if it answers, else a temporary one."""
+    """Print the briefing of `view_url` to `out`, from the server in the URL if it answers, else a temporary one.
+
+    Raises ValueError for a page without a briefing and BriefUnavailable when this machine cannot print.
+    """
+    brief_url("", view_url, lang)  # a page without a briefing is refused before anything starts
+    problem = print_problem()
+    if problem:
+        raise BriefUnavailable(problem)
     parts = urlsplit(view_url)
     if parts.scheme in ("http", "https") and parts.netloc and _answers(f"{parts.scheme}://{parts.netloc}/healthz"):
         return print_pdf(brief_url(f"{parts.scheme}://{parts.netloc}", view_url, lang), out)
@@ -239,8 +361,17 @@ def generate(view_url: str, out: Path, *, lang: str | None = None, data_dir: Pat
 
 # ---------------------------------------------------------------- routes
 
+def _unavailable(message: str) -> Response:
+    return Response(message + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "60"})
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text)[:80]
+
+
 def register(server: Flask) -> None:
-    """Add /brief/<page> (the HTML briefing), /brief/<page>/pdf (its PDF) and /brief/static/<file>."""
+    """Add /brief/<page> (the HTML briefing), /brief/<page>/pdf (its PDF), the same under /brief/commitment/<id>,
+    and /brief/static/<file>."""
 
     @server.get("/brief/static/<name>")
     def brief_static(name: str):
@@ -248,27 +379,49 @@ def register(server: Flask) -> None:
             abort(404)
         return send_file(static_path(name), mimetype=STATIC[name], max_age=3600)
 
-    @server.get("/brief/<name>")
-    def brief_page(name: str):
-        if name not in PAGES:
+    def known(name: str, key: str | None) -> None:
+        if (key is None and name not in PAGES) or (key is not None and name not in RECORD_PAGES):
             abort(404)
+
+    @server.get("/brief/<name>")
+    @server.get("/brief/<name>/<key>")
+    def brief_page(name: str, key: str | None = None):
+        known(name, key)
+        search = request.query_string.decode("utf-8", "replace")
+        # The link that reproduces the view: the configured public address, else a path; never the request's Host.
+        base = server.config.get("OGDASH_PUBLIC_URL") or os.environ.get("OGDASH_PUBLIC_URL", "")
         try:
-            base = server.config.get("BRIEF_BASE_URL", os.environ.get("OGDASH_PUBLIC_URL") or request.host_url)
-            body = brief_html(name, request.query_string.decode("utf-8", "replace"), base_url=base)
+            if key is not None and not record_exists(name, key, state_mod.parse(search)):
+                abort(404)
+            body = brief_html(name, search, base_url=base, key=key)
         except data.NoSnapshot:
             abort(503)
         return Response(body, mimetype="text/html")
 
     @server.get("/brief/<name>/pdf")
-    def brief_pdf(name: str):
-        if name not in PAGES:
-            abort(404)
-        search = request.query_string.decode("utf-8", "replace")
-        view = state_mod.parse(search)
-        snapshot = view.snapshot or data.current_snapshot().id
-        with tempfile.TemporaryDirectory() as tmp:
-            out = print_pdf(f"{request.host_url.rstrip('/')}/brief/{name}{view.to_query()}", Path(tmp) / "brief.pdf")
-            body = out.read_bytes()
-        filename = f"briefing_{name}_{view.lang}_{snapshot}.pdf"
+    @server.get("/brief/<name>/<key>/pdf")
+    def brief_pdf(name: str, key: str | None = None):
+        known(name, key)
+        view = state_mod.parse(request.query_string.decode("utf-8", "replace"))
+        lang = view.lang
+        base, problem = print_base(), print_problem()
+        if problem or base is None:
+            log.warning("briefing PDF refused: %s", problem or "no print address (set OGDASH_PRINT_URL)")
+            return _unavailable(_("This server cannot print briefings: it has no Chromium browser to print with.",
+                                  lang))
+        try:
+            snapshot = view.snapshot or data.current_snapshot().id
+            if key is not None and not record_exists(name, key, view):
+                abort(404)
+        except data.NoSnapshot:
+            abort(503)
+        url = f"{base}{brief_path(view_path(name, key))}{view.to_query()}"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                body = print_pdf(url, Path(tmp) / "brief.pdf").read_bytes()
+        except Exception:  # whatever the browser raised: a briefing that could not print is not a server crash
+            log.exception("briefing PDF of %s failed", url)
+            return _unavailable(_("The briefing could not be printed. Try again in a moment.", lang))
+        filename = f"briefing_{_file_part(name if key is None else f'{name}-{key}')}_{lang}_{_file_part(snapshot)}.pdf"
         return Response(body, mimetype="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})

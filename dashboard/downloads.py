@@ -13,7 +13,7 @@ from flask import Flask, Response, abort, request, stream_with_context
 from dashboard import config, data, schema
 
 BATCH_ROWS = 20_000
-DICTIONARY = config.PROJECT_DIR / "data" / "README.md"
+DICTIONARY = config.DATA_DICTIONARY
 
 
 def table_url(snapshot_id: str, table: str) -> str:

@@ -53,8 +53,8 @@ class Playlist:
 
 
 def playlists_dir() -> Path:
-    """Return the folder of playlist files: $OGDASH_PLAYLISTS_DIR, else the repository's playlists/."""
-    return Path(os.environ.get("OGDASH_PLAYLISTS_DIR", config.PROJECT_DIR / "playlists")).resolve()
+    """Return the folder of playlist files: $OGDASH_PLAYLISTS_DIR, else the playlists shipped with the package."""
+    return Path(os.environ.get("OGDASH_PLAYLISTS_DIR") or config.PLAYLISTS_DIR).resolve()
 
 
 def _titles(value, where: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Serving: the development server, and (with --prod) gunicorn with production settings."""
+"""Serving: gunicorn with production settings by default, Flask's reloader and debug mode with --dev."""
 
 from __future__ import annotations
 
@@ -14,22 +14,55 @@ def server(data_dir: Path | None = None):
     return create_app(data_dir).server
 
 
-def run(*, data_dir: Path, host: str = "127.0.0.1", port: int = 8050, prod: bool = False) -> int:
-    """Serve the dashboard on the newest verified snapshot in `data_dir`; return an exit code."""
+def own_address(host: str, port: int) -> str:
+    """Return the URL a server bound to `host`:`port` answers on from this machine (0.0.0.0 and :: on loopback)."""
+    host = (host or "").strip("[]")
+    if host in ("", "0.0.0.0", "localhost"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def run(*, data_dir: Path, host: str = "127.0.0.1", port: int = 8050, dev: bool = False) -> int:
+    """Serve the dashboard on the newest verified snapshot in `data_dir`; return an exit code.
+
+    By default under gunicorn (dashboard/prod.py), or waitress where gunicorn cannot run (not on Unix);
+    `dev` runs Flask's development server with its reloader and Dash's debug tools.
+    """
     from dashboard import data
 
     os.environ["OGDASH_DATA_DIR"] = str(data_dir)
+    # Briefing PDFs are printed by this server's Chromium from this server's own address, never from
+    # the address a request names (the operator may point it elsewhere with OGDASH_PRINT_URL).
+    os.environ.setdefault("OGDASH_PRINT_URL", own_address(host, port))
     try:
         snap = data.current_snapshot(data_dir)
     except data.NoSnapshot as exc:
-        print(f"ogdash: {exc}. Build one with `ogdash snapshot build`.", file=sys.stderr)
+        print(f"ogdash: {exc}. Build one with `ogdash snapshot build --data-dir {data_dir}`.", file=sys.stderr)
         return 1
     print(f"ogdash: serving snapshot {snap.id} from {data_dir} on http://{host}:{port}/", file=sys.stderr)
-    if prod:
-        from dashboard import prod as prod_server
+    if dev:
+        from dashboard.app import create_app
 
-        return prod_server.run(host=host, port=port, data_dir=data_dir)
+        create_app(data_dir).run(host=host, port=port, debug=True, use_reloader=True)
+        return 0
+    try:
+        from dashboard import prod as prod_server
+    except ImportError as exc:  # gunicorn runs on Unix only
+        return _waitress(data_dir, host, port, why=str(exc))
+    return prod_server.run(host=host, port=port, data_dir=data_dir)
+
+
+def _waitress(data_dir: Path, host: str, port: int, *, why: str) -> int:
+    try:
+        import waitress
+    except ImportError:
+        print(f"ogdash: no production server here ({why}): gunicorn runs on Unix only; "
+              "install waitress (pip install waitress), or serve with --dev for development", file=sys.stderr)
+        return 1
     from dashboard.app import create_app
 
-    create_app(data_dir).run(host=host, port=port, debug=False)
+    print(f"ogdash: gunicorn is not available ({why}); serving with waitress", file=sys.stderr)
+    waitress.serve(create_app(data_dir).server, host=host, port=port, threads=8)
     return 0

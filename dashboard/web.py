@@ -83,6 +83,7 @@ def install(server: Flask, dash_app=None) -> None:
     if dash_app is not None:
         _check_callback_requests(server, dash_app)
         _preload_plotly(dash_app)
+        _unknown_pages_answer_404(server, dash_app)
 
     @server.errorhandler(DependencyException)
     def unknown_component_file(exc):
@@ -168,6 +169,27 @@ def _preload_plotly(dash_app) -> None:
         return interpolate(**kwargs).replace("</head>", f'<link rel="preload" href="{plotly_js}" as="script">\n</head>', 1)
 
     dash_app.interpolate_index = interpolate_index
+
+
+def _unknown_pages_answer_404(server: Flask, dash_app) -> None:
+    """Answer 404 for an address no page has (/api, /nope), with the app's own not-found page as the body.
+
+    Dash serves its index for every path and lets its page router show the not-found page in the browser,
+    so the status would be 200. The decision uses the router's own matching (dash._pages._path_to_page),
+    so the status and the page shown agree; Dash's routes, the assets and the app's other routes are
+    matched by Flask before the catch-all and are not touched.
+    """
+    from dash._pages import _path_to_page
+
+    catch_all = dash_app.config.routes_pathname_prefix + "<path:path>"
+
+    @server.after_request
+    def not_found_status(response):
+        if request.endpoint == catch_all and response.status_code == 200:
+            page, _variables = _path_to_page(dash_app.strip_relative_path(request.path))
+            if not page or str(page.get("module", "")).endswith("not_found_404"):
+                response.status_code = 404
+        return response
 
 
 # ---------------------------------------------------------------- callback requests

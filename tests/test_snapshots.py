@@ -94,8 +94,9 @@ def test_bundled_sources_build_end_to_end_and_quickly(tmp_path, capsys):
 
 def test_build_without_config_uses_the_bundled_sources_and_data_folder(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("OGDASH_DATA_DIR", raising=False)
-    assert config.DEFAULT_SOURCES == REPO / "data" / "sources.toml"
-    assert config.data_dir() == (REPO / "data").resolve()
+    assert config.DEFAULT_SOURCES == config.BUNDLED_DIR / "sources.toml" and config.DEFAULT_SOURCES.is_file()
+    monkeypatch.chdir(tmp_path)  # the default data folder is ./data in the current folder, wherever that is
+    assert config.data_dir() == tmp_path.resolve() / "data"
     monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))
     code, out, err = _run(capsys, "snapshot", "build")
     assert code == 0, err

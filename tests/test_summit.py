@@ -191,7 +191,7 @@ def test_export_site_refuses_a_bad_playlist_naming_it(bundled, tmp_path, capsys)
     bad = tmp_path / "bad.toml"
     bad.write_text('[[slide]]\nview = "/"\nchart = "overview-nope"\n', encoding="utf-8")
     assert cli.main(["export-site", "--playlist", str(bad), "--out", str(tmp_path / "out"),
-                     "--data-dir", str(bundled["data_dir"])]) == 2
+                     "--data-dir", str(bundled["data_dir"])]) == 1  # a failure, not a usage error (issue 14)
     assert "bad.toml, slide 1: unknown chart 'overview-nope'" in capsys.readouterr().err
 
 
