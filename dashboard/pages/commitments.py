@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import charts, data, figures, i18n, state as state_mod
+from dashboard import charts, data, figures, i18n, progress, state as state_mod
 from dashboard.charts import URL, Chart, chart_card, register, served_snapshot
 from dashboard.components import empty_state, href, localized, page_header
 from dashboard.figures import commitments as fc
@@ -20,14 +20,10 @@ dash.register_page(__name__, path="/commitments", name="Commitments", order=1)
 
 PAGE_SIZE = 25
 OVERDUE_SHOWN = 25
-STALE_PERIODS = 3  # a status unchanged for this many reporting periods is "stalled"
-HORIZON_DAYS = 60  # "due soon": within this many days of the as-of date
-
-REASONS = {
-    "overdue": N_("Overdue"),
-    "stalled": N_("Stalled"),
-    "due_soon": N_("Due soon"),
-}
+# Why a milestone is listed, and the thresholds: the status rules of dashboard/progress.py.
+STALE_PERIODS = progress.STALE_PERIODS
+HORIZON_DAYS = progress.HORIZON_DAYS
+REASONS = progress.REASONS
 VOCABULARIES = {
     "irm": N_("IRM completion"),
     "ogp-tracker": N_("OGP milestone tracker"),
@@ -56,10 +52,10 @@ def jurisdiction_name(row, lang: str) -> str:
     return en if isinstance(en, str) and en else str(row.get("jurisdiction_id", "–"))
 
 
-def status_pill(progress, lang: str, code=None) -> html.Span:
-    """Return a status shown three ways: colour swatch, pattern, and words."""
+def status_pill(progress, lang: str, code=None, *, missing: str = fc.NOT_ASSESSED) -> html.Span:
+    """Return a status shown three ways: colour swatch, pattern, and words; `missing` names the absence of one."""
     key = progress if isinstance(progress, str) and progress else None
-    label = fc.progress_label(key, lang)
+    label = fc.progress_label(key, lang) if key else _(missing, lang)
     children = [html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}), label]
     if isinstance(code, str) and code and code.lower() != (key or "").replace("_", " "):
         children.append(html.Span(f"({code})", className="text-body-secondary status-code"))
@@ -284,7 +280,7 @@ def layout(**query):
     overdue_section = html.Section(
         id="commitments-overdue", className="card shadow-sm mb-4 records-card",
         **{"aria-labelledby": "commitments-overdue-title"}, children=html.Div(className="card-body", children=[
-            html.H2(_("Milestones that need attention", lang), id="commitments-overdue-title",
+            html.H2(_("Milestones to follow up", lang), id="commitments-overdue-title",
                     className="h5 card-title"),
             html.P(id="commitments-overdue-sentence", className="chart-sentence", **{"aria-live": "polite"}),
             dcc.Loading(html.Div(id="commitments-overdue-table", className="table-responsive"), type="dot",
@@ -521,13 +517,16 @@ def draw_list(store):
 # ---------------------------------------------------------------- milestones that need attention
 
 def overdue_rows(view: state_mod.ViewState, limit: int | None = None) -> pd.DataFrame:
-    """Return the milestones that need attention in `view`, most overdue first (all of them, or the first `limit`)."""
+    """Return the milestones listed in `view`: most overdue first, those past due with no status reported last.
+
+    All of them, or the first `limit`.
+    """
     return data.query("overdue_milestones", snapshot=served_snapshot(view), as_of=as_of(view),
                       stale_periods=STALE_PERIODS, horizon_days=HORIZON_DAYS, limit=limit, **view.filter_params())
 
 
 def attention_counts(view: state_mod.ViewState) -> pd.DataFrame:
-    """Return how many milestones need attention per reason (and how many of them are synthetic), from the rollup."""
+    """Return how many milestones are listed per reason (and how many of them are synthetic), from the rollup."""
     return data.query("attention_counts", snapshot=served_snapshot(view), as_of=as_of(view),
                       stale_periods=STALE_PERIODS, horizon_days=HORIZON_DAYS, **view.filter_params())
 
@@ -536,19 +535,34 @@ charts.TABLE_DOWNLOADS["commitments-overdue"] = overdue_rows  # the CSV link: ev
 
 
 def overdue_sentence(counts: pd.DataFrame, lang: str, when: dt.date) -> str:
-    """Say how many milestones need attention per reason; `counts` is attention_counts' (reason, milestones)."""
+    """Say how many milestones are listed per reason; `counts` is attention_counts' (reason, milestones).
+
+    Those past due with no status reported are said apart: they are not overdue, and may be finished.
+    """
     by_reason = dict(zip(counts["reason"], counts["milestones"]))
-    return _("As of {date}: {overdue} milestones are overdue, {stalled} have not moved in {periods} or more "
+    text = _("As of {date}: {overdue} milestones are overdue, {stalled} have not moved in {periods} or more "
              "reporting periods, and {soon} are due within {days} days without substantial progress.", lang,
-             date=i18n.fmt_date(when, lang), overdue=i18n.fmt_int(int(by_reason.get("overdue", 0)), lang),
-             stalled=i18n.fmt_int(int(by_reason.get("stalled", 0)), lang), periods=STALE_PERIODS,
-             soon=i18n.fmt_int(int(by_reason.get("due_soon", 0)), lang), days=HORIZON_DAYS)
+             date=i18n.fmt_date(when, lang), overdue=i18n.fmt_int(int(by_reason.get(progress.OVERDUE, 0)), lang),
+             stalled=i18n.fmt_int(int(by_reason.get(progress.STALLED, 0)), lang), periods=STALE_PERIODS,
+             soon=i18n.fmt_int(int(by_reason.get(progress.DUE_SOON, 0)), lang), days=HORIZON_DAYS)
+    unreported = int(by_reason.get(progress.PAST_DUE_UNREPORTED, 0))
+    if unreported:
+        text += " " + past_due_unreported_sentence(unreported, lang)
+    return text
+
+
+def past_due_unreported_sentence(n: int, lang: str) -> str:
+    """Return "N milestones are past their due date with no status reported ...": never called overdue."""
+    return ngettext("{n} milestone is past its due date with no status reported: whether it is finished is not "
+                    "known, so it is not counted as overdue.",
+                    "{n} milestones are past their due date with no status reported: whether they are finished is "
+                    "not known, so they are not counted as overdue.", n, lang)
 
 
 def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> html.Table:
     """Return the first OVERDUE_SHOWN of `rows` as a table; `total` is how many need attention in all."""
     lang = view.lang
-    headers = (N_("Milestone"), N_("Commitment"), N_("Jurisdiction"), N_("Due date"), N_("Days overdue"),
+    headers = (N_("Milestone"), N_("Commitment"), N_("Jurisdiction"), N_("Due date"), N_("Days past due"),
                N_("Reason"), N_("Latest status"))
     head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in headers]))
     body = []
@@ -564,10 +578,15 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> 
         else:
             days_text = ngettext("{n} day left", "{n} days left", -days, lang)
         vocab = r.get("status_vocab")
-        status = status_pill(r.get("progress"), lang, r.get("status_code"))
+        status = status_pill(r.get("progress"), lang, r.get("status_code"), missing=progress.NO_STATUS_REPORTED)
+        notes = []
         if isinstance(vocab, str) and vocab in VOCABULARIES:
-            status = html.Span([status, html.Br(), html.Small(_(VOCABULARIES[vocab], lang),
-                                                             className="text-body-secondary")])
+            notes.append(_(VOCABULARIES[vocab], lang))
+        if r.get("indicators_total") is not None:
+            notes.append(progress.indicators_reported(int(r.get("indicators_reported") or 0),
+                                                      int(r["indicators_total"]), lang))
+        if notes:
+            status = html.Span([status, html.Br(), html.Small(" · ".join(notes), className="text-body-secondary")])
         title = localized(r.get("title_en"), r.get("title_fr"), lang)
         synthetic = [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")] \
             if r.get("synthetic") else []
@@ -583,9 +602,10 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> 
                               className=f"reason reason-{r.get('reason')}"), className="text-nowrap"),
             html.Td(status),
         ]))
-    caption = _("Milestones that need attention", lang)
+    caption = _("Milestones to follow up", lang)
     if total > OVERDUE_SHOWN:
-        caption_node = html.Caption(_("The {n} most overdue of {total}; the CSV has them all.", lang,
+        caption_node = html.Caption(_("The first {n} of {total}: the most overdue first, those past due with no status "
+                                      "reported last; the CSV has them all.", lang,
                                       n=OVERDUE_SHOWN, total=i18n.fmt_int(total, lang)))
     else:
         caption_node = html.Caption(caption, className="visually-hidden")

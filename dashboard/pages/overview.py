@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import charts, data, figures, i18n, state as state_mod
+from dashboard import charts, data, figures, i18n, progress, state as state_mod
 from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
 from dashboard.components import kpi_tile, notices
 from dashboard.figures import commitments as fc
@@ -18,8 +18,8 @@ from dashboard.progress import SCALE
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
-STALE_PERIODS = 3  # as on the commitments page
-HORIZON_DAYS = 60
+STALE_PERIODS = progress.STALE_PERIODS  # the attention rules of dashboard/progress.py
+HORIZON_DAYS = progress.HORIZON_DAYS
 
 
 def _plain(view: state_mod.ViewState) -> dict:
@@ -57,8 +57,11 @@ def kpis(view: state_mod.ViewState) -> dict:
         "assessed": assessed,
         "done": done,
         "share": done / assessed if assessed else None,
-        "overdue": int(reasons.get("overdue", 0)),
-        "attention": int(attention["milestones"].sum()),
+        # Overdue and the other reasons come from reported statuses; past due with no status reported
+        # is counted apart and never with them.
+        "overdue": int(reasons.get(progress.OVERDUE, 0)),
+        "attention": sum(int(reasons.get(reason, 0)) for reason in progress.REPORTED_REASONS),
+        "past_due_unreported": int(reasons.get(progress.PAST_DUE_UNREPORTED, 0)),
         "datasets": int(releases["datasets"].sum()) if len(releases) else 0,
         "released_from": released_from,
         "released_to": released_to,
@@ -84,6 +87,10 @@ def headline(k: dict, view: state_mod.ViewState) -> str:
                               k["commitments"], lang, j=i18n.fmt_int(k["jurisdictions"], lang)))
     parts.append(ngettext("{n} milestone is overdue as of {date}.", "{n} milestones are overdue as of {date}.",
                           k["overdue"], lang, date=i18n.fmt_date(k["as_of"], lang)))
+    if k["past_due_unreported"]:
+        parts.append(ngettext("{n} milestone is past its due date with no status reported: whether it is finished is "
+                              "not known.", "{n} milestones are past their due date with no status reported: whether "
+                              "they are finished is not known.", k["past_due_unreported"], lang))
     if view.date_from or view.date_to:
         parts.append(_("In the selected period, {d} datasets were released and {l} learners were reached.", lang,
                        d=i18n.fmt_int(k["datasets"], lang), l=i18n.fmt_int(k["learners"], lang)))
@@ -121,7 +128,9 @@ def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
                  "/commitments" + view.to_query(**plain) + "#commitments-overdue",
                  detail=ngettext("{n} more stalled or due within {days} days",
                                  "{n} more stalled or due within {days} days", k["attention"] - k["overdue"], lang,
-                                 days=HORIZON_DAYS),
+                                 days=HORIZON_DAYS)
+                 + (" · " + ngettext("{n} past due, no status reported", "{n} past due, no status reported",
+                                     k["past_due_unreported"], lang) if k["past_due_unreported"] else ""),
                  tile_id="overview-kpi-overdue"),
         kpi_tile(released_label, i18n.fmt_int(k["datasets"], lang), released_link, detail=released_detail,
                  tile_id="overview-kpi-datasets"),
