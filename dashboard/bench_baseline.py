@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from dashboard import schema, snapshots
+from dashboard import progress, schema, snapshots
 
 _DATE_COLUMNS = {
     "commitments": ("start_date", "end_date"),
@@ -198,19 +198,29 @@ def overdue_milestones(f: Frames, as_of, stale_periods, horizon_days, jurisdicti
         "progress_rank": m["progress_rank"],
         "status_code": m["status_code"],
         "status_vocab": m["status_vocab"],
+        "indicators_total": m["indicators_total"],
+        "indicators_reported": m["indicators_reported"],
         "latest_period": m["milestone_id"].map(latest),
         "periods_unchanged": m["milestone_id"].map(periods_unchanged).astype("Int64"),
     })
-    rank = m["progress_rank"].fillna(-1)
+    reported = m["progress"].notna()
+    done = m["progress"].isin([progress.COMPLETE, *progress.NOTHING_EXPECTED])
+    rank = m["progress_rank"].astype("float64")
     due = m["due_date"]
-    overdue = (due < as_of) & (rank < 3)
-    stalled = (out["periods_unchanged"] >= int(stale_periods)).fillna(False).astype(bool) & (rank < 3)
-    soon = (due >= as_of) & (due <= as_of + pd.Timedelta(days=int(horizon_days))) & (rank < 2)
-    out["reason"] = np.select([overdue, stalled, soon], ["overdue", "stalled", "due_soon"], default=None)
+    past = (due < as_of).fillna(False).astype(bool)
+    overdue = reported & ~done & past
+    stalled = reported & ~done & (out["periods_unchanged"] >= int(stale_periods)).fillna(False).astype(bool)
+    soon = ~done & (rank < progress.SUBSTANTIAL_RANK) & (due >= as_of) \
+        & (due <= as_of + pd.Timedelta(days=int(horizon_days)))
+    unreported = ~reported & past
+    out["reason"] = np.select([overdue, stalled, soon.fillna(False).astype(bool), unreported],
+                              [progress.OVERDUE, progress.STALLED, progress.DUE_SOON, progress.PAST_DUE_UNREPORTED],
+                              default=None)
     out["synthetic"] = m["synthetic"]
     out = out[out["reason"].notna()]
-    out = out.sort_values(["days_overdue", "milestone_id"], ascending=[False, True], na_position="last",
-                          kind="stable")
+    out = out.assign(_order=(~out["reason"].isin(progress.REPORTED_REASONS)).astype(int))
+    out = out.sort_values(["_order", "days_overdue", "milestone_id"], ascending=[True, False, True],
+                          na_position="last", kind="stable").drop(columns="_order")
     return _limit(out, limit)
 
 
@@ -429,12 +439,21 @@ def commitment_milestones(f: Frames, commitment_id, as_of) -> pd.DataFrame:
         periods_reported=m["milestone_id"].map(st.nunique()).fillna(0).astype("int64"),
         as_of=as_of,
         days_overdue=(as_of - m["due_date"]).dt.days.astype("Int64"),
-        overdue=((m["due_date"] < as_of) & (m["progress_rank"].fillna(-1) < 3)
-                 & (m["progress"].ne("withdrawn") | m["progress"].isna())).fillna(False).astype(bool),
+        past_due=_past_due(m, as_of),
+        overdue=_past_due(m, as_of).eq(progress.OVERDUE),
         synthetic=m["synthetic"],
     )
     out = out.assign(_key=out["milestone_id"].map(_natural)).sort_values(["_key", "milestone_id"], kind="stable")
     return out.drop(columns="_key").reset_index(drop=True)
+
+
+def _past_due(m: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """The past_due_state macro: overdue (reported, not complete, past due), past_due_unreported, else None."""
+    past = (m["due_date"] < as_of).fillna(False).astype(bool)
+    unreported = past & m["progress"].isna()
+    overdue = past & m["progress"].notna() & ~m["progress"].isin([progress.COMPLETE, *progress.NOTHING_EXPECTED])
+    return pd.Series(np.select([unreported, overdue], [progress.PAST_DUE_UNREPORTED, progress.OVERDUE], default=None),
+                     index=m.index, dtype=object)
 
 
 def commitment_status_history(f: Frames, commitment_id) -> pd.DataFrame:

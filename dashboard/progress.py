@@ -126,6 +126,7 @@ def sql_macros(schema: str) -> list[str]:
     past the due date), 'past_due_unreported' (no reported status, past the due date), else null.
     attention_reason(due_date, progress, progress_rank, periods_unchanged, as_of, stale_periods,
     horizon_days): the first reason of REASONS that applies, else null.
+    attention_order(reason): 0 for a reason read from a reported status, 1 for the neutral one (listed last).
     The query layer defines them when it binds a snapshot, so every query reads one rule.
     """
     done = _sql_text((COMPLETE, *NOTHING_EXPECTED))
@@ -145,6 +146,8 @@ def sql_macros(schema: str) -> list[str]:
                     and due_date <= as_of + cast(horizon_days as integer) then '{DUE_SOON}'
                 when progress is null and due_date < as_of then '{PAST_DUE_UNREPORTED}'
             end""",
+        f"""create or replace macro {schema}.attention_order(reason) as
+            case when reason in ({_sql_text(REPORTED_REASONS)}) then 0 else 1 end""",
     ]
 
 

@@ -1,7 +1,11 @@
 -- One commitment's milestones with their latest status, due date, indicators and latest reporting period, and the as-of date they are read against.
 -- Params: $commitment_id, $as_of
--- days_overdue = $as_of - due_date (negative: days left; null: no due date). overdue is true
--- when the due date has passed and the milestone is not complete (withdrawn never is).
+-- days_overdue = $as_of - due_date (negative: days left; null: no due date). past_due is the macro
+-- past_due_state (dashboard/progress.py): 'overdue' (a reported status that is not complete, past
+-- due; withdrawn never is), 'past_due_unreported' (no reported status, past due), else null; overdue
+-- is past_due = 'overdue'. indicators_total / indicators_reported: how many indicators the status is
+-- built from and how many reported (null where the source reports the milestone itself); indicators
+-- counts the milestone's rows in indicators.
 -- Ordered by milestone id in natural order (10.2 before 10.10).
 with params as (
     select
@@ -42,17 +46,15 @@ final as (
         m.progress_rank,
         m.status_code,
         m.status_vocab,
+        m.indicators_total,
+        m.indicators_reported,
         coalesce(i.indicators, 0) as indicators,
         l.latest_period,
         coalesce(l.periods_reported, 0) as periods_reported,
         p.as_of,
         p.as_of - m.due_date as days_overdue,
-        coalesce(
-            m.due_date < p.as_of
-            and coalesce(m.progress_rank, -1) < 3
-            and m.progress is distinct from 'withdrawn',
-            false
-        ) as overdue,
+        past_due_state(m.due_date, m.progress, p.as_of) as past_due,
+        coalesce(past_due_state(m.due_date, m.progress, p.as_of) = 'overdue', false) as overdue,
         m.synthetic,
     from milestones as m
     cross join params as p

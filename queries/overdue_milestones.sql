@@ -1,14 +1,18 @@
--- Milestones that need attention on $as_of: overdue, stalled, or due soon and not yet substantial; most overdue first.
+-- Milestones that need attention on $as_of (overdue, stalled, due soon), then those past due with no status reported; most overdue first within each.
 -- Params: $as_of, $stale_periods, $horizon_days, $jurisdictions, $levels, $cycles, $limit
--- reason is the first that applies:
---   overdue   due_date < $as_of and not complete (progress_rank < 3 or null)
---   stalled   the same status in the last $stale_periods or more reporting periods, not complete
---   due_soon  due within $horizon_days of $as_of (inclusive) and not substantial (rank < 2 or null)
--- Withdrawn milestones are never listed: nothing more is expected of them.
+-- reason is the first that applies (the macro attention_reason, from dashboard/progress.py):
+--   overdue              a reported status that is not complete, and due_date < $as_of
+--   stalled              a reported status, not complete, the same in the last $stale_periods or more periods
+--   due_soon             due within $horizon_days of $as_of (inclusive), reported status below substantial
+--   past_due_unreported  no reported status, and due_date < $as_of: a neutral category, never overdue
+-- Withdrawn and complete milestones are never listed. A milestone with no reported status is
+-- neither overdue, stalled nor due soon: nothing was reported about it.
 -- periods_unchanged counts the milestone's latest reporting periods (in milestone_status)
 -- that show the status of its latest one. Sources that report per indicator are read per
 -- indicator, and the milestone takes the fewest among the indicators reported in its latest
--- period. days_overdue = $as_of - due_date (negative: days left). $limit null = all rows.
+-- period. days_overdue = $as_of - due_date (negative: days left). indicators_total and
+-- indicators_reported: how many indicators the status is built from and how many reported
+-- (null where the source reports the milestone itself). $limit null = all rows.
 -- Reads the milestones_for_attention rollup (each milestone joined to its commitment, jurisdiction
 -- and milestone_runs values when the snapshot was built).
 with params as (
@@ -37,20 +41,14 @@ candidates as (
         m.progress_rank,
         m.status_code,
         m.status_vocab,
+        m.indicators_total,
+        m.indicators_reported,
         m.latest_period,
         m.periods_unchanged,
-        case
-            when m.due_date < p.as_of
-                and coalesce(m.progress_rank, -1) < 3
-                then 'overdue'
-            when m.periods_unchanged >= p.stale_periods
-                and coalesce(m.progress_rank, -1) < 3
-                then 'stalled'
-            when m.due_date >= p.as_of
-                and m.due_date <= p.as_of + p.horizon_days
-                and coalesce(m.progress_rank, -1) < 2
-                then 'due_soon'
-        end as reason,
+        attention_reason(
+            m.due_date, m.progress, m.progress_rank, m.periods_unchanged,
+            p.as_of, p.stale_periods, p.horizon_days
+        ) as reason,
         m.synthetic,
     from milestones_for_attention as m
     cross join params as p
@@ -66,5 +64,5 @@ final as (
 )
 
 select * from final
-order by days_overdue desc nulls last, milestone_id
+order by attention_order(reason), days_overdue desc nulls last, milestone_id
 limit $limit

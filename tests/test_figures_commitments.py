@@ -131,7 +131,7 @@ def test_milestone_timeline_marks_status_three_ways_and_the_as_of_line():
     assert limited.marker.symbol == "triangle-up" and limited.marker.color == PROGRESS_COLOURS["limited"]
     assert list(limited.y) == ["10.1 · Demonstrate global leader…"]
     assert complete.name == "Achevé" and list(complete.text) == ["Achevé"]
-    assert list(undated.text) == ["Aucun état · sans échéance"] and undated.mode == "text"
+    assert list(undated.text) == ["Aucun état déclaré · sans échéance"] and undated.mode == "text"
     assert list(fig.layout.yaxis.categoryarray) == ["10.1 · Demonstrate global leader…",
                                                     "10.2 · Soutenir le partenariat", "10.3 · No date"]
     line = fig.layout.shapes[0]

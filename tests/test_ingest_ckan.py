@@ -133,7 +133,7 @@ class Portal(ThreadingHTTPServer):
     daemon_threads = True
     packages: list[dict] = []
     cap = 2  # the most rows a page holds, whatever `rows` asks for
-    behaviour = "ok"  # ok | http500 | slow | refuse | html | flaky
+    behaviour = "ok"  # ok | http500 | http404 | slow | refuse | html | flaky
     requests: list[dict] = []
 
 
@@ -147,6 +147,9 @@ class Handler(BaseHTTPRequestHandler):
         server.requests.append({"path": urlsplit(self.path).path, **query})
         if server.behaviour == "http500":
             return self.answer(500, "text/plain", b"Internal Server Error")
+        if server.behaviour == "http404":
+            return self.answer(404, "application/json", json.dumps(
+                {"success": False, "error": {"__type": "Not Found Error", "message": "Not found"}}).encode())
         if server.behaviour == "slow":
             time.sleep(1.0)
         if server.behaviour == "flaky" and len(server.requests) == 1:
@@ -208,12 +211,21 @@ def test_api_retries_a_transient_503(portal):
     assert [r["start"] for r in portal.requests] == ["0", "0", "2", "4"]
 
 
-def test_api_http_500_is_not_retried(portal):
+def test_api_http_500_is_retried_then_named(portal):
+    # 5xx is retried since the one HTTP policy (dashboard.ingest.http); it used to fail at the first 500.
     portal.behaviour = "http500"
-    with pytest.raises(IngestError, match="HTTP 500") as err:
+    with pytest.raises(IngestError, match="HTTP 500 Internal Server Error after 2 tries") as err:
         read(url=base_url(portal), options=FAST)
     assert err.value.source == "catalogue" and "/api/3/action/package_search?rows=1000" in err.value.file
     assert err.value.value == "Internal Server Error"
+    assert len(portal.requests) == 2
+
+
+def test_api_http_404_is_not_retried(portal):
+    portal.behaviour = "http404"
+    with pytest.raises(IngestError, match="HTTP 404 Not Found") as err:
+        read(url=base_url(portal), options=FAST)
+    assert err.value.value == {"__type": "Not Found Error", "message": "Not found"}
     assert len(portal.requests) == 1
 
 

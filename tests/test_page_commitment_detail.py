@@ -147,7 +147,7 @@ def test_layout_keeps_the_id_as_data_and_decodes_it(page):
 
 def test_keyed_charts_draw_one_commitments_milestones(page):
     fig, sentence, table, caption, badge = charts.render("commitment-milestones", "", "CA0002")
-    assert sentence.startswith("3 milestones: 0 complete, 1 past their due date without being complete. "
+    assert sentence.startswith("3 milestones: 0 complete, 1 overdue. "
                                "1 has no reported status yet. Due dates run from June 30, 2020 to December 31, 2099")
     names = [tr.name for tr in fig.data if tr.name]
     assert names == ["Limited", "Substantial"]

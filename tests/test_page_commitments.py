@@ -298,7 +298,7 @@ def test_attention_table_shows_the_first_rows_and_counts_them_all(page, monkeypa
     rows = find_all(table, lambda n: type(n).__name__ == "Tr")[1:]
     assert len(rows) == 1
     assert text_of(find_all(table, lambda n: type(n).__name__ == "Caption")[0]) == \
-        "The 1 most overdue of 3; the CSV has them all."
+        "The first 1 of 3: the most overdue first, those past due with no status reported last; the CSV has them all."
 
 
 def test_unknown_or_keyless_downloads_are_not_found(app_env):

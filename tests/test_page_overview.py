@@ -41,6 +41,7 @@ def test_kpis_count_the_view(page, app_env):
         "share": 0.5,
         "overdue": 2,  # CA0002-1 and XX0001-1; CA0001-1 is complete
         "attention": 3,  # and CA0002-2, stalled
+        "past_due_unreported": 0,  # CA0002-10 has no status but no due date either
         "datasets": 3,  # d1, d2, d4: d3 is older than 12 months
         "released_from": as_of - dt.timedelta(days=365),
         "released_to": as_of,

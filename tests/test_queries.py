@@ -72,7 +72,7 @@ MILESTONES = [
     _milestone("ca-6-m1", "ca-6", "limited", 1, "In Progress", "ogp-tracker", "2024-07-01"),  # horizon's edge
     _milestone("ca-6-m2", "ca-6", "limited", 1, "In Progress", "ogp-tracker", "2024-07-02"),  # one day beyond
     _milestone("qc-1-m1", "qc-1", "limited", 1, "LP", "nap", None),  # stalled, no due date
-    _milestone("qc-2-m1", "qc-2", None, None, None, None, "2024-05-31"),  # no status yet, one day over
+    _milestone("qc-2-m1", "qc-2", None, None, None, None, "2024-05-31"),  # no status reported, one day past due
     _milestone("mtl-1-m1", "mtl-1", "complete", 3, "Finished", "ogp-tracker", "2024-07-01"),
     _milestone("ukr-2-m1", "ukr-2", "limited", 1, "In Progress", "ogp-tracker", "2023-12-31",
                synthetic=True),  # most overdue
@@ -315,9 +315,9 @@ def _attention(mid, cid, jur, name_en, name_fr, level, cycle, due, days, progres
             "cycle": cycle, "title_en": f"Milestone {mid}", "title_fr": f"Jalon {mid}",
             "commitment_title_en": f"Commitment {cid}", "commitment_title_fr": f"Engagement {cid}",
             "due_date": D(due) if due else None, "days_overdue": days, "progress": progress,
-            "progress_rank": rank, "status_code": code, "status_vocab": vocab,
-            "latest_period": latest_period, "periods_unchanged": unchanged, "reason": reason,
-            "synthetic": synthetic}
+            "progress_rank": rank, "status_code": code, "status_vocab": vocab, "indicators_total": None,
+            "indicators_reported": None, "latest_period": latest_period, "periods_unchanged": unchanged,
+            "reason": reason, "synthetic": synthetic}
 
 
 CA = ("ca", "Canada", "Canada", "national")
@@ -325,13 +325,13 @@ QC = ("ca-qc", "Quebec", "Québec", "subnational")
 
 
 def test_overdue_milestones(data_dir):
+    # qc-2-m1 is past due with no status reported: listed after the others under its own, neutral
+    # reason, never as overdue (it was "overdue" before statuses said only what was reported).
     assert rows(run(data_dir, "overdue_milestones")) == [
         _attention("ukr-2-m1", "ukr-2", "ukr", "Ukraine", "Ukraine", "national", "2022-2024", "2023-12-31", 153,
                    "limited", 1, "In Progress", "ogp-tracker", None, None, "overdue", synthetic=True),
         _attention("ca-2-m1", "ca-2", *CA, "2018-2020", "2024-03-31", 62,
                    "substantial", 2, "SP", "nap", "2024-04", 3, "overdue"),
-        _attention("qc-2-m1", "qc-2", *QC, "2022-2024", "2024-05-31", 1,
-                   None, None, None, None, None, None, "overdue"),
         _attention("ca-5-m1", "ca-5", *CA, "2022-2024", "2024-06-20", -19,
                    "not_started", 0, "Not Started", "ogp-tracker", None, None, "due_soon"),
         _attention("ca-6-m1", "ca-6", *CA, "2022-2024", "2024-07-01", -30,
@@ -340,6 +340,21 @@ def test_overdue_milestones(data_dir):
                    "limited", 1, "LP", "nap", "2024-03", 3, "stalled"),
         _attention("qc-1-m1", "qc-1", *QC, "2018-2020", None, None,
                    "limited", 1, "LP", "nap", "2024-05", 3, "stalled"),
+        _attention("qc-2-m1", "qc-2", *QC, "2022-2024", "2024-05-31", 1,
+                   None, None, None, None, None, None, "past_due_unreported"),
+    ]
+
+
+def test_attention_counts_keep_past_due_unreported_apart(data_dir):
+    assert rows(run(data_dir, "attention_counts")) == [
+        {"reason": "due_soon", "milestones": 2, "synthetic_rows": 0},
+        {"reason": "overdue", "milestones": 2, "synthetic_rows": 1},  # ukr-2-m1, ca-2-m1: not qc-2-m1
+        {"reason": "past_due_unreported", "milestones": 1, "synthetic_rows": 0},  # qc-2-m1
+        {"reason": "stalled", "milestones": 2, "synthetic_rows": 0},
+    ]
+    assert rows(run(data_dir, "attention_counts", levels=["subnational"])) == [
+        {"reason": "past_due_unreported", "milestones": 1, "synthetic_rows": 0},
+        {"reason": "stalled", "milestones": 1, "synthetic_rows": 0},
     ]
 
 
@@ -350,15 +365,15 @@ def test_overdue_milestones_thresholds_limit_and_filters(data_dir):
     assert rows(run(data_dir, "overdue_milestones", stale_periods=1, horizon_days=0), cols) == [
         ("ukr-2-m1", "overdue", None),
         ("ca-2-m1", "overdue", 3),
-        ("qc-2-m1", "overdue", None),
         ("ca-3-m1", "stalled", 3),  # i9 stopped reporting and is not counted
         ("ca-2-m2", "stalled", 1),  # i2 changed in the latest period
         ("ca-3-m2", "stalled", 2),
         ("qc-1-m1", "stalled", 3),
+        ("qc-2-m1", "past_due_unreported", None),  # no status reported: after every reported reason
     ]
     assert rows(run(data_dir, "overdue_milestones", limit=2), ["milestone_id"]) == [("ukr-2-m1",), ("ca-2-m1",)]
     assert rows(run(data_dir, "overdue_milestones", levels=["subnational"]), cols) == [
-        ("qc-2-m1", "overdue", None), ("qc-1-m1", "stalled", 3)]
+        ("qc-1-m1", "stalled", 3), ("qc-2-m1", "past_due_unreported", None)]
     assert rows(run(data_dir, "overdue_milestones", jurisdictions=["ca"], cycles=["2022-2024"]), cols) == [
         ("ca-5-m1", "due_soon", None), ("ca-6-m1", "due_soon", None)]
     # On its due date a milestone is due (horizon 0 includes the day), not overdue; the
@@ -613,6 +628,7 @@ BACKBONE = [
     "learning_reach_by_period", *sorted(DIFFS),
 ]
 HOSTILE = ["'", ";", "' or 1=1 --", "ca') or ('1'='1", "ca; drop table datasets; --", '"ca"', "ca\x00"]
+    "attention_counts",
 
 
 HOSTILE_CASES = [(name, param) for name in BACKBONE for param in ("jurisdictions", "levels", "cycles", "dimension")

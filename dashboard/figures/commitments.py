@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard import i18n
 from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure
 from dashboard.i18n import N_, _
+from dashboard.progress import NO_STATUS_REPORTED, OVERDUE, PAST_DUE_UNREPORTED, indicators_reported
 
 __all__ = [
     "PROGRESS_LABELS", "IMPACT_LABELS", "MISSING_LABELS", "NOT_ASSESSED", "progress_label", "impact_label",
@@ -304,8 +305,32 @@ def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 
 # ---------------------------------------------------------------- one commitment
 
+def _status_words(label: str, row, lang: str) -> str:
+    """Return a milestone's status words: its status, how many indicators reported, and overdue or past due.
+
+    Overdue only for a reported status that is not complete; past due with no status reported is said
+    as such (the past_due column of commitment_milestones; a frame without it falls back to overdue).
+    """
+    words = [label]
+    total = getattr(row, "indicators_total", None)
+    if _present(total):
+        reported = getattr(row, "indicators_reported", None)
+        words.append(indicators_reported(int(reported) if _present(reported) else 0, int(total), lang))
+    state = getattr(row, "past_due", None)
+    if not hasattr(row, "past_due"):
+        state = OVERDUE if bool(getattr(row, "overdue", False)) else None
+    if state == OVERDUE:
+        words.append(_("overdue", lang))
+    elif state == PAST_DUE_UNREPORTED:
+        words.append(_("past due", lang))
+    return " · ".join(words)
+
+
 def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return one row per milestone: its due date marked by status (colour, shape and words), a bar from its start, and the as-of line."""
+    """Return one row per milestone: its due date marked by status (colour, shape and words), a bar from its start, and the as-of line.
+
+    A milestone with no reported status is "No status reported" (past due: "past due", never "overdue").
+    """
     rows = rows.reset_index(drop=True)
     labels = []
     for r in rows.itertuples():
@@ -335,8 +360,8 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         part = dated[dated["key"].isna()] if progress is None else dated[dated["key"] == progress]
         if part.empty:
             continue
-        label = progress_label(progress, lang) if progress else _("No status yet", lang)
-        words = [label + (" · " + _("overdue", lang) if bool(o) else "") for o in part["overdue"]]
+        label = progress_label(progress, lang) if progress else _(NO_STATUS_REPORTED, lang)
+        words = [_status_words(label, r, lang) for r in part.itertuples()]
         traces.append(go.Scatter(
             x=part["due_date"], y=part["label"], mode="markers+text", name=label, text=words,
             textposition="middle right", textfont=dict(size=13),
@@ -370,9 +395,9 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             # No date to place them at: their status is written at the left edge, saying so.
             traces.append(go.Scatter(
                 x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
-                text=[(progress_label(k, lang) if _present(k) else _("No status yet", lang)) + " · "
-                      + _("no due date", lang)
-                      for k in undated["key"]],
+                text=[_status_words(progress_label(r.key, lang) if _present(r.key) else _(NO_STATUS_REPORTED, lang),
+                                    r, lang) + " · " + _("no due date", lang)
+                      for r in undated.itertuples()],
                 textposition="middle right", textfont=dict(size=13, color="#3d444c"),
                 customdata=undated[["milestone_id"]].values.tolist(),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{text}<extra></extra>",

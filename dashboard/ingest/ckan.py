@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import time
 import zlib
 from pathlib import Path
 from typing import Any, Iterator
@@ -14,14 +13,11 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import requests
 
+from dashboard.ingest import http
 from dashboard.ingest._shared import JURISDICTION_ID, existing_file, jurisdiction_row, parse_timestamp
 from dashboard.ingest.common import Source, build_table
 
 DEFAULT_ROWS = 1000
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_RETRIES = 3
-DEFAULT_BACKOFF = 0.5  # seconds; doubled after each failed try
-TRANSIENT_STATUS = {502, 503, 504}
 # Oldest first is stable while a portal gains datasets mid-paging; CKAN's default order
 # (by relevance, then last modified) moves records between pages as they are edited.
 DEFAULT_SORT = "metadata_created asc"
@@ -86,7 +82,7 @@ def _api_records(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
         if opts.get(key):
             params[key] = opts[key]
     start, count = 0, None
-    with requests.Session() as session:
+    with http.session(source) as session:
         while count is None or start < count:
             result = _get_json(source, session, endpoint, {**params, "start": start})
             if count is None:
@@ -100,55 +96,18 @@ def _api_records(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _get_json(source: Source, session: requests.Session, endpoint: str, params: dict[str, Any]) -> dict:
-    """Return one page's `result`, retrying connection errors, timeouts and 502/503/504 with a growing pause."""
-    opts = source.options
-    timeout = float(opts.get("timeout", DEFAULT_TIMEOUT))
-    retries = int(opts.get("retries", DEFAULT_RETRIES))
-    pause = float(opts.get("backoff", DEFAULT_BACKOFF))
-    url = requests.Request("GET", endpoint, params=params).prepare().url
-    problem = ""
-    for attempt in range(retries + 1):
-        if attempt:
-            time.sleep(pause * 2 ** (attempt - 1))
-        try:
-            response = session.get(endpoint, params=params, timeout=timeout)
-        except requests.Timeout:
-            problem = f"no answer within {timeout:g} s"
-            continue
-        except requests.ConnectionError as exc:
-            problem = f"connection failed ({type(exc).__name__})"
-            continue
-        except requests.RequestException as exc:
-            raise source.error(f"request failed: {exc}", file=url) from None
-        if response.status_code in TRANSIENT_STATUS:
-            problem = f"HTTP {response.status_code}"
-            continue
-        if response.status_code != 200:
-            raise source.error(f"HTTP {response.status_code} from package_search", file=url,
-                               value=_ckan_error(response))
-        try:
-            body = response.json()
-        except ValueError:
-            raise source.error(f"the answer is not JSON (content type {response.headers.get('content-type')!r})",
-                               file=url, value=response.text[:200]) from None
-        if not isinstance(body, dict) or body.get("success") is not True:
-            error = body.get("error") if isinstance(body, dict) else body
-            raise source.error("package_search answered success: false", file=url, value=error)
-        result = body.get("result")
-        if not isinstance(result, dict) or not isinstance(result.get("count"), int) \
-                or not isinstance(result.get("results"), list):
-            raise source.error("package_search answer lacks result.count and result.results", file=url)
-        return result
-    raise source.error(f"{problem} after {retries + 1} tries", file=url)
-
-
-def _ckan_error(response: requests.Response) -> Any:
-    """CKAN's own account of a failed call (its `error` object), else the start of the body."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200] or None
-    return body.get("error", body) if isinstance(body, dict) else body
+    """Return one page's `result`; the shared HTTP policy (dashboard.ingest.http) retries timeouts, connection
+    errors, 429 and 5xx, and names the URL of a page that still fails."""
+    url = http.full_url(endpoint, params)
+    body = http.get_json(source, endpoint, params, http=session)
+    if not isinstance(body, dict) or body.get("success") is not True:
+        error = body.get("error") if isinstance(body, dict) else body
+        raise source.error("package_search answered success: false", file=url, value=error)
+    result = body.get("result")
+    if not isinstance(result, dict) or not isinstance(result.get("count"), int) \
+            or not isinstance(result.get("results"), list):
+        raise source.error("package_search answer lacks result.count and result.results", file=url)
+    return result
 
 
 # -- JSON Lines dumps ---------------------------------------------------------------------------

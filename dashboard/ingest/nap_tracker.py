@@ -14,7 +14,9 @@ import pyarrow as pa
 import yaml
 
 from dashboard import progress
-from dashboard.ingest._shared import existing_file, jurisdiction_row, parse_timestamp, read_csv
+from dashboard.ingest import datastore
+from dashboard.ingest._shared import (existing_file, fetch_beside, is_url, jurisdiction_row, local_copy,
+                                      parse_timestamp, read_csv, with_downloads)
 from dashboard.ingest.common import Source, build_table
 
 JURISDICTION = "ca"
@@ -43,8 +45,10 @@ class Plan:
         return f"CA-{self.plan}-{code}"
 
 
+@with_downloads
 def read(source: Source) -> dict[str, pa.Table]:
     """Return the plans' commitments, milestones and indicators, and milestone_status when `status` is set."""
+    source = local_copy(source, "a NAP schema", files=source.options.get("files"))
     plans = _read_plans(source)
     commitments, milestones, indicators = [], [], []
     for plan in plans:
@@ -368,10 +372,20 @@ def _status_files(source: Source, plans: list[Plan]) -> list[tuple[Path, Plan | 
             if key.lower() not in by_plan:
                 raise source.error(f"status names plan {key!r}, which is not among {sorted(by_plan)}",
                                    column="status", value=key)
-            out.append((_folder(source) / file, by_plan[key.lower()]))
+            out.append((_status_location(source, file), by_plan[key.lower()]))
         return out
     files = option if isinstance(option, list) else [option]
-    return [(_folder(source) / f, None) for f in files]
+    return [(_status_location(source, f), None) for f in files]
+
+
+def _status_location(source: Source, name: str) -> Path | str:
+    """A datastore_search address as it is; another address (or, for a source read from a url, a name under it)
+    downloaded; else a file beside the schemas."""
+    if datastore.is_datastore_url(name):
+        return name
+    if is_url(name) or source.url:
+        return fetch_beside(source, name, "a status file")
+    return _folder(source) / name
 
 
 def _read_status(source: Source, plans: list[Plan]) -> list[dict[str, Any]]:
@@ -385,6 +399,9 @@ def _read_status(source: Source, plans: list[Plan]) -> list[dict[str, Any]]:
 
 def _status_records(source: Source, file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (row, record) from a datastore dump: CSV, a JSON list (or datastore_search answer), or JSON Lines."""
+    if datastore.is_datastore_url(file):
+        yield from datastore.records(source, file)
+        return
     file = existing_file(source, file, "status file")
     suffix = file.suffix.lower()
     if suffix == ".csv":

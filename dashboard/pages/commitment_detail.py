@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, figures, i18n, state as state_mod, vocab
+from dashboard import data, figures, i18n, progress, state as state_mod, vocab
 from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
 from dashboard.components import breadcrumbs, empty_state, href, localized, notices
 from dashboard.figures import commitments as fc
@@ -79,15 +79,27 @@ def milestone_rows(view: state_mod.ViewState, commitment_id: str) -> pd.DataFram
 
 
 def milestone_sentence(rows: pd.DataFrame, lang: str) -> str:
+    """Say how many milestones are complete and overdue (a reported status, not complete, past due), and apart,
+    how many have no reported status and are past due (not overdue), and how many indicators reported."""
     n = len(rows)
-    done = int((rows["progress_rank"].fillna(-1) >= 3).sum())
-    overdue = int(rows["overdue"].sum())
+    done = int((rows["progress"] == progress.COMPLETE).sum())
+    overdue = int((rows["past_due"] == progress.OVERDUE).sum())
+    unreported_past_due = int((rows["past_due"] == progress.PAST_DUE_UNREPORTED).sum())
     no_status = int(rows["progress"].isna().sum())
-    text = ngettext("{n} milestone: {done} complete, {overdue} past their due date without being complete.",
-                    "{n} milestones: {done} complete, {overdue} past their due date without being complete.", n,
+    text = ngettext("{n} milestone: {done} complete, {overdue} overdue.",
+                    "{n} milestones: {done} complete, {overdue} overdue.", n,
                     lang, done=i18n.fmt_int(done, lang), overdue=i18n.fmt_int(overdue, lang))
     if no_status:
         text += " " + ngettext("{n} has no reported status yet.", "{n} have no reported status yet.", no_status, lang)
+    if unreported_past_due:
+        text += " " + ngettext("{n} of them is past its due date: whether it is finished is not known, so it is not "
+                               "counted as overdue.", "{n} of them are past their due date: whether they are finished "
+                               "is not known, so they are not counted as overdue.", unreported_past_due, lang)
+    built = rows[rows["indicators_total"].notna()]
+    if len(built):
+        text += " " + _("Their statuses are built from indicator reports: {counts}.", lang,
+                        counts=progress.indicators_reported(int(built["indicators_reported"].fillna(0).sum()),
+                                                            int(built["indicators_total"].sum()), lang))
     dated = rows[rows["due_date"].notna()]
     if len(dated):
         text += " " + _("Due dates run from {first} to {last}; the dashed line is the data's as-of date.", lang,
@@ -105,8 +117,8 @@ register(Chart(
     tables=("milestones", "indicators"),
     columns={"milestone_id": N_("Milestone"), "title_en": N_("Title (English)"), "title_fr": N_("Title (French)"),
              "lead_dept": N_("Lead"), "due_date": N_("Due date"), "deadline_text_en": N_("Deadline as written"),
-             "progress": N_("Progress"), "status_code": N_("Status code"), "days_overdue": N_("Days overdue"),
-             "indicators": N_("Indicators")},
+             "progress": N_("Progress"), "status_code": N_("Status code"), "days_overdue": N_("Days past due"),
+             "indicators": N_("Indicators"), "indicators_reported": N_("Indicators reported")},
     empty=N_("No milestones are recorded for this commitment."),
     keyed=True,
 ))

@@ -3,8 +3,9 @@
 -- The joins over every milestone (a quarter of a second at world scale on one thread) are made
 -- once per snapshot; the query only decides the reason against its $as_of and keeps the rows.
 -- periods_unchanged and latest_period are the milestone_runs values (null: no reported status).
--- A complete milestone (progress_rank 3) is left out: every reason overdue_milestones gives needs a
--- rank under 3, and at world scale they are more than half of the milestones.
+-- Complete and withdrawn milestones are left out: no reason of attention_reason (dashboard/progress.py)
+-- applies to them, and at world scale they are more than half of the milestones. A milestone with no
+-- reported status stays: past due, it is listed as past due with no status reported.
 select
     m.milestone_id,
     m.commitment_id,
@@ -22,6 +23,8 @@ select
     m.progress_rank,
     m.status_code,
     m.status_vocab,
+    m.indicators_total,
+    m.indicators_reported,
     r.latest_period,
     r.periods_unchanged,
     m.synthetic,
