@@ -6,6 +6,7 @@ import importlib
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 
@@ -22,6 +23,9 @@ KINDS: dict[str, str] = {
     "reference": "reference",
     "synthetic": "synthetic",
 }
+
+# The kinds that read a `url` (downloaded with dashboard.ingest.http) as well as a `path`.
+URL_KINDS = ("ogp-export", "nap-tracker", "ckan", "learning", "portal-metrics")
 
 
 def load_sources(config_file: str | Path) -> list[Source]:
@@ -52,6 +56,14 @@ def load_sources(config_file: str | Path) -> list[Source]:
         path, url = entry.get("path"), entry.get("url")
         if kind not in ("synthetic",) and not (path or url):
             raise IngestError(name, "needs a path or a url", file=where, row=i, column="path", value=None)
+        if path and url:
+            raise IngestError(name, "give a path or a url, not both", file=where, row=i, column="url", value=url)
+        if url and kind not in URL_KINDS:
+            raise IngestError(name, f"kind {kind} reads only a path (a url is read by {', '.join(URL_KINDS)})",
+                              file=where, row=i, column="url", value=url)
+        if url and not (isinstance(url, str) and urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc):
+            raise IngestError(name, "url must be an http:// or https:// address", file=where, row=i, column="url",
+                              value=url)
         resolved = (config_file.parent / path).resolve() if path else None
         options: dict[str, Any] = {k: v for k, v in entry.items() if k not in ("name", "kind", "path", "url")}
         sources.append(Source(name=name, kind=kind, path=resolved, url=url, options=options))

@@ -1,14 +1,21 @@
-"""What the file connectors share: opening a CSV with its line numbers, numbers and timestamps, known jurisdictions."""
+"""What the file connectors share: a path or a URL as a local file, opening a CSV with its line numbers, numbers
+and timestamps, known jurisdictions."""
 
 from __future__ import annotations
 
+import contextvars
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import re
+import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+from urllib.parse import urljoin, urlsplit
 
-from dashboard.ingest.common import Source
+from dashboard.ingest import http
+from dashboard.ingest.common import IngestError, Source
 
 # As data/reference/jurisdictions.csv names them (OGP's member names): a connector that refers
 # to them emits the same row, so whichever source is merged first, the names agree.
@@ -38,6 +45,92 @@ def jurisdiction_row(source: Source, jurisdiction_id: str, **fields: Any) -> dic
     row.update(source=source.name, synthetic=False)
     return row
 
+
+# -- a source's url as local files ----------------------------------------------------------------
+
+class _Downloads:
+    """The temporary folder a connector's downloads go to, and the URL each local file came from."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.urls: dict[str, str] = {}
+
+    def name_urls(self, exc: IngestError) -> None:
+        """Make an error about a downloaded file name its URL, not the temporary copy."""
+        for local, url in sorted(self.urls.items(), key=lambda item: -len(item[0])):
+            if exc.file == local:
+                exc.file = url
+            exc.why = exc.why.replace(local, url)
+        exc.args = (exc.describe(),)
+
+
+_DOWNLOADS: contextvars.ContextVar[_Downloads | None] = contextvars.ContextVar("ogdash_downloads", default=None)
+
+
+def with_downloads(read: Callable[[Source], Any]) -> Callable[[Source], Any]:
+    """Decorate a connector's read(): what it downloads goes to a temporary folder, removed when read() returns,
+    and an IngestError about a downloaded file names its URL."""
+
+    @functools.wraps(read)
+    def wrapper(source: Source) -> Any:
+        if _DOWNLOADS.get() is not None:
+            return read(source)
+        with tempfile.TemporaryDirectory(prefix="ogdash-download-") as folder:
+            downloads = _Downloads(Path(folder))
+            token = _DOWNLOADS.set(downloads)
+            try:
+                return read(source)
+            except IngestError as exc:
+                downloads.name_urls(exc)
+                raise
+            finally:
+                _DOWNLOADS.reset(token)
+
+    return wrapper
+
+
+def is_url(value: Any) -> bool:
+    return isinstance(value, str) and urlsplit(value).scheme in ("http", "https")
+
+
+def local_copy(source: Source, what: str = "a file", *, files: list[str] | None = None) -> Source:
+    """Return the source itself when it has a path; else a copy whose path is its `url` downloaded (with the HTTP
+    policy of dashboard.ingest.http), or, given `files`, a folder of those names fetched from under the url."""
+    if source.path is not None or not source.url:
+        return source
+    downloads = _current_downloads()
+    folder = Path(tempfile.mkdtemp(dir=downloads.folder))
+    downloads.urls[str(folder)] = source.url
+    if files:
+        base = source.url if source.url.endswith("/") else source.url + "/"
+        for name in files:
+            _fetch(source, urljoin(base, str(name)), folder, what)
+        return dataclasses.replace(source, path=folder)
+    return dataclasses.replace(source, path=_fetch(source, source.url, folder, what))
+
+
+def fetch_beside(source: Source, name: str, what: str = "a file") -> Path:
+    """Download `name`, an address or a file name under the source's url, and return the local copy."""
+    url = name if is_url(name) else urljoin(source.url or "", name)
+    downloads = _current_downloads()
+    folder = Path(tempfile.mkdtemp(dir=downloads.folder))
+    return _fetch(source, url, folder, what)
+
+
+def _fetch(source: Source, url: str, folder: Path, what: str) -> Path:
+    path = http.download(source, url, folder, what=what)
+    _current_downloads().urls[str(path)] = url
+    return path
+
+
+def _current_downloads() -> _Downloads:
+    downloads = _DOWNLOADS.get()
+    if downloads is None:
+        raise RuntimeError("a connector that downloads must decorate its read() with @with_downloads")
+    return downloads
+
+
+# -- files -------------------------------------------------------------------------------------------
 
 def existing_file(source: Source, path: Path | None, what: str = "file") -> Path:
     """Return `path` if it is a non-empty file; raise IngestError saying what is wrong with it."""

@@ -8,15 +8,18 @@ import re
 
 import pyarrow as pa
 
-from dashboard.ingest._shared import JURISDICTION_ID, jurisdiction_row, parse_count, read_csv
+from dashboard.ingest._shared import (JURISDICTION_ID, jurisdiction_row, local_copy, parse_count, read_csv,
+                                      with_downloads)
 from dashboard.ingest.common import Source, build_table
 
 REQUIRED = ("period", "jurisdiction", "organizer", "event_type", "topic", "events", "learners", "organisations")
 OPTIONAL = ("commitment_id",)  # the column may be left out
 
 
+@with_downloads
 def read(source: Source) -> dict[str, pa.Table]:
     """Return one learning_events row per CSV row, and the jurisdictions they name."""
+    source = local_copy(source, "a CSV file")
     path = source.path
     rows, jurisdictions = [], {}
     for line, rec in read_csv(source, path, required=REQUIRED):

@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from dashboard import progress
-from dashboard.ingest._shared import jurisdiction_row, read_csv
+from dashboard.ingest._shared import jurisdiction_row, local_copy, read_csv, with_downloads
 from dashboard.ingest.common import Source, build_table
 
 MISSING_CODES = ("ND", "NR", "NA")  # no data, not reviewed, not applicable: three different absences
@@ -51,8 +51,10 @@ _SEASONS = {"winter": 1, "spring": 2, "summer": 3, "fall": 4, "autumn": 4}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+@with_downloads
 def read(source: Source) -> dict[str, pa.Table]:
     """Return the export's commitments and the jurisdictions they belong to."""
+    source = local_copy(source, "a CSV file")
     path = source.path
     commitments, jurisdictions = [], {}
     names_seen: dict[str, tuple[int, str]] = {}

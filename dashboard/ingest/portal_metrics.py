@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from dashboard.ingest._shared import header_key, read_csv
+from dashboard.ingest._shared import header_key, local_copy, read_csv, with_downloads
 from dashboard.ingest.common import Source, build_table, parse_date
 
 PORTAL = "open.canada.ca"
@@ -43,8 +43,10 @@ MIN_GAP_SHARE = 0.05
 SHIFT_SHARE, SHIFT_FACTOR, SHIFT_TYPICAL = 0.5, 3.0, 20
 
 
+@with_downloads
 def read(source: Source) -> dict[str, pa.Table]:
     """Return portal_metrics rows in long form: (portal, metric, date, value, is_outlier, outlier_reason)."""
+    source = local_copy(source, "a CSV file")
     path = source.path
     portal = str(source.options.get("portal", PORTAL))
     series: dict[str, list[dict[str, Any]]] = {metric: [] for metric, _ in METRICS.values()}
