@@ -288,6 +288,26 @@ def test_a_5xx_that_persists_fails_after_the_retries(server):
     assert server.hits["/down.csv"] == 3
 
 
+def test_a_429_that_persists_names_the_status_and_tries(server):
+    server.routes["/busy.csv"] = lambda handler, hit: handler.send(429, b"slow down", "text/plain",
+                                                                  headers={"Retry-After": "0"})
+    with pytest.raises(IngestError, match="HTTP 429 Too Many Requests after 2 tries") as err:
+        learning.read(source("learning", server.url("/busy.csv"), retries=1))
+    assert err.value.value == "slow down" and server.hits["/busy.csv"] == 2
+
+
+def test_a_gzip_encoded_answer_is_read_decoded(server):
+    import gzip
+
+    body = LEARNING.read_bytes()
+    packed = gzip.compress(body)
+    server.routes["/events.csv"] = lambda handler, hit: handler.send(200, packed,
+                                                                     headers={"Content-Encoding": "gzip"})
+    src = source("learning", server.url("/events.csv"))
+    assert learning.read(src)["learning_events"].num_rows == 3
+    assert (src.fetched[0]["bytes"], src.fetched[0]["sha256"]) == (len(body), hashlib.sha256(body).hexdigest())
+
+
 def test_retry_options_are_checked():
     with pytest.raises(IngestError, match="option retries must be a whole number >= 0") as err:
         http.policy(Source(name="s", kind="learning", options={"retries": 1.5}))

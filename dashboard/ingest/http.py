@@ -164,6 +164,8 @@ def _fetch(source: Source, url: str, params: dict[str, Any] | None, sink: Binary
                     sink.write(chunk)
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as exc:
                 raise source.error(_cut_short(exc, response, size, rules), file=where) from None
+            except requests.RequestException as exc:  # e.g. a gzip-encoded body that does not decode
+                raise source.error(f"the download failed after {size:,} bytes: {exc}", file=where) from None
             expected = _content_length(response)
             if expected is not None and _identity(response) and size != expected:
                 raise source.error(f"the download was cut short: {size:,} of the {expected:,} bytes its "
