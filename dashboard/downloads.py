@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -21,12 +22,31 @@ def table_url(snapshot_id: str, table: str) -> str:
     return f"/download/{snapshot_id}/{table}.csv"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise_cell(value):
+    """Return a text cell that a spreadsheet would run as a formula with a leading ' (OWASP's advice).
+
+    Numbers, and text that is only a number ("-12.5"), stay as they are: they cannot run anything.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return `frame` with list cells joined by "|" so every cell is one CSV value."""
+    """Return `frame` with list cells joined by "|" so every cell is one CSV value, formula cells neutralised."""
     for col in frame.columns:
         if frame[col].dtype == object and frame[col].map(lambda v: hasattr(v, "tolist") or isinstance(v, list)).any():
             frame[col] = frame[col].map(lambda v: "|".join(map(str, list(v))) if v is not None
                                         and not isinstance(v, str) and not (isinstance(v, float) and pd.isna(v)) else v)
+        if not (pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_datetime64_any_dtype(frame[col])
+                or pd.api.types.is_bool_dtype(frame[col])):
+            frame[col] = frame[col].map(neutralise_cell)
+    frame.columns = [neutralise_cell(str(c)) for c in frame.columns]
     return frame
 
 
