@@ -22,7 +22,7 @@ from dashboard import config, progress, schema, snapshots
 log = logging.getLogger(__name__)
 
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
 _COMMENT_RE = re.compile(r"--[^\n]*")
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from dashboard import config, i18n, state as state_mod
 
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 DEFAULT_INTERVAL = 20  # seconds per slide
 MIN_INTERVAL, MAX_INTERVAL = 2, 3600
 

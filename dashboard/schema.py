@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: aliases, conflicts, field_sources (linking)
 
 _str = pa.string()
 _date = pa.date32()
@@ -185,6 +185,42 @@ TABLES: dict[str, pa.Schema] = {
             *_PROVENANCE,
         ]
     ),
+    # Linking (dashboard/linking.py): one record per commitment, milestone and indicator that several
+    # sources describe. `record` is commitment | milestone | indicator.
+    "aliases": pa.schema(
+        [
+            _f("record", _str, False),
+            _f("alias_id", _str, False),  # another id of the record: a crosswalk's, or a linked source's
+            _f("canonical_id", _str, False),  # the id the snapshot keeps the record under
+            _f("commitment_id", _str),  # the (canonical) commitment it belongs to
+            _f("alias_source", _str),  # the source whose row had alias_id; null when no loaded source uses it
+            _f("rule", _str, False),  # crosswalk | title
+            _f("basis", _str),  # why the two ids are one record
+            *_PROVENANCE,  # source: the source of the pairing (the crosswalk's, or the aliased row's)
+        ]
+    ),
+    "conflicts": pa.schema(
+        [
+            _f("record", _str, False),
+            _f("record_id", _str, False),  # the canonical id
+            _f("commitment_id", _str, False),
+            _f("field", _str, False),  # the column the sources disagree on, e.g. due_date
+            _f("value", _str),  # that source's value as text (dates ISO, lists "; "-joined)
+            _f("source_record_id", _str, False),  # the id that source gives the record
+            _f("kept", _bool, False),  # true for the value the record shows
+            *_PROVENANCE,  # source: the source that gave the value
+        ]
+    ),
+    "field_sources": pa.schema(
+        [
+            _f("record", _str, False),
+            _f("record_id", _str, False),
+            _f("commitment_id", _str, False),
+            _f("field", _str, False),
+            _f("source_record_id", _str, False),
+            *_PROVENANCE,  # source: the source that gave the field of a record built from several
+        ]
+    ),
 }
 
 # Primary keys: duplicates are refused at validation time.
@@ -205,6 +241,9 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
         "source",
     ),
     "portal_metrics": ("portal", "metric", "date"),
+    "aliases": ("record", "alias_id"),
+    "conflicts": ("record", "record_id", "field", "source"),
+    "field_sources": ("record", "record_id", "field"),
 }
 
 # The order rows are written in: the common filter keys first, so row groups cluster.
@@ -217,6 +256,9 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "datasets": ("jurisdiction_id", "published", "dataset_id"),
     "learning_events": ("jurisdiction_id", "period_start", "organizer"),
     "portal_metrics": ("portal", "metric", "date"),
+    "aliases": ("record", "canonical_id", "alias_id"),
+    "conflicts": ("commitment_id", "record", "record_id", "field", "source"),
+    "field_sources": ("commitment_id", "record", "record_id", "field"),
 }
 
 LEVELS = ("national", "subnational", "local")

@@ -23,7 +23,7 @@ from dashboard.ingest.common import IngestError, Source, validate_table
 
 SNAPSHOTS = "snapshots"
 MANIFEST = "manifest.json"
-_ID_RE = re.compile(r"^\d{8}T\d{6}Z(-[0-9a-z]+)?$")
+_ID_RE = re.compile(r"^\d{8}T\d{6}Z(-[0-9a-z]+)?\Z")
 
 
 class SnapshotError(Exception):

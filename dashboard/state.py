@@ -11,8 +11,8 @@ from dashboard import i18n
 from dashboard.progress import SCALE
 from dashboard.schema import LEVELS
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
-_CYCLE_RE = re.compile(r"^(19|20)\d\d-(19|20)\d\d$")
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}\Z")
+_CYCLE_RE = re.compile(r"^(19|20)\d\d-(19|20)\d\d\Z")
 _DIMENSIONS = ("jurisdiction", "organization", "format", "licence")
 _MAX_LIST = 50
 _MAX_TEXT = 200

@@ -26,7 +26,7 @@ KNOWN_JURISDICTIONS: dict[str, dict[str, Any]] = {
               "region": "Americas", "parent_id": "ca"},
 }
 
-JURISDICTION_ID = re.compile(r"^[a-z]{2,4}(-[a-z0-9]{1,8})*$")
+JURISDICTION_ID = re.compile(r"^[a-z]{2,4}(-[a-z0-9]{1,8})*\Z")
 
 
 def jurisdiction_row(source: Source, jurisdiction_id: str, **fields: Any) -> dict[str, Any]:

@@ -37,7 +37,7 @@ DERIVED: dict[str, set[str]] = {
 
 _IRM_FIELDS = ("potential_impact", "completion_midterm", "completion_end_term", "starred", "opened_government")
 MISSING_CODES = ("ND", "NR", "NA")
-_CYCLE_RE = re.compile(r"^(\d{4})-(\d{4})$")
+_CYCLE_RE = re.compile(r"^(\d{4})-(\d{4})\Z")
 LIST_SEPARATOR = ";"
 
 # (table, column) -> (table, column) it must name a row of, when both tables are read.

@@ -18,7 +18,7 @@ from dashboard.i18n import N_, _, ngettext
 
 dash.register_page(__name__, path_template="/commitments/<commitment_id>", name="Commitment", order=10)
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}\Z")
 
 VOCABULARIES = {
     "irm": N_("IRM completion rating"),
