@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import schema
+from dashboard import linking, schema
 from dashboard.ingest import load_sources, read_source
 from dashboard.ingest.common import IngestError, Source, validate_table
 
@@ -146,6 +146,7 @@ def write_snapshot(data_dir: Path, tables: dict[str, pa.Table], sources: list[di
             "tables": manifest_tables,
             "rollups": rollups,
             "sources": sources,
+            "linking": linking.summary(tables),  # counts of links and conflicts
         }
         if note:
             manifest["note"] = note
@@ -191,6 +192,7 @@ def build(config_file: Path, data_dir: Path, *, log: Callable[[str], None] = lam
         if entry["name"] in skipped:
             entry["skipped_duplicates"] = skipped[entry["name"]]
             log(f"{entry['name']}: left out rows already given by an earlier source: {skipped[entry['name']]}")
+    merged = linking.link(merged, sources, parts)  # one record per commitment, milestone, indicator
     return write_snapshot(data_dir, merged, described, snapshot_id=snapshot_id)
 
 

@@ -22,6 +22,8 @@ FILES: dict[str, str] = {
     "milestone_status": "milestone_status.csv",
     "learning_events": "learning_events.csv",
     "portal_metrics": "portal_metrics.csv",
+    # Pairs of ids that name one record (commitment, milestone or indicator); dashboard/linking.py applies them.
+    "aliases": "crosswalk.csv",
 }
 
 # Columns a file may carry for its readers that the table does not keep.
@@ -33,10 +35,12 @@ DERIVED: dict[str, set[str]] = {
     "commitments": {"cycle_start", "cycle_end", "progress", "progress_rank"},
     "milestones": {"progress", "progress_rank"},
     "milestone_status": {"progress", "progress_rank"},
+    "aliases": {"rule", "commitment_id", "alias_source"},  # the linking step fills the last two
 }
 
 _IRM_FIELDS = ("potential_impact", "completion_midterm", "completion_end_term", "starred", "opened_government")
 MISSING_CODES = ("ND", "NR", "NA")
+RECORD_KINDS = ("commitment", "milestone", "indicator")
 _CYCLE_RE = re.compile(r"^(\d{4})-(\d{4})\Z")
 LIST_SEPARATOR = ";"
 
@@ -183,6 +187,15 @@ def _parse(cell: str, type_: pa.DataType, *, source: Source, path: Path, line: i
 
 def _derive(table: str, row: dict[str, Any], *, source: Source, path: Path) -> None:
     line = row[ROW_KEY]
+    if table == "aliases":
+        if row.get("record") not in RECORD_KINDS:
+            raise source.error(f"record must be one of {', '.join(RECORD_KINDS)}", file=path, row=line,
+                               column="record", value=row.get("record"))
+        if row.get("alias_id") is not None and row.get("alias_id") == row.get("canonical_id"):
+            raise source.error("an id cannot be an alias of itself", file=path, row=line, column="alias_id",
+                               value=row.get("alias_id"))
+        row["rule"] = "crosswalk"
+        return
     if table == "commitments":
         match = _CYCLE_RE.match(row.get("cycle") or "")
         if not match or int(match.group(1)) > int(match.group(2)):

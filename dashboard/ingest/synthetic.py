@@ -372,7 +372,8 @@ def read(source: Source) -> dict[str, pa.Table]:
         raise source.error(f"option `tables` must list tables among {', '.join(schema.TABLES)}",
                            column="tables", value=wanted)
     tables = generate(scale, seed=seed, as_of=as_of, source_name=source.name)
-    return {name: validate_table(name, tables[name], source=source, file=f"generated {name}") for name in wanted}
+    return {name: validate_table(name, tables[name], source=source, file=f"generated {name}") for name in wanted
+            if name in tables}  # nothing is generated for the linking tables (aliases, conflicts, field_sources)
 
 
 def generate(scale: str | Scale, *, seed: int = DEFAULT_SEED, as_of: dt.date = DEFAULT_AS_OF,
