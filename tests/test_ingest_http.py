@@ -38,7 +38,8 @@ NAP6_STATUS = [
      "record_created": "2026-01-14T15:04:40", "record_modified": "2026-01-14T15:04:40"},
     {"_id": 3, "reporting_period": "2025-12", "commitments": "C01", "milestones": "C01.1", "indicators": "C01.1.3",
      "status": "NS", "progress_en": "", "progress_fr": "", "evidence_en": "", "evidence_fr": "",
-     "challenges_en": "Waiting for the consultation to end.", "challenges_fr": "En attente de la fin de la consultation.",
+     "challenges_en": "Waiting for the consultation to end.",
+     "challenges_fr": "En attente de la fin de la consultation.",
      "record_created": "2026-01-14T15:05:02", "record_modified": "2026-01-14T15:05:02"},
     {"_id": 4, "reporting_period": "2026-06", "commitments": "C01", "milestones": "C01.1", "indicators": "C01.1.2",
      "status": "C", "progress_en": "Consultation held.", "progress_fr": "Consultation tenue.",
@@ -52,7 +53,7 @@ NAP6_STATUS = [
      "evidence_en": "", "evidence_fr": "", "challenges_en": "", "challenges_fr": "",
      "owner_org": "rcmp-grc", "owner_org_title": "Royal Canadian Mounted Police | Gendarmerie royale du Canada"},
 ]
-NAP6_RESOURCE = "c515847c-9209-4841-8207-1afc412b5791"  # open.canada.ca's published NAP6 resource (data/sources.live.toml)
+NAP6_RESOURCE = "c515847c-9209-4841-8207-1afc412b5791"  # open.canada.ca's NAP6 resource (data/sources.live.toml)
 
 
 # -- the local server ---------------------------------------------------------------------------------------
@@ -442,3 +443,51 @@ def test_the_live_sources_file_loads():
     assert all(s.url.startswith("https://") for s in live if s.path is None)
     status = live[1].options["status"]["nap6"]
     assert datastore.is_datastore_url(status) and status.endswith(f"?resource_id={NAP6_RESOURCE}")
+
+
+def package_search_route(packages: list[dict], *, page_cap: int = 100):
+    def route(handler: Handler, hit: int):
+        query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
+        start, rows = int(query.get("start", 0)), min(int(query.get("rows", 10)), page_cap)
+        body = {"success": True, "result": {"count": len(packages), "results": packages[start:start + rows]}}
+        handler.send(200, json.dumps(body).encode(), "application/json")
+
+    return route
+
+
+@pytest.mark.shared
+def test_the_live_sources_file_builds_against_a_local_mirror(server, shared_data, tmp_path):
+    """data/sources.live.toml as it is, its hosts pointed at 127.0.0.1, each path served with real files."""
+    live = (Path(__file__).resolve().parent.parent / "data" / "sources.live.toml").read_text(encoding="utf-8")
+    nap, report = shared_data / "canada-nap", shared_data / "open-canada" / "corporate_report.csv"
+    packages = json.loads((shared_data / "open-canada" / "freshness_tree_municipal_user.json")
+                          .read_text(encoding="utf-8"))["packages"]
+    tables = "/open-data/ckanext-canada/master/ckanext/canada/tables/"
+    server.routes[tables + "nap5.yaml"] = serve_file(nap / "nap5_2022-2024.yaml", "text/plain")
+    server.routes[tables + "nap6.yaml"] = serve_file(nap / "nap6_2025-2029.yaml", "text/plain")
+    server.routes["/data/api/3/action/datastore_search"] = datastore_route(NAP6_STATUS)
+    server.routes["/data/api/3/action/package_search"] = package_search_route(packages[:200])
+    server.routes["/recherche/api/3/action/package_search"] = package_search_route(packages[200:])
+    server.routes["/open-data/analytics-corporate-reporting/main/Corporate_reporting/open_data/"
+                  "corporate_report.csv"] = serve_file(report, "text/plain")
+    local, reference = server.url(""), Path(__file__).resolve().parent.parent / "data" / "reference"
+    mirrored = (live.replace("https://raw.githubusercontent.com", local)
+                .replace('url = "https://open.canada.ca/data"', f'url = "{local}/data"\nportal = "open.canada.ca"')
+                .replace('url = "https://www.donneesquebec.ca/recherche"',
+                         f'url = "{local}/recherche"\nportal = "donneesquebec.ca"')
+                .replace("https://open.canada.ca", local)
+                .replace('path = "reference"', f'path = "{reference}"'))
+    assert "https://" not in "\n".join(line for line in mirrored.splitlines() if not line.lstrip().startswith("#"))
+    config = tmp_path / "sources.live.toml"
+    config.write_text(mirrored, encoding="utf-8")
+
+    snap = snapshots.build(config, tmp_path / "data")
+    sources = {s["name"]: s for s in snap.manifest["sources"]}
+    assert list(sources) == ["reference", "canada-nap", "open-canada", "donneesquebec", "open-canada-metrics"]
+    assert sources["canada-nap"]["rows"]["milestone_status"] == 5
+    assert sources["canada-nap"]["rows"]["commitments"] == 9
+    assert (sources["open-canada"]["rows"]["datasets"], sources["donneesquebec"]["rows"]["datasets"]) == (200, 85)
+    assert sources["open-canada-metrics"]["rows"]["portal_metrics"] == 7 * 1021
+    assert {r["path"] for r in server.requests} >= {tables + "nap5.yaml", tables + "nap6.yaml",
+                                                   "/data/api/3/action/datastore_search"}
+
