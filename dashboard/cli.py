@@ -20,17 +20,54 @@ def _data_dir(args) -> Path:
     return Path(args.data_dir).resolve() if args.data_dir else config.data_dir()
 
 
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another build or prune holds the data folder; try again later
+
+
+def _log(line: str) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)  # above a progress bar, when one is drawn
+
+
 def cmd_snapshot_build(args) -> int:
     from dashboard import snapshots
     from dashboard.ingest.common import IngestError
 
     cfg = Path(args.config) if args.config else config.DEFAULT_SOURCES
     try:
-        snap = snapshots.build(cfg, _data_dir(args), log=lambda s: print(s, file=sys.stderr))
+        snap = snapshots.build(cfg, _data_dir(args), log=_log, force=args.force, wait=args.wait)
+    except snapshots.BuildLocked as exc:
+        print(f"ogdash: snapshot not built: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except (IngestError, snapshots.SnapshotError) as exc:
         print(f"ogdash: snapshot not built: {exc}", file=sys.stderr)
         return 1
-    print(snap.id)
+    if snap.published:
+        print(snap.id)  # stdout carries only a newly published id: empty when nothing changed
+    return 0
+
+
+def cmd_snapshot_prune(args) -> int:
+    from dashboard import snapshots
+
+    data_dir = _data_dir(args)
+    try:
+        removed = snapshots.prune(data_dir, args.keep, log=_log, wait=args.wait)
+    except snapshots.BuildLocked as exc:
+        print(f"ogdash: nothing pruned: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    for snapshot_id in removed:
+        print(snapshot_id)
+    left = snapshots.list_snapshots(data_dir)
+    print(f"ogdash: removed {len(removed)} snapshot(s); {len(left)} left in {snapshots.snapshots_dir(data_dir)}",
+          file=sys.stderr)
     return 0
 
 
@@ -79,9 +116,17 @@ def cmd_serve(args) -> int:
 
 
 def cmd_demo_data(args) -> int:
+    from dashboard import snapshots
     from dashboard.ingest import synthetic
 
-    snap = synthetic.write_scale_snapshot(_data_dir(args), args.scale, seed=args.seed)
+    data_dir = _data_dir(args)
+    try:
+        with snapshots.build_lock(data_dir, wait=args.wait, purpose="demo-data"):
+            snapshots.remove_leftovers(data_dir, log=_log)
+            snap = synthetic.write_scale_snapshot(data_dir, args.scale, seed=args.seed)
+    except snapshots.BuildLocked as exc:
+        print(f"ogdash: no demo data written: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     print(snap.id)
     return 0
 
@@ -128,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"ogdash {dashboard.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    snap = sub.add_parser("snapshot", help="build, list and verify snapshots")
+    snap = sub.add_parser("snapshot", help="build, list, verify and prune snapshots")
     snap_sub = snap.add_subparsers(dest="snapshot_command", required=True)
     b = snap_sub.add_parser("build", help="build one snapshot from every source in a sources file")
     b.add_argument("--config", help="sources TOML file (default: the bundled sources, "
@@ -136,7 +181,19 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--data-dir", help="data folder to write snapshots/ into (default: $OGDASH_DATA_DIR, else ./data "
                                       "in the current folder, so a build and a serve started in the same folder "
                                       "meet, and nothing is written inside the installed package)")
+    b.add_argument("--force", action="store_true",
+                   help="publish a new snapshot even when no source, the sources file or the code changed")
+    b.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help=f"wait this long for another build or prune to finish (default 0: stop at once, "
+                        f"exit {EXIT_LOCKED})")
     b.set_defaults(func=cmd_snapshot_build)
+    pr = snap_sub.add_parser("prune", help="remove older snapshots, keeping the newest and the one served")
+    pr.add_argument("--keep", type=_count, required=True, metavar="N",
+                    help="how many of the newest snapshots to keep (the one served is always kept)")
+    pr.add_argument("--data-dir", help=DATA_DIR_HELP)
+    pr.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                    help=f"wait this long for a build to finish (default 0: stop at once, exit {EXIT_LOCKED})")
+    pr.set_defaults(func=cmd_snapshot_prune)
     ls = snap_sub.add_parser("list", help="list snapshots and whether each verifies")
     ls.add_argument("--data-dir", help=DATA_DIR_HELP)
     ls.set_defaults(func=cmd_snapshot_list)
@@ -160,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="how many rows (see dashboard/ingest/synthetic.py SCALES)")
     d.add_argument("--data-dir", help=DATA_DIR_HELP)
     d.add_argument("--seed", type=int, default=2026)
+    d.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help=f"wait this long for a build or prune to finish (default 0: stop at once, exit {EXIT_LOCKED})")
     d.set_defaults(func=cmd_demo_data)
 
     k = sub.add_parser("bench", help="measure callbacks, memory, cold start, load, page weight and LCP")

@@ -1,9 +1,10 @@
--- One row summing what changed between the base snapshot and this one: status changes, milestones and datasets added and removed, learners and events added.
+-- One row summing what changed between the base snapshot and this one: status changes, commitments, milestones and datasets added and removed, learners and events added.
 -- Params: $jurisdictions, $levels, $cycles
 -- Run with base=<snapshot id>. status_changes, milestones_added and milestones_removed count
--- the rows of snapshot_diff_status by change; datasets_added and datasets_removed those of
--- snapshot_diff_datasets. learners_added and events_added are this snapshot's totals minus
--- the base's (negative when fewer). $cycles narrows only the milestone counts.
+-- the rows of snapshot_diff_status by change; commitments_added and commitments_removed those of
+-- snapshot_diff_commitments; datasets_added and datasets_removed those of snapshot_diff_datasets.
+-- learners_added and events_added are this snapshot's totals minus the base's (negative when
+-- fewer). $cycles narrows only the milestone and commitment counts.
 with all_jurisdictions as (
     select
         jurisdiction_id,
@@ -85,6 +86,30 @@ learning as (
     from base.learning_events as b
 ),
 
+commitment_changes as (
+    select
+        case when b.commitment_id is null then 'added' else 'removed' end as change,
+        coalesce(c.jurisdiction_id, b.jurisdiction_id) as jurisdiction_id,
+        coalesce(c.cycle, b.cycle) as cycle,
+    from commitments as c
+    full outer join base.commitments as b
+        on b.commitment_id = c.commitment_id
+    where c.commitment_id is null
+        or b.commitment_id is null
+),
+
+commitment_counts as (
+    select
+        count(*) filter (where x.change = 'added') as commitments_added,
+        count(*) filter (where x.change = 'removed') as commitments_removed,
+    from commitment_changes as x
+    left join all_jurisdictions as j
+        on j.jurisdiction_id = x.jurisdiction_id
+    where (len($jurisdictions) = 0 or list_contains($jurisdictions, x.jurisdiction_id))
+        and (len($levels) = 0 or list_contains($levels, j.level))
+        and (len($cycles) = 0 or list_contains($cycles, x.cycle))
+),
+
 milestone_counts as (
     select
         count(*) filter (where change = 'changed') as status_changes,
@@ -123,11 +148,14 @@ final as (
         m.status_changes,
         m.milestones_added,
         m.milestones_removed,
+        c.commitments_added,
+        c.commitments_removed,
         d.datasets_added,
         d.datasets_removed,
         l.learners_added,
         l.events_added,
     from milestone_counts as m
+    cross join commitment_counts as c
     cross join dataset_counts as d
     cross join learning_counts as l
 )

@@ -12,7 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard import cli, config, snapshots
-from dashboard.ingest import synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO / "data" / "reference"
@@ -80,15 +79,24 @@ def test_bundled_sources_build_end_to_end_and_quickly(tmp_path, capsys):
     assert code == 0, err
     assert elapsed < 10, f"bundled build took {elapsed:.1f} s"
     snap = snapshots.verify(tmp_path, out.strip())
-    tables = snap.manifest["tables"]
-    size = synthetic.SCALES["small"]
-    real = {name: t["rows"] - t["synthetic_rows"] for name, t in tables.items()}
-    assert real == {"jurisdictions": 2, "commitments": 75, "milestones": 18, "indicators": 16,
-                    "milestone_status": 3, "learning_events": 4, "portal_metrics": 1, "datasets": 0}
-    assert tables["commitments"]["synthetic_rows"] == size.commitments
-    assert tables["datasets"]["synthetic_rows"] == size.datasets
-    assert [s["name"] for s in snap.manifest["sources"]] == ["reference", "synthetic"]
-    assert snap.manifest["sources"][0]["path"] == "reference"
+    # The bundled sources are real public data only (generated volume is opt-in: tests/browser/harness.py demo_sources).
+    assert snap.synthetic_rows == 0
+    read = {s["name"]: s["rows"] for s in snap.manifest["sources"]}
+    expected = {
+        "reference": {"jurisdictions": 2, "commitments": 75, "milestones": 18, "indicators": 16,
+                      "milestone_status": 3, "learning_events": 4, "portal_metrics": 1},
+        "canada-nap": {"commitments": 19, "milestones": 94, "indicators": 306, "jurisdictions": 1},
+        "quebec-municipal-on-open-canada": {"datasets": 285, "jurisdictions": 1},
+        "open-canada-metrics": {"portal_metrics": 7147},
+    }
+    assert list(read) == list(expected)
+    for name, tables in expected.items():
+        assert {table: read[name].get(table) for table in tables} == tables, name
+    assert [s["path"] for s in snap.manifest["sources"]] == [
+        "reference", "sources/canada-nap", "sources/open-canada/freshness_tree_municipal_user.json",
+        "sources/open-canada/corporate_report.csv"]
+    assert snap.manifest["tables"]["datasets"]["rows"] == 285
+    assert snap.manifest["tables"]["portal_metrics"]["rows"] == 7147 + 1
     assert "reference (reference): jurisdictions 2, commitments 75" in err
 
 
@@ -101,7 +109,7 @@ def test_build_without_config_uses_the_bundled_sources_and_data_folder(tmp_path,
     code, out, err = _run(capsys, "snapshot", "build")
     assert code == 0, err
     assert snapshots.list_snapshots(tmp_path) == [out.strip()]
-    assert snapshots.verify(tmp_path, out.strip()).manifest["sources"][1]["name"] == "synthetic"
+    assert snapshots.verify(tmp_path, out.strip()).manifest["sources"][1]["name"] == "canada-nap"
 
 
 def _break_missing_file(ref: Path) -> dict:
@@ -182,7 +190,7 @@ def test_a_crash_while_writing_leaves_no_staging_folder_and_no_snapshot(built, m
 
     monkeypatch.setattr(pq, "write_table", failing_write)
     with pytest.raises(OSError, match="disk full"):
-        snapshots.build(workspace / "sources.toml", data_dir)
+        snapshots.build(workspace / "sources.toml", data_dir, force=True)  # unchanged sources: forced to write
     assert _hash_tree(data_dir) == before
     assert snapshots.list_snapshots(data_dir) == [good_id]
     assert _staging(data_dir) == []

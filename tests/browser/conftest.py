@@ -14,10 +14,10 @@ VIEWPORT = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="session")
 def live_data_dir(tmp_path_factory) -> Path:
-    """A data folder holding the bundled snapshot (data/sources.toml) and an earlier one to compare it with."""
+    """A data folder holding the bundled sources plus generated volume, and an earlier snapshot to compare it with."""
     data_dir = tmp_path_factory.mktemp("live-data")
     try:
-        harness.build_history(data_dir)
+        harness.build_history(data_dir, demo=True)  # the bundled sources are real only: volume is opt-in
     except RuntimeError as exc:
         pytest.fail(f"could not build the bundled snapshot: {exc}", pytrace=False)
     return data_dir

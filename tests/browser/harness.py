@@ -148,7 +148,12 @@ def build_snapshot(data_dir: Path, config: Path = SOURCES) -> str:
     )
     if done.returncode != 0:
         raise RuntimeError(f"`ogdash snapshot build` exited {done.returncode}:\n{done.stderr[-4000:]}")
-    return done.stdout.strip().splitlines()[-1]
+    published = done.stdout.strip().splitlines()
+    if published:
+        return published[-1]
+    from dashboard import snapshots  # nothing changed, nothing published: the newest good one stands
+
+    return snapshots.newest_good(Path(data_dir)).id
 
 
 def _toml_value(value) -> str:
@@ -163,20 +168,29 @@ def _toml_value(value) -> str:
     return json.dumps(str(value))
 
 
-def earlier_sources(config: Path, out: Path, *, months: int = 6) -> Path:
-    """Write a copy of the sources file `config` whose generated sources stop `months` earlier; return its path.
+def demo_sources(config: Path, out: Path) -> Path:
+    """Write a copy of the sources file `config` with generated volume added (a `synthetic` source); return its path.
 
-    Built before the bundled one, it gives /compare an earlier snapshot that differs the way time makes
-    snapshots differ (statuses moved on, datasets added), from the same seed.
+    The bundled sources are real data only; the browser tests want volume on every chart, and a
+    history that differs (see earlier_sources). The generated rows leave portal_metrics to the real
+    corporate report, whose days they would repeat. A file that has a synthetic source is copied as is.
     """
     doc = tomllib.loads(config.read_text(encoding="utf-8"))
+    entries = [dict(e) for e in doc.get("source", [])]
+    if not any(e.get("kind") == "synthetic" for e in entries):
+        entries.append({"name": "synthetic", "kind": "synthetic", "scale": "small", "seed": 2026,
+                        "as_of": dt.date(2026, 11, 22),
+                        "tables": ["jurisdictions", "commitments", "milestones", "milestone_status", "indicators",
+                                   "datasets", "learning_events"]})
+    return _write_sources(config, entries, out)
+
+
+def _write_sources(config: Path, entries: list[dict], out: Path) -> Path:
     lines = []
-    for entry in doc.get("source", []):
+    for entry in entries:
         entry = dict(entry)
         if "path" in entry:
             entry["path"] = str((config.parent / entry["path"]).resolve())
-        if isinstance(entry.get("as_of"), dt.date):
-            entry["as_of"] = entry["as_of"] - dt.timedelta(days=round(months * 30.44))
         lines.append("[[source]]")
         lines += [f"{key} = {_toml_value(value)}" for key, value in entry.items()]
         lines.append("")
@@ -184,11 +198,35 @@ def earlier_sources(config: Path, out: Path, *, months: int = 6) -> Path:
     return out
 
 
-def build_history(data_dir: Path, config: Path = SOURCES) -> list[str]:
-    """Build an earlier snapshot (see earlier_sources) then the current one into `data_dir`; return both ids."""
+def earlier_sources(config: Path, out: Path, *, months: int = 6) -> Path:
+    """Write a copy of the sources file `config` whose generated sources stop `months` earlier; return its path.
+
+    Built before the bundled one, it gives /compare an earlier snapshot that differs the way time makes
+    snapshots differ (statuses moved on, datasets added), from the same seed.
+    """
+    entries = []
+    for entry in tomllib.loads(config.read_text(encoding="utf-8")).get("source", []):
+        entry = dict(entry)
+        if isinstance(entry.get("as_of"), dt.date):
+            entry["as_of"] = entry["as_of"] - dt.timedelta(days=round(months * 30.44))
+        entries.append(entry)
+    return _write_sources(config, entries, out)
+
+
+def build_history(data_dir: Path, config: Path = SOURCES, *, demo: bool = False) -> list[str]:
+    """Build the snapshots of `config` into `data_dir`; return their ids, oldest first.
+
+    With `demo`, generated volume is added (demo_sources) and an earlier snapshot is built first (see
+    earlier_sources), so /compare has two snapshots that differ. Real sources alone have one history
+    only: the snapshot of what they hold now.
+    """
     if not config.is_file():
         raise RuntimeError(f"{config} does not exist, so there is nothing to build a snapshot from")
     Path(data_dir).mkdir(parents=True, exist_ok=True)
+    if demo:
+        config = demo_sources(config, Path(data_dir) / "demo-sources.toml")
+    if not any(e.get("kind") == "synthetic" for e in tomllib.loads(config.read_text(encoding="utf-8")).get("source", [])):
+        return [build_snapshot(data_dir, config)]
     earlier = earlier_sources(config, Path(data_dir) / "earlier-sources.toml")
     return [build_snapshot(data_dir, earlier), build_snapshot(data_dir, config)]
 
