@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2  # 2: aliases, conflicts, field_sources (linking)
+SCHEMA_VERSION = 2  # 2: datasets gained published_basis and catalogue_load; aliases, conflicts, field_sources
 
 _str = pa.string()
 _date = pa.date32()
@@ -147,7 +147,11 @@ TABLES: dict[str, pa.Schema] = {
             _f("organization_title_fr", _str),
             _f("title_en", _str),
             _f("title_fr", _str),
-            _f("published", _date),  # date_published, else metadata_created
+            _f("published", _date),  # date_published, else metadata_created (dashboard.releases)
+            _f("published_basis", _str),  # which of the two gave `published`: date_published | metadata_created
+            # True: `published` is the day a catalogue load (migration, federation) entered the record, not
+            # its release (dashboard.releases); null where the source does not judge it (generated rows)
+            _f("catalogue_load", _bool),
             _f("created", _ts),
             _f("modified", _ts),
             _f("licence", _str),

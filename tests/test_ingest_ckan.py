@@ -62,14 +62,15 @@ def test_dump_rows(tmp_path):
         "organization": "tbs-sct", "organization_title_en": "Treasury Board of Canada Secretariat",
         "organization_title_fr": "Secrétariat du Conseil du Trésor du Canada",
         "title_en": "Grants and contributions", "title_fr": "Subventions et contributions",
-        "published": dt.date(2019, 5, 21), "created": dt.datetime(2019, 5, 20, 14, 0, 0, 123456),
+        "published": dt.date(2019, 5, 21), "published_basis": "date_published", "catalogue_load": False,
+        "created": dt.datetime(2019, 5, 20, 14, 0, 0, 123456),
         "modified": dt.datetime(2024, 1, 2, 3, 4, 5), "licence": "ca-ogl-lgo", "formats": ["CSV", "JSON"],
         "num_resources": 3, "frequency": "P1M", "commitment_id": None, "source": "catalogue", "synthetic": False}
     flat = rows[1]
     assert (flat["organization"], flat["organization_title_en"], flat["organization_title_fr"]) == (
         "qc", "Government and Municipalities of Québec", "Gouvernement et municipalités du Québec")
-    assert (flat["title_en"], flat["title_fr"], flat["published"]) == (
-        "Contracts of $25,000 and more", None, dt.date(2020, 9, 3))  # published falls back to created
+    assert (flat["title_en"], flat["title_fr"], flat["published"], flat["published_basis"]) == (
+        "Contracts of $25,000 and more", None, dt.date(2020, 9, 3), "metadata_created")  # falls back to created
     assert (flat["formats"], flat["num_resources"]) == (["ODS", "OTHER"], 3)
     bare = rows[2]
     assert (bare["organization"], bare["published"], bare["formats"], bare["num_resources"]) == (None, None, [], 0)

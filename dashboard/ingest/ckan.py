@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import requests
 
+from dashboard import releases
 from dashboard.ingest import http
 from dashboard.ingest._shared import JURISDICTION_ID, existing_file, jurisdiction_row, parse_timestamp
 from dashboard.ingest.common import Source, build_table
@@ -25,6 +26,14 @@ DEFAULT_SORT = "metadata_created asc"
 # Portals whose jurisdiction needs no option.
 PORTAL_JURISDICTIONS = {"open.canada.ca": "ca", "ouvert.canada.ca": "ca", "donneesquebec.ca": "ca-qc"}
 
+# The organization lists bundled for portals whose records may carry only `owner_org`
+# (dashboard/ingest/organizations/README.md says where each comes from); option `organizations` overrides.
+ORGANIZATION_LISTS = Path(__file__).parent / "organizations"
+PORTAL_ORGANIZATIONS = {"open.canada.ca": "open.canada.ca.jsonl", "ouvert.canada.ca": "open.canada.ca.jsonl"}
+
+# Where a source's accepted shortfall is recorded: manifest["sources"][i]["partial_answer"].
+PARTIAL_ANSWER = "partial_answer"
+
 
 def read(source: Source) -> dict[str, pa.Table]:
     """Return one datasets row per catalogue record, and the jurisdiction they belong to."""
@@ -33,13 +42,22 @@ def read(source: Source) -> dict[str, pa.Table]:
     language = source.options.get("language", "en")
     if language not in ("en", "fr"):
         raise source.error("option language must be 'en' or 'fr'", column="language", value=language)
+    accept_partial = source.options.get("accept_partial", False)
+    if not isinstance(accept_partial, bool):
+        raise source.error("option accept_partial must be true or false", column="accept_partial",
+                           value=accept_partial)
+    organizations = _organizations(source, portal)
     if source.path is not None:
         records, where = _dump_records(source, Path(source.path)), source.path
     elif source.url:
         records, where = _api_records(source), source.url
     else:
         raise source.error("needs a url (CKAN API) or a path (JSON Lines dump)")
-    rows = [_dataset_row(source, where, n, pkg, portal, jurisdiction_id, language) for n, pkg in records]
+    rows = [_dataset_row(source, where, n, pkg, portal, jurisdiction_id, language, organizations)
+            for n, pkg in records]
+    loads = releases.catalogue_loads([(r["published"], r["published_basis"]) for r in rows])
+    for row, load in zip(rows, loads):
+        row["catalogue_load"] = load
     return {
         "datasets": build_table("datasets", rows, source=source, file=where),
         "jurisdictions": build_table("jurisdictions", [jurisdiction_row(source, jurisdiction_id)], source=source,
@@ -93,6 +111,8 @@ def _api_records(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
             for i, package in enumerate(page, start=start + 1):
                 yield i, package
             start += len(page)  # a portal may cap rows below what was asked
+    if count is not None and start < count:
+        _short_answer(source, count, start, endpoint)
 
 
 def _get_json(source: Source, session: requests.Session, endpoint: str, params: dict[str, Any]) -> dict:
@@ -146,22 +166,41 @@ def _json_document(source: Source, path: Path) -> Iterator[tuple[int, dict[str, 
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise source.error(f"not valid JSON: {exc.msg}", file=path, row=exc.lineno) from None
+    count = None
     if isinstance(doc, dict):
-        doc = doc.get("packages") or (doc.get("result") or {}).get("results")
+        result = doc.get("result") if isinstance(doc.get("result"), dict) else {}
+        count = result.get("count") if "packages" not in doc else None
+        doc = doc.get("packages") or result.get("results")
     if not isinstance(doc, list):
         raise source.error("expected a list of packages, or an object with `packages` or `result.results`",
                            file=path)
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
+        raise source.error("result.count of a package_search answer must be a whole number", file=path,
+                           column="count", value=count)
+    if count is not None and count > len(doc):
+        _short_answer(source, count, len(doc), path)
     for i, package in enumerate(doc, start=1):
         if not isinstance(package, dict):
             raise source.error("a package must be a JSON object", file=path, row=i)
         yield i, package
 
 
+def _short_answer(source: Source, count: int, read: int, where: Any) -> None:
+    """Stop at a package_search answer that holds fewer records than its `count`, unless the source accepts it;
+    then record the shortfall for the manifest (Source.notes)."""
+    if source.options.get("accept_partial") is not True:
+        raise source.error(
+            f"the package_search answer says count {count} but holds {read} records ({count - read} missing): "
+            f"page through it with `start` (or give the url), or set accept_partial = true to load only these",
+            file=where, column="count", value=count)
+    source.notes[PARTIAL_ANSWER] = {"count": count, "read": read, "missing": count - read}
+
+
 # -- one record -> one row -----------------------------------------------------------------------
 
 
 def _dataset_row(source: Source, where: Any, n: int, pkg: dict[str, Any], portal: str, jurisdiction_id: str,
-                 language: str) -> dict[str, Any]:
+                 language: str, organizations: dict[str, dict[str, Any]]) -> dict[str, Any]:
     def stamp(column: str) -> dt.datetime | None:
         return parse_timestamp(pkg.get(column), source=source, file=where, row=n, column=column)
 
@@ -169,16 +208,26 @@ def _dataset_row(source: Source, where: Any, n: int, pkg: dict[str, Any], portal
     if not dataset_id:
         raise source.error("the package has no id", file=where, row=n, column="id", value=pkg.get("name"))
     org = pkg.get("organization") if isinstance(pkg.get("organization"), dict) else {}
+    if not org and pkg.get("owner_org"):
+        # The record names its publisher only by id: the portal's organization list names it, else the id stays.
+        owner = str(pkg["owner_org"]).strip()
+        org = organizations.get(owner.lower()) or {"name": owner}
     # The flattened export (package_name beside it) puts the organisation's name in `name`.
     org_name = org.get("name") or pkg.get("organization_name") or (pkg.get("name") if "package_name" in pkg
                                                                     else None)
-    org_en, org_fr = _bilingual(org.get("title") or pkg.get("organization_title"), language)
+    org_titles = org.get("title_translated") if isinstance(org.get("title_translated"), dict) else {}
+    org_en, org_fr = org_titles.get("en"), org_titles.get("fr")
+    if not (org_en or org_fr):
+        org_en, org_fr = _bilingual(org.get("title") or pkg.get("organization_title"), language)
     translated = pkg.get("title_translated") if isinstance(pkg.get("title_translated"), dict) else {}
     title_en, title_fr = translated.get("en"), translated.get("fr")
+    if not (title_en or title_fr) and pkg.get("title_fra"):
+        # open.canada.ca's legacy records: `title` in English beside `title_fra`.
+        title_en, title_fr = pkg.get("title"), pkg.get("title_fra")
     if not (title_en or title_fr):
         title_en, title_fr = _bilingual(pkg.get("title"), language, split=False)
     created, modified = stamp("metadata_created"), stamp("metadata_modified")
-    published = stamp("date_published")
+    published, basis = releases.release_date(stamp("date_published"), created)
     resources = pkg.get("resources") if isinstance(pkg.get("resources"), list) else []
     formats = sorted({str(r.get("format")).strip().upper() for r in resources
                       if isinstance(r, dict) and str(r.get("format") or "").strip()})
@@ -188,7 +237,7 @@ def _dataset_row(source: Source, where: Any, n: int, pkg: dict[str, Any], portal
         "portal_jurisdiction": pkg.get("jurisdiction") or None,
         "organization": org_name or None, "organization_title_en": org_en, "organization_title_fr": org_fr,
         "title_en": title_en or None, "title_fr": title_fr or None,
-        "published": (published or created).date() if (published or created) else None,
+        "published": published, "published_basis": basis,
         "created": created, "modified": modified,
         "licence": pkg.get("license_id") or None,
         "formats": formats,
@@ -197,6 +246,51 @@ def _dataset_row(source: Source, where: Any, n: int, pkg: dict[str, Any], portal
         "commitment_id": None,
         "source": source.name, "synthetic": False, "_row": n,
     }
+
+
+def _organizations(source: Source, portal: str) -> dict[str, dict[str, Any]]:
+    """Return the portal's organization list by lowercased id and name: option `organizations` (a JSON Lines file
+    of organization records, or an organization_list answer), else the list bundled for the portal, else none."""
+    option = source.options.get("organizations")
+    if option:
+        path = Path(option)
+        if not path.is_absolute() and source.path is not None:
+            path = Path(source.path).parent / path
+        path = existing_file(source, path, "organization list")
+    elif portal in PORTAL_ORGANIZATIONS:
+        path = ORGANIZATION_LISTS / PORTAL_ORGANIZATIONS[portal]
+    else:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for n, org in _organization_records(source, path):
+        if not isinstance(org, dict) or not (org.get("id") or org.get("name")):
+            raise source.error("an organization needs an id or a name", file=path, row=n, column="organizations")
+        for key in (org.get("id"), org.get("name")):
+            if key:
+                found[str(key).strip().lower()] = org
+    return found
+
+
+def _organization_records(source: Source, path: Path) -> Iterator[tuple[int, Any]]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        doc = None  # JSON Lines: one organization per line
+    if doc is not None:
+        if isinstance(doc, dict):
+            doc = doc.get("result") if "result" in doc else [doc]  # an organization_list answer, or one line
+        if not isinstance(doc, list):
+            raise source.error("expected JSON Lines of organizations, a list, or an organization_list answer",
+                               file=path, column="organizations")
+        yield from enumerate(doc, start=1)
+        return
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise source.error(f"not valid JSON: {exc.msg}", file=path, row=n, column="organizations") from None
 
 
 def _bilingual(text: Any, language: str, *, split: bool = True) -> tuple[str | None, str | None]:

@@ -8,10 +8,11 @@ import datetime as dt
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
+from babel.lists import format_list
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, figures, i18n, state as state_mod, vocab
-from dashboard.charts import Chart, chart_card, register, served_snapshot
+from dashboard import data, figures, i18n, releases, state as state_mod, vocab
+from dashboard.charts import Chart, chart_card, register, served_snapshot, snapshot_of
 from dashboard.components import kpi_tile, page_header
 from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
 from dashboard.i18n import N_, _, ngettext
@@ -42,21 +43,63 @@ def releases_rows(view: state_mod.ViewState) -> pd.DataFrame:
     return data.query(name, snapshot=served_snapshot(view), **_where(view))
 
 
+MAX_NAMED_PERIODS = 3  # ties for the busiest period, or periods with loads, named one by one up to this many
+
+
+def _periods(labels: list[str], lang: str) -> str:
+    return format_list(labels, locale=lang)
+
+
 def releases_sentence(rows: pd.DataFrame, lang: str) -> str:
-    total = int(rows["datasets"].sum())
-    peak = rows.loc[rows["datasets"].idxmax()]
-    final_total = _n(rows["cumulative_datasets"].iloc[-1])
-    if "year" in rows.columns:
-        first, last, peak_when = str(int(rows["year"].iloc[0])), str(int(rows["year"].iloc[-1])), str(int(peak["year"]))
-        text = _("{total} datasets were released from {first} to {last}; the busiest year was {peak} with {peak_n}.",
-                 lang, total=i18n.fmt_int(total, lang), first=first, last=last, peak=peak_when,
-                 peak_n=i18n.fmt_int(peak["datasets"], lang))
+    """Say how many datasets were released and when most were; catalogue loads are said apart, never the busiest."""
+    yearly = "year" in rows.columns
+    released = [_n(v) for v in rows["datasets"]]
+    loaded = [_n(v) for v in rows["catalogue_load_datasets"]] if "catalogue_load_datasets" in rows else []
+    if yearly:
+        labels = [str(int(y)) for y in rows["year"]]
     else:
-        months = [pd.Timestamp(m).date() for m in rows["month"]]
+        labels = [i18n.fmt_month(pd.Timestamp(m).date(), lang) for m in rows["month"]]
+    total, peak_n = sum(released), max(released)
+    peaks = [label for label, n in zip(labels, released) if n == peak_n]
+    where = dict(total=i18n.fmt_int(total, lang), first=labels[0], last=labels[-1],
+                 peak_n=i18n.fmt_int(peak_n, lang))
+    if peak_n == 0 and len(labels) == 1:
+        text = _("No dataset was released in {first}.", lang, **where)
+    elif peak_n == 0:
+        text = _("No dataset was released from {first} to {last}.", lang, **where)
+    elif len(peaks) == 1 and yearly:
+        text = _("{total} datasets were released from {first} to {last}; the busiest year was {peak} with {peak_n}.",
+                 lang, peak=peaks[0], **where)
+    elif len(peaks) == 1:
         text = _("{total} datasets were released from {first} to {last}; the busiest month was {peak} with {peak_n}.",
-                 lang, total=i18n.fmt_int(total, lang), first=i18n.fmt_month(months[0], lang),
-                 last=i18n.fmt_month(months[-1], lang), peak=i18n.fmt_month(pd.Timestamp(peak["month"]).date(), lang),
-                 peak_n=i18n.fmt_int(peak["datasets"], lang))
+                 lang, peak=peaks[0], **where)
+    elif len(peaks) <= MAX_NAMED_PERIODS:
+        text = (_("{total} datasets were released from {first} to {last}; the busiest years were {peaks}, with "
+                  "{peak_n} each.", lang, peaks=_periods(peaks, lang), **where) if yearly else
+                _("{total} datasets were released from {first} to {last}; the busiest months were {peaks}, with "
+                  "{peak_n} each.", lang, peaks=_periods(peaks, lang), **where))
+    else:
+        text = (_("{total} datasets were released from {first} to {last}; {count} years tie as the busiest, with "
+                  "{peak_n} each.", lang, count=i18n.fmt_int(len(peaks), lang), **where) if yearly else
+                _("{total} datasets were released from {first} to {last}; {count} months tie as the busiest, with "
+                  "{peak_n} each.", lang, count=i18n.fmt_int(len(peaks), lang), **where))
+    loads = sum(loaded)
+    if loads:
+        when = [label for label, n in zip(labels, loaded) if n]
+        named = _periods(when, lang) if len(when) <= MAX_NAMED_PERIODS else (
+            ngettext("{n} year", "{n} years", len(when), lang) if yearly
+            else ngettext("{n} month", "{n} months", len(when), lang))
+        text += " " + ngettext(
+            "{n} more record was loaded into the catalogue in bulk ({when}): that date is when it entered the "
+            "catalogue, not when it was released, so it is drawn apart (grey, hatched) and not counted as a release.",
+            "{n} more records were loaded into the catalogue in bulk ({when}): that date is when they entered the "
+            "catalogue, not when they were released, so they are drawn apart (grey, hatched) and not counted as "
+            "releases.",
+            loads, lang, when=named)
+        text += " " + _("A day or month is a catalogue load when at least {minimum} records dated only by their "
+                        "entry in the catalogue fall on it, {multiple} times the portal’s usual rate or more.", lang,
+                        minimum=i18n.fmt_int(releases.LOAD_MIN_RECORDS, lang), multiple=releases.LOAD_MULTIPLE)
+    final_total = _n(rows["cumulative_datasets"].iloc[-1])
     return text + " " + ngettext("By the end, the catalogue held {n} dataset (orange line, right axis).",
                                  "By the end, the catalogue held {n} datasets (orange line, right axis).",
                                  final_total, lang)
@@ -88,6 +131,7 @@ register(Chart(
     sentence=releases_sentence,
     tables=("datasets",),
     columns={"month": N_("Month"), "year": N_("Year"), "datasets": N_("Datasets released"),
+             "catalogue_load_datasets": N_("Catalogue load: loaded, not released"),
              "cumulative_datasets": N_("Catalogue total"), "synthetic_rows": N_("Synthetic records")},
     on_click=releases_click,
     empty=N_("No dataset has a publication date in this selection. Widen the period or clear a filter."),
@@ -247,6 +291,25 @@ def _switch(label: str, options: list[tuple[str, str, bool]], switch_id: str) ->
                     **{"aria-label": label})
 
 
+def partial_sources(view: state_mod.ViewState) -> html.Div | None:
+    """Return a warning naming each source whose catalogue answer was accepted short of its count (the manifest's
+    partial_answer), or None."""
+    lang = view.lang
+    try:
+        sources = snapshot_of(view).manifest.get("sources", [])
+    except data.NoSnapshot:
+        return None
+    items = [html.Li(_("“{source}”: the portal’s answer says {count} records, {read} were read; the other {missing} "
+                       "are not counted on this page.", lang, source=src.get("name", "?"),
+                       count=i18n.fmt_int(short.get("count"), lang), read=i18n.fmt_int(short.get("read"), lang),
+                       missing=i18n.fmt_int(short.get("missing"), lang)))
+             for src in sources if isinstance(short := src.get("partial_answer"), dict)]
+    if not items:
+        return None
+    return html.Div([html.Strong(_("Some catalogues were read only in part.", lang)), html.Ul(items, className="mb-0")],
+                    className="alert alert-warning", role="status", id="datasets-partial")
+
+
 def layout(**query):
     view = state_mod.parse(query)
     lang = view.lang
@@ -257,6 +320,7 @@ def layout(**query):
     return html.Div(id="datasets-page", children=[
         page_header(_("Datasets", lang), view,
                     lead=_("What the open-data portals released, when, by whom and in which formats.", lang)),
+        partial_sources(view),
         dcc.Store(id="datasets-state", data={"search": view.to_query()}),
         html.Div(id="datasets-kpis", className="row g-3 mb-4", **{"aria-live": "polite"}),
         _switch(_("Show releases", lang), intervals, "datasets-interval"),
@@ -279,11 +343,20 @@ def datasets_kpis(store):
     row = data.query("datasets_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
     here = "/datasets" + view.to_query()
     undated = _n(row["datasets"]) - _n(row["dated_datasets"])
+    loads = _n(row.get("catalogue_load_datasets"))
     last = row["last_published"]
+    detail = []
+    if loads and (view.date_from or view.date_to):
+        detail.append(ngettext("and {n} loaded in bulk in this period (not releases)",
+                               "and {n} loaded in bulk in this period (not releases)", loads, lang))
+    elif loads:
+        detail.append(ngettext("{n} loaded in bulk (release date unknown)",
+                               "{n} loaded in bulk (release dates unknown)", loads, lang))
+    if undated:
+        detail.append(_("{n} without a publication date", lang, n=i18n.fmt_int(undated, lang)))
     tiles = [
         kpi_tile(_("Datasets", lang), i18n.fmt_int(_n(row["datasets"]), lang), here,
-                 detail=_("{n} without a publication date", lang, n=i18n.fmt_int(undated, lang)) if undated else None,
-                 tile_id="datasets-kpi-datasets"),
+                 detail=" · ".join(detail) or None, tile_id="datasets-kpi-datasets"),
         kpi_tile(_("Publishers", lang), i18n.fmt_int(_n(row["publishers"]), lang),
                  "/datasets" + view.to_query(dimension="organization"), tile_id="datasets-kpi-publishers"),
         kpi_tile(_("Portals", lang), i18n.fmt_int(_n(row["portals"]), lang),
