@@ -235,14 +235,27 @@ def _dated_datasets(f: Frames, jurisdictions, levels) -> pd.DataFrame:
     return d[d["published"].notna() & _mask(d, jurisdictions=jurisdictions, levels=levels)]
 
 
+def _loaded(d: pd.DataFrame) -> pd.Series:
+    """Records a catalogue load put in the catalogue (dashboard/releases.py); null reads as false."""
+    return d["catalogue_load"].fillna(False).astype(bool)
+
+
+def _released_in_period(d: pd.DataFrame, date_from, date_to) -> pd.DataFrame:
+    """A period counts releases only: with either end set, catalogue-load records are left out."""
+    return d if date_from is None and date_to is None else d[~_loaded(d)]
+
+
 def releases_by_month(f: Frames, jurisdictions, levels, date_from, date_to) -> pd.DataFrame:
     d = _dated_datasets(f, jurisdictions, levels)
     in_range = d[_mask(d, date_col="published", date_from=date_from, date_to=date_to)]
     before = int((d["published"] < pd.Timestamp(date_from)).sum()) if date_from is not None else 0
     month = in_range["published"].dt.to_period("M").dt.to_timestamp()
-    monthly = in_range.groupby(month).agg(datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum"))
+    monthly = in_range.assign(load=_loaded(in_range), release=~_loaded(in_range)).groupby(month).agg(
+        all=("dataset_id", "size"), datasets=("release", "sum"), loads=("load", "sum"),
+        synthetic_rows=("synthetic", "sum"))
     if monthly.empty:
-        return pd.DataFrame({"month": [], "datasets": [], "cumulative_datasets": [], "synthetic_rows": []})
+        return pd.DataFrame({"month": [], "datasets": [], "catalogue_load_datasets": [], "cumulative_datasets": [],
+                             "synthetic_rows": []})
     first = pd.Timestamp(date_from).to_period("M").to_timestamp() if date_from is not None else monthly.index.min()
     last = pd.Timestamp(date_to).to_period("M").to_timestamp() if date_to is not None else monthly.index.max()
     months = pd.date_range(first, last, freq="MS")
@@ -250,7 +263,8 @@ def releases_by_month(f: Frames, jurisdictions, levels, date_from, date_to) -> p
     out = pd.DataFrame({
         "month": months,
         "datasets": monthly["datasets"].to_numpy("int64"),
-        "cumulative_datasets": before + monthly["datasets"].cumsum().to_numpy("int64"),
+        "catalogue_load_datasets": monthly["loads"].to_numpy("int64"),
+        "cumulative_datasets": before + monthly["all"].cumsum().to_numpy("int64"),
         "synthetic_rows": monthly["synthetic_rows"].to_numpy("int64"),
     })
     return out
@@ -260,17 +274,20 @@ def releases_by_year(f: Frames, jurisdictions, levels, date_from, date_to) -> pd
     d = _dated_datasets(f, jurisdictions, levels)
     in_range = d[_mask(d, date_col="published", date_from=date_from, date_to=date_to)]
     before = int((d["published"] < pd.Timestamp(date_from)).sum()) if date_from is not None else 0
-    yearly = in_range.groupby(in_range["published"].dt.year).agg(
-        datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum"))
+    yearly = in_range.assign(load=_loaded(in_range), release=~_loaded(in_range)).groupby(
+        in_range["published"].dt.year).agg(all=("dataset_id", "size"), datasets=("release", "sum"),
+                                           loads=("load", "sum"), synthetic_rows=("synthetic", "sum"))
     if yearly.empty:
-        return pd.DataFrame({"year": [], "datasets": [], "cumulative_datasets": [], "synthetic_rows": []})
+        return pd.DataFrame({"year": [], "datasets": [], "catalogue_load_datasets": [], "cumulative_datasets": [],
+                             "synthetic_rows": []})
     first = pd.Timestamp(date_from).year if date_from is not None else int(yearly.index.min())
     last = pd.Timestamp(date_to).year if date_to is not None else int(yearly.index.max())
     yearly = yearly.reindex(range(first, last + 1), fill_value=0)
     return pd.DataFrame({
         "year": np.arange(first, last + 1, dtype="int32"),
         "datasets": yearly["datasets"].to_numpy("int64"),
-        "cumulative_datasets": before + yearly["datasets"].cumsum().to_numpy("int64"),
+        "catalogue_load_datasets": yearly["loads"].to_numpy("int64"),
+        "cumulative_datasets": before + yearly["all"].cumsum().to_numpy("int64"),
         "synthetic_rows": yearly["synthetic_rows"].to_numpy("int64"),
     })
 
@@ -279,6 +296,7 @@ def releases_by_dimension(f: Frames, dimension, jurisdictions, levels, date_from
     d = f.t["datasets"]
     d = d[_mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published", date_from=date_from,
                 date_to=date_to)]
+    d = _released_in_period(d, date_from, date_to)
     columns = ["dimension", "value", "label_en", "label_fr", "datasets", "synthetic_rows"]
     if dimension == "jurisdiction":
         names = f.t["jurisdictions"].set_index("jurisdiction_id")
@@ -318,12 +336,14 @@ def top_publishers(f: Frames, jurisdictions, levels, date_from, date_to, limit) 
     d = f.t["datasets"]
     d = d[d["organization"].notna() & _mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published",
                                             date_from=date_from, date_to=date_to)]
+    d = _released_in_period(d, date_from, date_to)
+    d = d.assign(release_date=d["published"].where(~_loaded(d)))  # a load's date is no release date
     out = d.groupby(["jurisdiction_id", "portal", "organization"]).agg(
         organization_title_en=("organization_title_en", "max"),
         organization_title_fr=("organization_title_fr", "max"),
         datasets=("dataset_id", "size"),
-        first_published=("published", "min"),
-        last_published=("published", "max"),
+        first_published=("release_date", "min"),
+        last_published=("release_date", "max"),
         synthetic_rows=("synthetic", "sum"),
     ).reset_index()
     out = out.sort_values(["datasets", "organization", "portal"], ascending=[False, True, True], kind="stable")
@@ -510,14 +530,18 @@ def datasets_summary(f: Frames, jurisdictions, levels, date_from, date_to) -> pd
     d = f.t["datasets"]
     d = d[_mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published", date_from=date_from,
                 date_to=date_to)]
+    loads = int(_loaded(d).sum())
+    releases = d[~_loaded(d)]
+    d = _released_in_period(d, date_from, date_to)
     named = d[d["organization"].notna()]
     return pd.DataFrame({
         "datasets": [len(d)],
         "dated_datasets": [int(d["published"].notna().sum())],
+        "catalogue_load_datasets": [loads],
         "publishers": [len(named[["portal", "organization"]].drop_duplicates())],
         "portals": [d["portal"].nunique()],
-        "first_published": [d["published"].min()],
-        "last_published": [d["published"].max()],
+        "first_published": [releases["published"].min()],
+        "last_published": [releases["published"].max()],
         "synthetic_rows": [int(d["synthetic"].sum())],
     })
 

@@ -3,7 +3,8 @@
 -- $dimension is compared as a value with those four names, so any other value returns
 -- no rows. A dataset counts once per format it offers (formats are compared upper-cased and
 -- trimmed), so format counts can add up to more than the datasets. The date range applies
--- to published and is inclusive; when either end is set, undated datasets are left out.
+-- to published and is inclusive; when either end is set, undated datasets are left out, and so are
+-- those a catalogue load put in the catalogue (dashboard/releases.py): their date is not a release date.
 -- value null means the dataset does not say (no organization, no licence). $limit null = all rows.
 -- Reads the rollups of datasets per day (by jurisdiction; by publisher and licence; by format).
 with params as (
@@ -30,6 +31,7 @@ by_jurisdiction as (
         and (len($levels) = 0 or list_contains($levels, d.level))
         and (p.date_from is null or d.published >= p.date_from)
         and (p.date_to is null or d.published <= p.date_to)
+        and (not d.catalogue_load or (p.date_from is null and p.date_to is null))
     group by d.jurisdiction_id
 ),
 
@@ -48,6 +50,7 @@ publishers as (
         and (len($levels) = 0 or list_contains($levels, d.level))
         and (p.date_from is null or d.published >= p.date_from)
         and (p.date_to is null or d.published <= p.date_to)
+        and (not d.catalogue_load or (p.date_from is null and p.date_to is null))
 ),
 
 by_organization as (
@@ -78,6 +81,7 @@ by_format as (
         and (len($levels) = 0 or list_contains($levels, f.level))
         and (p.date_from is null or f.published >= p.date_from)
         and (p.date_to is null or f.published <= p.date_to)
+        and (not f.catalogue_load or (p.date_from is null and p.date_to is null))
     group by f.format
 ),
 

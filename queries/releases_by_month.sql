@@ -1,9 +1,12 @@
--- Datasets released (by published date) per month, with the running total of the catalogue at each month's end.
+-- Datasets released (by published date) per month, the catalogue loads apart, with the running total of the catalogue at each month's end.
 -- Params: $jurisdictions, $levels, $date_from, $date_to
--- Months run from $date_from (else the first release) to $date_to (else the last), with
--- zero-release months included, so the line has no gaps. cumulative_datasets counts every
--- dataset the jurisdiction and level filters keep that was published by the month's end,
--- including those before $date_from. Datasets with no published date are left out.
+-- Months run from $date_from (else the first release or load) to $date_to (else the last), with
+-- zero-release months included, so the line has no gaps. datasets counts releases only: records
+-- that a catalogue load put in the catalogue (a migration or federation, dated by when they were
+-- loaded, not released; dashboard/releases.py) are counted apart in catalogue_load_datasets, in
+-- the month of the load. cumulative_datasets counts every dataset the jurisdiction and level
+-- filters keep that was in the catalogue by the month's end (released or loaded), including those
+-- before $date_from. Datasets with no published date are left out.
 -- $date_from and $date_to are inclusive; null leaves that end open.
 -- Reads the datasets_by_day rollup (datasets per jurisdiction and day), not the datasets.
 with params as (
@@ -15,7 +18,8 @@ with params as (
 dated as (
     select
         d.published,
-        d.datasets,
+        case when d.catalogue_load then 0 else d.datasets end as datasets,
+        case when d.catalogue_load then d.datasets else 0 end as catalogue_load_datasets,
         d.synthetic_rows,
     from datasets_by_day as d
     where d.published is not null
@@ -27,6 +31,7 @@ in_range as (
     select
         cast(date_trunc('month', d.published) as date) as month,
         d.datasets,
+        d.catalogue_load_datasets,
         d.synthetic_rows,
     from dated as d
     cross join params as p
@@ -36,7 +41,7 @@ in_range as (
 
 before_range as (
     select
-        cast(coalesce(sum(d.datasets), 0) as bigint) as datasets,
+        cast(coalesce(sum(d.datasets + d.catalogue_load_datasets), 0) as bigint) as datasets,
     from dated as d
     cross join params as p
     where d.published < p.date_from
@@ -46,6 +51,8 @@ monthly as (
     select
         month,
         cast(sum(datasets) as bigint) as datasets,
+        cast(sum(catalogue_load_datasets) as bigint) as catalogue_load_datasets,
+        cast(sum(datasets + catalogue_load_datasets) as bigint) as catalogue_datasets,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from in_range
     group by month
@@ -70,7 +77,9 @@ final as (
     select
         s.month,
         coalesce(m.datasets, 0) as datasets,
-        cast(b.datasets + sum(coalesce(m.datasets, 0)) over (order by s.month) as bigint) as cumulative_datasets,
+        coalesce(m.catalogue_load_datasets, 0) as catalogue_load_datasets,
+        cast(b.datasets + sum(coalesce(m.catalogue_datasets, 0)) over (order by s.month) as bigint)
+            as cumulative_datasets,
         coalesce(m.synthetic_rows, 0) as synthetic_rows,
     from months as s
     cross join before_range as b

@@ -1,8 +1,10 @@
 -- Organizations ranked by datasets released, with their titles in English and French and their first and last release dates.
 -- Params: $jurisdictions, $levels, $date_from, $date_to, $limit
 -- An organization is a publisher on one portal. The date range applies to published and is
--- inclusive; when either end is set, undated datasets are left out. Datasets naming no
--- organization are not counted. $limit null = all rows.
+-- inclusive; when either end is set, undated datasets are left out, and so are those a catalogue
+-- load put in the catalogue (dashboard/releases.py), whose date is not a release date; they never
+-- set first_published or last_published. Datasets naming no organization are not counted.
+-- $limit null = all rows.
 -- Reads the datasets_by_publisher_day rollup, not the datasets.
 with params as (
     select
@@ -18,6 +20,7 @@ filtered as (
         d.organization_title_en,
         d.organization_title_fr,
         d.published,
+        d.catalogue_load,
         d.datasets,
         d.synthetic_rows,
     from datasets_by_publisher_day as d
@@ -27,6 +30,7 @@ filtered as (
         and (len($levels) = 0 or list_contains($levels, d.level))
         and (p.date_from is null or d.published >= p.date_from)
         and (p.date_to is null or d.published <= p.date_to)
+        and (not d.catalogue_load or (p.date_from is null and p.date_to is null))
 ),
 
 final as (
@@ -37,8 +41,8 @@ final as (
         portal,
         jurisdiction_id,
         cast(sum(datasets) as bigint) as datasets,
-        min(published) as first_published,
-        max(published) as last_published,
+        min(published) filter (where not catalogue_load) as first_published,
+        max(published) filter (where not catalogue_load) as last_published,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by jurisdiction_id, portal, organization

@@ -385,12 +385,13 @@ def test_overdue_milestones_thresholds_limit_and_filters(data_dir):
 # ---------------------------------------------------------------- releases
 
 def test_releases_by_month(data_dir):
+    # No source here judges catalogue loads (tests/test_catalogue_loads.py does): every dated record is a release.
     assert rows(run(data_dir, "releases_by_month")) == [
-        {"month": D("2022-11-01"), "datasets": 1, "cumulative_datasets": 1, "synthetic_rows": 0},
-        {"month": D("2022-12-01"), "datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
-        {"month": D("2023-01-01"), "datasets": 3, "cumulative_datasets": 4, "synthetic_rows": 0},
-        {"month": D("2023-02-01"), "datasets": 0, "cumulative_datasets": 4, "synthetic_rows": 0},
-        {"month": D("2023-03-01"), "datasets": 2, "cumulative_datasets": 6, "synthetic_rows": 1},
+        {"month": D("2022-11-01"), "datasets": 1, "catalogue_load_datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
+        {"month": D("2022-12-01"), "datasets": 0, "catalogue_load_datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
+        {"month": D("2023-01-01"), "datasets": 3, "catalogue_load_datasets": 0, "cumulative_datasets": 4, "synthetic_rows": 0},
+        {"month": D("2023-02-01"), "datasets": 0, "catalogue_load_datasets": 0, "cumulative_datasets": 4, "synthetic_rows": 0},
+        {"month": D("2023-03-01"), "datasets": 2, "catalogue_load_datasets": 0, "cumulative_datasets": 6, "synthetic_rows": 1},
     ]
 
 
@@ -406,8 +407,8 @@ def test_releases_by_month_range_keeps_the_running_total(data_dir):
 
 def test_releases_by_year(data_dir):
     assert rows(run(data_dir, "releases_by_year")) == [
-        {"year": 2022, "datasets": 1, "cumulative_datasets": 1, "synthetic_rows": 0},
-        {"year": 2023, "datasets": 5, "cumulative_datasets": 6, "synthetic_rows": 1},
+        {"year": 2022, "datasets": 1, "catalogue_load_datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
+        {"year": 2023, "datasets": 5, "catalogue_load_datasets": 0, "cumulative_datasets": 6, "synthetic_rows": 1},
     ]
     cols = ["year", "datasets", "cumulative_datasets"]
     assert rows(run(data_dir, "releases_by_year", date_from=D("2023-01-01"), date_to=D("2024-12-31")), cols) == [
@@ -594,19 +595,16 @@ def test_snapshot_diff_datasets(data_dir):
 
 def test_snapshot_diff_summary(data_dir):
     assert rows(run(data_dir, "snapshot_diff_summary", base=BASE_ID)) == [
-        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "commitments_added": 0,
-         "commitments_removed": 0, "datasets_added": 2, "datasets_removed": 2, "learners_added": 70,
-         "events_added": 5}]
+        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "datasets_added": 2,
+         "datasets_removed": 2, "learners_added": 70, "events_added": 5}]
     assert rows(run(data_dir, "snapshot_diff_summary", base=BASE_ID, jurisdictions=["ca-qc"])) == [
-        {"status_changes": 1, "milestones_added": 0, "milestones_removed": 0, "commitments_added": 0,
-         "commitments_removed": 0, "datasets_added": 0, "datasets_removed": 1, "learners_added": 0,
-         "events_added": 0}]
+        {"status_changes": 1, "milestones_added": 0, "milestones_removed": 0, "datasets_added": 0,
+         "datasets_removed": 1, "learners_added": 0, "events_added": 0}]
     # Read the other way round, everything is undone.
     assert rows(data.query("snapshot_diff_summary", snapshot=BASE_ID, base=MAIN_ID, data_dir=data_dir,
                            **DEFAULTS)) == [
-        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "commitments_added": 0,
-         "commitments_removed": 0, "datasets_added": 2, "datasets_removed": 2, "learners_added": -70,
-         "events_added": -5}]
+        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "datasets_added": 2,
+         "datasets_removed": 2, "learners_added": -70, "events_added": -5}]
 
 
 def test_snapshot_diff_summary_agrees_with_the_detail(data_dir):

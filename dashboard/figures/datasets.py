@@ -7,17 +7,19 @@ import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, figure, styled
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 
 __all__ = [
     "releases_over_time", "releases_by_dimension_bars", "top_publishers_bars", "portal_metrics_lines",
-    "hbar_ranked", "wrap_label", "label_of", "metric_label", "finish", "FLAGGED_COLOUR",
+    "hbar_ranked", "wrap_label", "label_of", "metric_label", "finish", "FLAGGED_COLOUR", "LOAD_COLOUR",
     "portal_metrics_plan", "TOP_PORTALS", "MAX_PANELS",
 ]
 
 TOP_N = 15
 LABEL_MAX = 34
 FLAGGED_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the glitch marker, with a distinct symbol and a text label
+LOAD_COLOUR = "#9aa3ad"  # a catalogue load: grey and hatched, apart from the releases' blue
+LOAD_CUT = 3  # loads taller than this many times the tallest release bar are cut at the top, their count printed
 
 # Metric names the portals report, as readable labels; an unknown metric shows its own name.
 METRIC_LABELS = {
@@ -112,42 +114,73 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
 # ---------------------------------------------------------------- releases over time
 
 def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return datasets released per month or year (bars) with the catalogue's running total (line, right axis)."""
+    """Return datasets released per month or year (bars), catalogue loads drawn apart (grey, hatched, stacked on
+    top), and the catalogue's running total (line, right axis).
+
+    A load dwarfs the releases of a small portal (199 records in a day against a handful a month), so
+    when the loads would more than triple the tallest release bar, the left axis is cut just above the
+    releases and each load cut off prints its count at the top: the releases stay readable and the
+    load's size is still said.
+    """
     yearly = "year" in rows.columns
     counts = [int(v) for v in rows["datasets"]]
+    loads = [int(v) for v in rows["catalogue_load_datasets"]] if "catalogue_load_datasets" in rows else [0] * len(counts)
     totals = [int(v) for v in rows["cumulative_datasets"]]
     if yearly:
         x = [int(v) for v in rows["year"]]
         bar_name = _("Released in the year", lang)
         hover_bar = _("%{x}: %{y:,} datasets released", lang)
+        hover_load = _("%{x}: %{y:,} records loaded into the catalogue in bulk (a catalogue load, not releases)", lang)
         hover_line = _("%{x}: %{y:,} datasets in the catalogue", lang)
     else:
         x = [pd.Timestamp(v).strftime("%Y-%m-%d") for v in rows["month"]]
         bar_name = _("Released in the month", lang)
         hover_bar = _("%{x|%B %Y}: %{y:,} datasets released", lang)
+        hover_load = _("%{x|%B %Y}: %{y:,} records loaded into the catalogue in bulk (a catalogue load, not "
+                       "releases)", lang)
         hover_line = _("%{x|%B %Y}: %{y:,} datasets in the catalogue", lang)
+    period = {} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}
     bars = go.Bar(
         x=x, y=counts, name=bar_name, marker=dict(color=PALETTE[0]),
         text=counts if yearly else None, texttemplate="%{y:,}" if yearly else None,
-        textposition="outside" if yearly else None, cliponaxis=False,
-        hovertemplate=hover_bar + "<extra></extra>",
-        **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
+        textposition="outside" if yearly and not any(loads) else ("auto" if yearly else None), cliponaxis=False,
+        hovertemplate=hover_bar + "<extra></extra>", **period,
     )
-    total_line = go.Scatter(
+    traces = [bars]
+    yaxis: dict = dict(title=_("Datasets released", lang), rangemode="tozero", separatethousands=True)
+    annotations = []
+    if any(loads):
+        traces.append(go.Bar(
+            x=x, y=[v or None for v in loads], name=_("Catalogue load: loaded, not released", lang),
+            marker=dict(color=LOAD_COLOUR, pattern=dict(shape="/", fgcolor="#ffffff", solidity=0.3),
+                        line=dict(color="#4a5057", width=1)),
+            hovertemplate=hover_load + "<extra></extra>", **period,
+        ))
+        tallest_release = max(counts)
+        tallest = max(c + v for c, v in zip(counts, loads))
+        if tallest_release and tallest > LOAD_CUT * tallest_release:
+            top = tallest_release * 1.5
+            yaxis.update(range=[0, top], autorange=False)
+            for when, c, v in zip(x, counts, loads):
+                if v and c + v > top:
+                    annotations.append(dict(
+                        x=when, y=top, xref="x", yref="y", yanchor="top", showarrow=False,
+                        text="▲ " + ngettext("{n} loaded", "{n} loaded", v, lang),
+                        font=dict(size=13, color="#33383d"), bgcolor="rgba(255,255,255,0.85)"))
+    traces.append(go.Scatter(
         x=x, y=totals, name=_("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
         line=dict(color=PALETTE[1], width=3), marker=dict(color=PALETTE[1], size=7, symbol="diamond"),
-        hovertemplate=hover_line + "<extra></extra>",
-        **({} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}),
-    )
+        hovertemplate=hover_line + "<extra></extra>", **period,
+    ))
     return figure(
-        [bars, total_line], lang=lang, thousands=True,
-        yaxis=dict(title=_("Datasets released", lang), rangemode="tozero", separatethousands=True),
+        traces, lang=lang, thousands=True,
+        yaxis=yaxis,
         yaxis2=dict(title=dict(text=_("Catalogue total", lang), font=dict(color="#8a5a00")), overlaying="y",
                     side="right", rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"),
                     tickmode="auto"),
         xaxis=dict(title=None, **({"tickformat": "d", **({"dtick": 1} if len(x) <= 20 else {})} if yearly else {})),
-        bargap=0.15 if yearly else 0.05,
-        hovermode="closest",
+        bargap=0.15 if yearly else 0.05, barmode="stack",
+        hovermode="closest", annotations=annotations,
         margin=dict(l=60, r=70, t=36, b=40),
     )
 

@@ -62,7 +62,8 @@ def kpis(view: state_mod.ViewState) -> dict:
         "overdue": int(reasons.get(progress.OVERDUE, 0)),
         "attention": sum(int(reasons.get(reason, 0)) for reason in progress.REPORTED_REASONS),
         "past_due_unreported": int(reasons.get(progress.PAST_DUE_UNREPORTED, 0)),
-        "datasets": int(releases["datasets"].sum()) if len(releases) else 0,
+        "datasets": int(releases["datasets"].sum()) if len(releases) else 0,  # releases only, catalogue loads apart
+        "catalogue_loads": int(releases["catalogue_load_datasets"].sum()) if len(releases) else 0,
         "released_from": released_from,
         "released_to": released_to,
         "learners": int(learning["learners"].sum()) if len(learning) else 0,
@@ -113,6 +114,10 @@ def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
     else:
         released_label = _("Datasets released in the last 12 months", lang)
         released_detail = _("since {date}", lang, date=i18n.fmt_date(k["released_from"], lang))
+    if k.get("catalogue_loads"):
+        # Records a catalogue load put in the catalogue are not releases (dashboard/releases.py): said apart.
+        released_detail = " · ".join(filter(None, [released_detail, ngettext(
+            "not counted: {n} loaded in bulk", "not counted: {n} loaded in bulk", k["catalogue_loads"], lang)]))
     tiles = [
         kpi_tile(_("Commitments tracked", lang), i18n.fmt_int(k["commitments"], lang),
                  "/commitments" + view.to_query(**plain),
