@@ -595,16 +595,19 @@ def test_snapshot_diff_datasets(data_dir):
 
 def test_snapshot_diff_summary(data_dir):
     assert rows(run(data_dir, "snapshot_diff_summary", base=BASE_ID)) == [
-        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "datasets_added": 2,
-         "datasets_removed": 2, "learners_added": 70, "events_added": 5}]
+        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "commitments_added": 0,
+         "commitments_removed": 0, "datasets_added": 2, "datasets_removed": 2, "learners_added": 70,
+         "events_added": 5}]
     assert rows(run(data_dir, "snapshot_diff_summary", base=BASE_ID, jurisdictions=["ca-qc"])) == [
-        {"status_changes": 1, "milestones_added": 0, "milestones_removed": 0, "datasets_added": 0,
-         "datasets_removed": 1, "learners_added": 0, "events_added": 0}]
+        {"status_changes": 1, "milestones_added": 0, "milestones_removed": 0, "commitments_added": 0,
+         "commitments_removed": 0, "datasets_added": 0, "datasets_removed": 1, "learners_added": 0,
+         "events_added": 0}]
     # Read the other way round, everything is undone.
     assert rows(data.query("snapshot_diff_summary", snapshot=BASE_ID, base=MAIN_ID, data_dir=data_dir,
                            **DEFAULTS)) == [
-        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "datasets_added": 2,
-         "datasets_removed": 2, "learners_added": -70, "events_added": -5}]
+        {"status_changes": 2, "milestones_added": 1, "milestones_removed": 1, "commitments_added": 0,
+         "commitments_removed": 0, "datasets_added": 2, "datasets_removed": 2, "learners_added": -70,
+         "events_added": -5}]
 
 
 def test_snapshot_diff_summary_agrees_with_the_detail(data_dir):
