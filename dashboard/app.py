@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import brief, config, data, downloads, i18n, state as state_mod
+from dashboard import brief, charts, config, data, downloads, i18n, state as state_mod, vocab
 from dashboard.charts import URL
 from dashboard.components import NAV, other_lang
 from dashboard.i18n import N_, _
@@ -196,9 +196,11 @@ def _footer(lang: str):
     except data.NoSnapshot:
         return dbc.Container(_("No verified snapshot is available.", lang), fluid=True)
     refused = data.refused_snapshots()
+    # Each source's own data date, then the build time labelled as such: the build is not the data's date.
+    dates = "; ".join(f"{name} {charts.data_date_short(date, lang)}" for name, date, _basis in charts.data_dates(snap))
     parts = [
-        html.Span(_("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang))), " · ",
-        html.Span(_("Snapshot {id}", lang, id=snap.id)), " · ",
+        html.Span(_("Data as of: {dates}", lang, dates=dates or "–"), className="footer-data-dates"), " · ",
+        html.Span(charts.built_text(snap, lang)), " · ",
         dcc.Link(_("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
     ]
     if snap.synthetic_rows:
@@ -237,7 +239,9 @@ def filter_choices(lang: str) -> tuple[list, list, list]:
         for r in jur.itertuples()
     ]
     levels = [{"label": level_names[v], "value": v} for v in ("national", "subnational", "local")]
-    cycles = [{"label": r.value, "value": r.value} for r in options[options["kind"] == "cycle"].itertuples()]
+    # A plan submitted and ended in the same year reads as that year ("2017"); the URL keeps the cycle's key.
+    cycles = [{"label": vocab.cycle_label(r.value), "value": r.value}
+              for r in options[options["kind"] == "cycle"].itertuples()]
     return jurisdictions, levels, cycles
 
 

@@ -55,12 +55,36 @@ class Frames:
         self.level_of = jur.set_index("jurisdiction_id")["level"]
         for name in ("commitments", "datasets", "learning_events"):
             t[name]["level"] = t[name]["jurisdiction_id"].map(self.level_of)
+        t["commitments"] = t["commitments"].merge(_plan_numbers(t["commitments"]), on=["jurisdiction_id", "cycle"],
+                                                  how="left")
         by_commitment = t["commitments"].set_index("commitment_id")
         ms = t["milestones"]
         ms["jurisdiction_id"] = ms["commitment_id"].map(by_commitment["jurisdiction_id"])
         ms["cycle"] = ms["commitment_id"].map(by_commitment["cycle"])
         ms["level"] = ms["jurisdiction_id"].map(self.level_of)
         self.t = t
+
+
+def _plan_numbers(c: pd.DataFrame) -> pd.DataFrame:
+    """Return each (jurisdiction_id, cycle) with its plan_number and plan_number_basis, as rollups/action_plans.sql does."""
+    stated = pd.to_numeric(c["action_plan_id"].astype("string").str.extract(r"^AP_[A-Z]+([0-9]+)$")[0],
+                           errors="coerce")
+    plans = c.assign(_stated=stated).groupby(["jurisdiction_id", "cycle"], sort=False).agg(
+        cycle_start=("cycle_start", "min"), cycle_end=("cycle_end", "max"), low=("_stated", "min"),
+        high=("_stated", "max")).reset_index()
+    plans["stated"] = plans["low"].where(plans["low"] == plans["high"])
+    plans = plans.sort_values(["jurisdiction_id", "cycle_start", "cycle_end", "cycle"], kind="stable")
+    plans["place"] = plans.groupby("jurisdiction_id").cumcount() + 1
+    offset = (plans["stated"] - plans["place"]).groupby(plans["jurisdiction_id"])
+    counted = plans["place"] + offset.ffill().fillna(offset.bfill()).fillna(0)
+    plans["plan_number"] = plans["stated"].where(plans["stated"].notna(), counted.where(counted >= 1))
+    plans["plan_number_basis"] = np.where(plans["stated"].notna(), "stated", "counted")
+    return plans[["jurisdiction_id", "cycle", "plan_number", "plan_number_basis"]]
+
+
+def _names(values) -> np.ndarray:
+    """Return the distinct values in order, as the list DuckDB's list(distinct x order by x) gives."""
+    return np.array(sorted(set(values.dropna())), dtype=object)
 
 
 def _mask(frame: pd.DataFrame, *, jurisdictions=(), levels=(), cycles=(), date_col: str | None = None,
@@ -117,28 +141,46 @@ def _completion_groups(c: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def completion_by_jurisdiction_cycle(f: Frames, jurisdictions, levels, cycles) -> pd.DataFrame:
+def completion_by_jurisdiction_cycle(f: Frames, jurisdictions, levels, cycles, min_assessed) -> pd.DataFrame:
     c = f.t["commitments"]
     c = c[_mask(c, jurisdictions=jurisdictions, levels=levels, cycles=cycles)]
     out = _completion_groups(c, ["jurisdiction_id", "cycle"])
+    plans = c.groupby(["jurisdiction_id", "cycle"], sort=False)
+    out["plan_number"] = [plans["plan_number"].min()[key] for key in zip(out["jurisdiction_id"], out["cycle"])]
+    out["plan_number_basis"] = [plans["plan_number_basis"].min()[key] for key in zip(out["jurisdiction_id"], out["cycle"])]
+    out["sources"] = [_names(plans.get_group(key)["source"]) for key in zip(out["jurisdiction_id"], out["cycle"])]
+    out["low_confidence"] = (out["assessed"] > 0) & (out["assessed"] < int(min_assessed))
     names = f.t["jurisdictions"].set_index("jurisdiction_id")
     out["jurisdiction_name_en"] = out["jurisdiction_id"].map(names["name_en"])
     out["jurisdiction_name_fr"] = out["jurisdiction_id"].map(names["name_fr"])
     out["level"] = out["jurisdiction_id"].map(names["level"])
     out = out.sort_values(["jurisdiction_id", "cycle_start", "cycle"], kind="stable")
     return out[["jurisdiction_id", "jurisdiction_name_en", "jurisdiction_name_fr", "level", "cycle", "cycle_start",
-                "cycle_end", "commitments", "assessed", "complete_or_substantial", "share",
-                "synthetic_rows"]].reset_index(drop=True)
+                "cycle_end", "plan_number", "plan_number_basis", "commitments", "assessed", "complete_or_substantial",
+                "share", "low_confidence", "sources", "synthetic_rows"]].reset_index(drop=True)
 
 
-def completion_by_cycle(f: Frames, jurisdictions, levels, cycles) -> pd.DataFrame:
+def _positioned(c: pd.DataFrame, align) -> pd.DataFrame:
+    """Return the commitments with the place they take in the plan comparison (start year, or plan number)."""
+    return c.assign(position=c["cycle_start"] if align == "year" else c["plan_number"])
+
+
+def completion_by_cycle(f: Frames, jurisdictions, levels, cycles, align, min_assessed) -> pd.DataFrame:
     c = f.t["commitments"]
-    c = c[_mask(c, jurisdictions=jurisdictions, levels=levels, cycles=cycles)]
-    out = _completion_groups(c, ["cycle"])
-    out["jurisdictions"] = out["cycle"].map(c.groupby("cycle")["jurisdiction_id"].nunique())
-    out = out.sort_values(["cycle_start", "cycle"], kind="stable")
-    return out[["cycle", "cycle_start", "cycle_end", "jurisdictions", "commitments", "assessed",
-                "complete_or_substantial", "share", "synthetic_rows"]].reset_index(drop=True)
+    c = _positioned(c[_mask(c, jurisdictions=jurisdictions, levels=levels, cycles=cycles)], align)
+    out = _completion_groups(c, ["position"])
+    groups = c.groupby("position", dropna=False, sort=False)
+    out["cycles"] = [_names(groups.get_group(p)["cycle"]) if pd.notna(p) else
+                     _names(c.loc[c["position"].isna(), "cycle"]) for p in out["position"]]
+    out["sources"] = [_names(groups.get_group(p)["source"]) if pd.notna(p) else
+                      _names(c.loc[c["position"].isna(), "source"]) for p in out["position"]]
+    out["jurisdictions"] = [c.loc[c["position"] == p if pd.notna(p) else c["position"].isna(),
+                                  "jurisdiction_id"].nunique() for p in out["position"]]
+    out["low_confidence"] = (out["assessed"] > 0) & (out["assessed"] < int(min_assessed))
+    out = out.sort_values(["position", "cycle_start"], na_position="last", kind="stable")
+    return out[["position", "cycle_start", "cycle_end", "cycles", "jurisdictions", "commitments", "assessed",
+                "complete_or_substantial", "share", "low_confidence", "sources", "synthetic_rows"]].reset_index(
+        drop=True)
 
 
 def milestone_status_counts(f: Frames, jurisdictions, levels, cycles) -> pd.DataFrame:
@@ -389,15 +431,21 @@ def learning_reach_by_period(f: Frames, jurisdictions, levels, date_from, date_t
                 "organisations", "learners_per_event", "synthetic_rows"]].reset_index(drop=True)
 
 
-def commitment_progress_by_cycle(f: Frames, jurisdictions, levels, cycles) -> pd.DataFrame:
+def commitment_progress_by_cycle(f: Frames, jurisdictions, levels, cycles, align) -> pd.DataFrame:
     c = f.t["commitments"]
-    c = c[_mask(c, jurisdictions=jurisdictions, levels=levels, cycles=cycles)]
-    out = c.groupby(["cycle", "progress"], dropna=False, sort=False).agg(
-        cycle_start=("cycle_start", "min"), progress_rank=("progress_rank", "min"),
-        commitments=("commitment_id", "size"), synthetic_rows=("synthetic", "sum")).reset_index()
-    out = out.sort_values(["cycle_start", "cycle", "progress_rank", "progress"], na_position="last", kind="stable")
-    return out[["cycle", "cycle_start", "progress", "progress_rank", "commitments", "synthetic_rows"]].reset_index(
-        drop=True)
+    c = _positioned(c[_mask(c, jurisdictions=jurisdictions, levels=levels, cycles=cycles)], align)
+    key = c["position"].fillna(-1)
+    c = c.assign(_position=key, _progress=c["progress"].fillna("\0"))
+    groups = c.groupby(["_position", "_progress"], sort=False)
+    out = groups.agg(position=("position", "first"), cycle_start=("cycle_start", "min"),
+                     progress=("progress", "first"), progress_rank=("progress_rank", "min"),
+                     commitments=("commitment_id", "size"), synthetic_rows=("synthetic", "sum")).reset_index()
+    out["cycles"] = [_names(groups.get_group(k)["cycle"]) for k in zip(out["_position"], out["_progress"])]
+    out["sources"] = [_names(groups.get_group(k)["source"]) for k in zip(out["_position"], out["_progress"])]
+    out["jurisdictions"] = out["_position"].map(c.groupby("_position")["jurisdiction_id"].nunique())
+    out = out.sort_values(["position", "progress_rank", "progress"], na_position="last", kind="stable")
+    return out[["position", "cycle_start", "cycles", "jurisdictions", "progress", "progress_rank", "commitments",
+                "sources", "synthetic_rows"]].reset_index(drop=True)
 
 
 def commitment_impact_completion(f: Frames, jurisdictions, levels, cycles, statuses) -> pd.DataFrame:
@@ -410,7 +458,7 @@ def commitment_impact_completion(f: Frames, jurisdictions, levels, cycles, statu
         c["potential_impact"].isna()))
     out = c.groupby(["potential_impact", "potential_impact_missing", "progress"], dropna=False, sort=False).agg(
         progress_rank=("progress_rank", "min"), commitments=("commitment_id", "size"),
-        synthetic_rows=("synthetic", "sum")).reset_index()
+        sources=("source", _names), synthetic_rows=("synthetic", "sum")).reset_index()
     out = out.sort_values(["potential_impact", "potential_impact_missing", "progress_rank", "progress"],
                           na_position="last", kind="stable")
     return out.reset_index(drop=True)
@@ -426,6 +474,7 @@ def commitments_list(f: Frames, jurisdictions, levels, cycles, statuses, q, limi
         mask &= (c["commitment_id"].str.lower().str.contains(q, regex=False)
                  | c["title_en"].fillna("").str.lower().str.contains(q, regex=False)
                  | c["title_fr"].fillna("").str.lower().str.contains(q, regex=False))
+                 | c["commitment_id"].isin(a["canonical_id"])
     c = c[mask]
     names = f.t["jurisdictions"].set_index("jurisdiction_id")
     out = c.assign(jurisdiction_name_en=c["jurisdiction_id"].map(names["name_en"]),

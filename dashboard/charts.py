@@ -8,6 +8,7 @@ dashboard.downloads streams exactly the rows drawn.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -43,6 +44,10 @@ class Chart:
     # applies to): views that differ elsewhere draw the same chart, so they share one rendering.
     # None: every field counts. The language and the snapshot always do.
     view_fields: tuple[str, ...] | None = None
+    # Keyword options the view gives the figure and the sentence, e.g. {"align": view.align}.
+    options: Callable[[state_mod.ViewState], dict] | None = None
+    # The card's heading for a view, when it is not the title (e.g. "Canada, plan by plan"); None: the title.
+    heading: Callable[[state_mod.ViewState], str | None] | None = None
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -75,6 +80,7 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
     lang = view.lang
     title_id = f"{chart_id}-title"
     sentence_id = f"{chart_id}-sentence"
+    heading = (chart.heading(view) if chart.heading else None) or _(chart.title, lang)
     return html.Section(
         className="chart-card card shadow-sm mb-4",
         **{"aria-labelledby": title_id},
@@ -82,7 +88,7 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
             dcc.Store(id=_cid("chart-state", chart_id),
                       data={"search": view.to_query(), **({"key": key} if key is not None else {})}),
             html.Div(className="card-body", children=[
-                html.H2(_(chart.title, lang), id=title_id, className="h5 card-title"),
+                html.H2(heading, id=title_id, className="h5 card-title"),
                 html.P(id=sentence_id, className="chart-sentence lead-sm", **{"aria-live": "polite"},
                        children=html.Span(id=_cid("chart-sentence", chart_id))),
                 html.Figure(
@@ -132,15 +138,88 @@ def snapshot_of(view: state_mod.ViewState) -> snapshots.Snapshot:
     return data.current_snapshot()
 
 
-def sources_caption(snapshot, tables: tuple[str, ...], lang: str) -> str:
-    """Return "Snapshot <id> (<date>) · Sources: ..." naming the sources that gave rows to `tables`."""
-    names = []
+# How a source's data date was found (the manifest's data_date_basis, written when the snapshot is built).
+DATA_DATE_BASES = {
+    "stated": N_("stated by the source"),
+    "newest record": N_("date of its newest record"),
+    "last-modified": N_("the server's Last-Modified date"),
+}
+
+
+def _manifest_date(value) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def data_dates(snapshot, names: list[str] | None = None) -> list[tuple[str, dt.date | None, str | None]]:
+    """Return (source, the date its data describes or None, how that date was found or None) per source of the snapshot.
+
+    Only the sources in `names` when given, in the manifest's order. A snapshot built before sources
+    recorded their data date has none: its sources come back with None, never with the build time.
+    """
+    out = []
     for src in snapshot.manifest.get("sources", []):
-        if any(src.get("rows", {}).get(tbl) for tbl in tables):
-            names.append(src.get("name", "?"))
-    when = i18n.fmt_date(snapshot.created_at, lang)
-    return _("Snapshot {snapshot} ({date}) · Sources: {sources}", lang, snapshot=snapshot.id, date=when,
-             sources=", ".join(names) or "–")
+        name = src.get("name", "?")
+        if names is not None and name not in names:
+            continue
+        basis = src.get("data_date_basis")
+        out.append((name, _manifest_date(src.get("data_date")), basis if basis in DATA_DATE_BASES else None))
+    return out
+
+
+def data_date_text(date: dt.date | None, basis: str | None, lang: str, *, with_basis: bool = False) -> str:
+    """Return a source's data date in words ("data as of July 31, 2024"), or that it was not recorded."""
+    if date is None:
+        return _("data date not recorded", lang)
+    text = _("data as of {date}", lang, date=i18n.fmt_date(date, lang))
+    if with_basis and basis in DATA_DATE_BASES:
+        text += f" ({_(DATA_DATE_BASES[basis], lang)})"
+    return text
+
+
+def data_date_short(date: dt.date | None, lang: str) -> str:
+    """Return a source's data date alone ("July 31, 2024"), or "date not recorded"."""
+    return i18n.fmt_date(date, lang) if date is not None else _("date not recorded", lang)
+
+
+def built_text(snapshot, lang: str) -> str:
+    """Return "Snapshot <id>, built <date>": the build time, never called the data's date."""
+    return _("Snapshot {snapshot}, built {date}", lang, snapshot=snapshot.id,
+             date=i18n.fmt_date(snapshot.created_at, lang))
+
+
+def row_sources(rows: pd.DataFrame) -> list[str] | None:
+    """Return the sources whose rows `rows` holds (a `source` column, or a `sources` list per row); None when it does not say."""
+    found: set[str] = set()
+    if "source" in rows.columns:
+        found.update(str(v) for v in rows["source"].dropna())
+    elif "sources" in rows.columns:
+        for value in rows["sources"]:
+            if value is not None and not isinstance(value, (str, float)):
+                found.update(str(v) for v in list(value))
+    else:
+        return None
+    return sorted(found)
+
+
+def sources_caption(snapshot, tables: tuple[str, ...], lang: str, names: list[str] | None = None) -> str:
+    """Return "Snapshot <id>, built <date> · Sources: <source> (data as of <date>), ...".
+
+    The sources named are `names` (those whose rows a chart shows) when given, else every source that gave
+    rows to `tables`; each with the date its data describes.
+    """
+    if names is None:
+        names = [src.get("name", "?") for src in snapshot.manifest.get("sources", [])
+                 if any((src.get("rows") or {}).get(tbl) for tbl in tables)]
+    listed = {name: (date, basis) for name, date, basis in data_dates(snapshot, names)}
+    # In the manifest's order (the sources file's), then any the manifest does not list.
+    names = [name for name in listed] + [name for name in names if name not in listed]
+    parts = [f"{name} ({data_date_text(*listed[name], lang)})" if name in listed else name for name in names]
+    return _("{built} · Sources: {sources}", lang, built=built_text(snapshot, lang), sources=", ".join(parts) or "–")
 
 
 def synthetic_count(rows: pd.DataFrame) -> int:
@@ -207,12 +286,14 @@ def render(chart_id: str, search: str, key: str | None = None):
 
     chart, view, rows = rows_for(chart_id, search, key)
     lang = view.lang
-    caption = sources_caption(snapshot_of(view), chart.tables, lang)
+    # The sources named are those whose rows are drawn, when the rows say; else those of the chart's tables.
+    caption = sources_caption(snapshot_of(view), chart.tables, lang, names=row_sources(rows))
     if rows.empty:
         message = _(chart.empty, lang)
         return figures.empty_figure(message, lang=lang), message, html.P(message), caption, None
-    fig = chart.figure(rows, lang=lang)
-    sentence = chart.sentence(rows, lang)
+    options = chart.options(view) if chart.options else {}
+    fig = chart.figure(rows, lang=lang, **options)
+    sentence = chart.sentence(rows, lang, **options)
     table = data_table(rows, chart.columns, lang, _(chart.title, lang))
     return fig, sentence, table, caption, synthetic_badge(synthetic_count(rows), lang)
 

@@ -14,13 +14,16 @@ from dashboard.schema import LEVELS
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}\Z")
 _CYCLE_RE = re.compile(r"^(19|20)\d\d-(19|20)\d\d\Z")
 _DIMENSIONS = ("jurisdiction", "organization", "format", "licence")
+# How plans of different jurisdictions are lined up for comparison: by their place in each
+# jurisdiction's own sequence (1st, 2nd ... action plan) or by the year they started.
+ALIGNS = ("plan", "year")
 _MAX_LIST = 50
 _MAX_TEXT = 200
 
 # Keys a view may carry. Anything else in the query string is reported and ignored.
 KNOWN_KEYS = (
     "lang", "jurisdiction", "level", "cycle", "from", "to", "status", "q", "dimension",
-    "snapshot", "base", "interval", "page",
+    "snapshot", "base", "interval", "page", "align",
 )
 
 
@@ -41,6 +44,7 @@ class ViewState:
     base: str | None = None
     interval: str = "month"
     page: int = 1
+    align: str = "plan"
     notices: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (key, bad value)
 
     def to_query(self, **changes) -> str:
@@ -69,6 +73,8 @@ class ViewState:
             pairs.append(("interval", s.interval))
         if s.page != 1:
             pairs.append(("page", str(s.page)))
+        if s.align != "plan":
+            pairs.append(("align", s.align))
         return "?" + urlencode(pairs) if pairs else ""
 
     def filter_params(self) -> dict:
@@ -150,6 +156,11 @@ def parse(search: str | dict | None) -> ViewState:
         elif key == "interval":
             if raw in ("month", "year"):
                 values["interval"] = raw
+            else:
+                bad(key, raw)
+        elif key == "align":
+            if raw in ALIGNS:
+                values["align"] = raw
             else:
                 bad(key, raw)
         elif key == "page":

@@ -117,6 +117,45 @@ def present(value: Any) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+# How an action plan's place in its jurisdiction's sequence is known (queries/rollups/action_plans.sql).
+PLAN_NUMBER_BASES = {
+    "stated": N_("numbered by the source"),
+    "counted": N_("counted from the plans in this snapshot"),
+}
+
+
+def cycle_label(cycle: Any) -> str:
+    """Return an action plan's cycle as shown: "2017" for a plan submitted and ended in the same year, else "2018-2020"."""
+    if not present(cycle):
+        return ""
+    text = str(cycle)
+    start, sep, end = text.partition("-")
+    return start if sep and start == end else text
+
+
+def ordinal(n: int, lang: str) -> str:
+    """Return a place in a sequence the language's way: 1st, 2nd, 3rd, 11th / 1er, 2e, 3e."""
+    n = int(n)
+    if lang == "fr":
+        return "1er" if n == 1 else f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def plan_name(plan_number: Any, lang: str) -> str:
+    """Return "4th action plan" / "4e plan d'action"; "action plan, place unknown" when there is no number."""
+    if not present(plan_number):
+        return _("action plan, place unknown", lang)
+    return _("{ordinal} action plan", lang, ordinal=ordinal(plan_number, lang))
+
+
+def plan_short(plan_number: Any, lang: str) -> str:
+    """Return "4th plan" / "4e plan" (an axis label); "place unknown" when there is no number."""
+    if not present(plan_number):
+        return _("place unknown", lang)
+    return _("{ordinal} plan", lang, ordinal=ordinal(plan_number, lang))
+
+
 def glitch_reason(reason: str, lang: str) -> str | None:
     """Return a flagged point's reason in `lang`, numbers and dates written its way; None for a reason not in the list."""
     for template, pattern in _GLITCH_PATTERNS:
@@ -231,6 +270,14 @@ def cell(column: str, record: dict, lang: str):
     from dashboard.figures.datasets import metric_label
 
     value = record.get(column)
+    if column == "cycle" and present(value):
+        return cycle_label(value)
+    if column == "cycles" and value is not None and not isinstance(value, str):
+        return ", ".join(cycle_label(v) for v in list(value))
+    if column == "plan_number" and present(value):
+        return plan_short(value, lang)
+    if column == "plan_number_basis" and value in PLAN_NUMBER_BASES:
+        return _(PLAN_NUMBER_BASES[value], lang)
     if column in ("progress", "from_progress", "to_progress"):
         return _(PROGRESS_LABELS[value], lang) if value in PROGRESS_LABELS else None
     if column == "potential_impact":

@@ -4,13 +4,15 @@
 -- potential_impact_missing says why (ND no data, NR not reviewed, NA not applicable), and both
 -- null means nothing was recorded. progress null means not yet assessed. $statuses keeps only
 -- those progress values (empty = all), so the not-assessed row appears only without it.
--- Reads the commitments_by_status rollup (commitments per jurisdiction, cycle and status).
+-- sources: the sources that gave these rows.
+-- Reads the commitments_by_status rollup (commitments per jurisdiction, cycle, status and source).
 with filtered as (
     select
         r.potential_impact,
         case when r.potential_impact is null then upper(r.potential_impact_missing) end as potential_impact_missing,
         r.progress,
         r.progress_rank,
+        r.source,
         r.commitments,
         r.synthetic_rows,
     from commitments_by_status as r
@@ -27,6 +29,7 @@ final as (
         progress,
         min(progress_rank) as progress_rank,
         cast(sum(commitments) as bigint) as commitments,
+        list(distinct source order by source) as sources,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered
     group by potential_impact, potential_impact_missing, progress

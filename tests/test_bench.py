@@ -92,12 +92,13 @@ def _variants(small: Path) -> list[dict]:
         {"date_from": dt.date(2021, 1, 1), "jurisdictions": jurisdictions[3:9]},
         {"statuses": ["complete", "limited"], "q": "data", "dimension": "format"},
         {"dimension": "licence", "limit": 5, "offset": 5},
+        {"align": "year", "levels": ["national"]},
     ])]
 
 
 DEFAULTS = {"jurisdictions": [], "levels": [], "cycles": [], "date_from": None, "date_to": None, "statuses": [],
             "q": "", "dimension": "organization", "limit": None, "offset": 0, "as_of": dt.date(2026, 11, 22),
-            "stale_periods": 3, "horizon_days": 60}
+            "stale_periods": 3, "horizon_days": 60, "min_assessed": 5, "align": "plan"}
 
 
 @pytest.mark.parametrize("name", sorted(bench_baseline.QUERIES))

@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from dashboard import data
+from dashboard.progress import MIN_ASSESSED
 
 from conftest import REPO, make_snapshot
 
@@ -63,7 +64,7 @@ def test_notebook_prints_the_dashboard_query_result(monkeypatch, data_dir):
     nb = _execute(monkeypatch, data_dir)
 
     expected = data.query("completion_by_jurisdiction_cycle", data_dir=data_dir,
-                          jurisdictions=[], levels=[], cycles=[])
+                          jurisdictions=[], levels=[], cycles=[], min_assessed=MIN_ASSESSED)
     assert expected["commitments"].tolist() == [3, 1]  # the newest snapshot's rows
 
     [result_cell] = [c for c in nb.cells if "result" in c.get("metadata", {}).get("tags", [])]

@@ -72,20 +72,29 @@ def text_of(node) -> str:
 # ---------------------------------------------------------------- queries
 
 def test_progress_by_cycle_counts_every_commitment_once(app_env):
-    rows = data.query("commitment_progress_by_cycle", **NO_FILTER)
-    assert records(rows, "cycle", "progress", "commitments", "synthetic_rows") == [
-        ("2018-2020", "limited", 2, 1),
-        ("2018-2020", "substantial", 1, 0),
-        ("2018-2020", "complete", 1, 0),
-        ("2022-2024", "not_started", 1, 0),
-        ("2022-2024", "complete", 1, 0),
-        ("2022-2024", "withdrawn", 1, 0),
-        ("2022-2024", None, 1, 0),
+    # Lined up by each jurisdiction's own sequence: Canada's 2018-2020 plan, Québec's and Testville's first
+    # plans are all 1st plans; Canada's 2022-2024 plan is its 2nd.
+    rows = data.query("commitment_progress_by_cycle", align="plan", **NO_FILTER)
+    assert [(p, list(c), j, g, n, s) for p, c, j, g, n, s in zip(
+        rows["position"], rows["cycles"], rows["jurisdictions"], rows["progress"].astype(object).where(
+            rows["progress"].notna(), None), rows["commitments"], rows["synthetic_rows"])] == [
+        (1, ["2018-2020"], 3, "limited", 2, 1),
+        (1, ["2018-2020"], 3, "substantial", 1, 0),
+        (1, ["2018-2020", "2022-2024"], 3, "complete", 2, 0),
+        (1, ["2022-2024"], 3, "withdrawn", 1, 0),
+        (2, ["2022-2024"], 1, "not_started", 1, 0),
+        (2, ["2022-2024"], 1, None, 1, 0),
     ]
-    qc = data.query("commitment_progress_by_cycle", jurisdictions=["ca-qc"], levels=[], cycles=[])
-    assert records(qc, "cycle", "progress", "commitments") == [("2022-2024", "complete", 1), ("2022-2024", "withdrawn", 1)]
-    local = data.query("commitment_progress_by_cycle", jurisdictions=[], levels=["local"], cycles=["2018-2020"])
+    by_year = data.query("commitment_progress_by_cycle", align="year", **NO_FILTER)
+    assert records(by_year, "position", "progress", "commitments") == [
+        (2018, "limited", 2), (2018, "substantial", 1), (2018, "complete", 1),
+        (2022, "not_started", 1), (2022, "complete", 1), (2022, "withdrawn", 1), (2022, None, 1)]
+    qc = data.query("commitment_progress_by_cycle", align="plan", jurisdictions=["ca-qc"], levels=[], cycles=[])
+    assert records(qc, "position", "progress", "commitments") == [(1, "complete", 1), (1, "withdrawn", 1)]
+    local = data.query("commitment_progress_by_cycle", align="plan", jurisdictions=[], levels=["local"],
+                       cycles=["2018-2020"])
     assert records(local, "progress", "commitments", "synthetic_rows") == [("limited", 1, 1)]
+    assert [list(s) for s in local["sources"]] == [["test"]]
 
 
 def test_impact_completion_keeps_missing_reasons_apart(app_env):
@@ -139,48 +148,86 @@ def test_hostile_values_stay_values(app_env, hostile):
     assert len(_list(q=hostile)) == (1 if hostile in ("%", "_") else 0)
     assert _list(jurisdictions=[hostile]).empty
     assert _list(statuses=[hostile]).empty
-    assert data.query("commitment_progress_by_cycle", jurisdictions=[], levels=[hostile], cycles=[]).empty
+    assert data.query("commitment_progress_by_cycle", align="plan", jurisdictions=[], levels=[hostile],
+                      cycles=[]).empty
+    assert data.query("commitment_progress_by_cycle", align=hostile, **NO_FILTER)["commitments"].sum() == 8
     assert data.query("commitment_impact_completion", statuses=[hostile], **NO_FILTER).empty
-    assert data.query("commitment_progress_by_cycle", **NO_FILTER)["commitments"].sum() == 8  # table intact
+    assert data.query("commitment_progress_by_cycle", align="plan", **NO_FILTER)["commitments"].sum() == 8  # intact
 
 
 # ---------------------------------------------------------------- charts
 
 def test_heatmap_chart_draws_shares_and_cross_filters(page):
     fig, sentence, table, caption, badge = charts.render("commitments-heatmap", "")
-    heat = fig.data[0]
-    assert list(heat.x) == ["2018-2020", "2022-2024"]
-    assert list(heat.y) == ["Canada", "Quebec", "Testville"]
-    assert [list(r) for r in heat.text] == [["67%", "0%"], ["", "100%"], ["0%", ""]]
-    assert sentence.startswith("Across 3 jurisdictions and 2 action-plan cycles, 50% of the 6 assessed commitments "
-                               "are complete or substantial.")
+    sure, low = fig.data
+    assert list(sure.x) == ["1st plan", "2nd plan"]
+    assert list(sure.y) == ["Canada", "Quebec", "Testville"]
+    # Every cell rests on fewer than 5 assessed commitments: all are pale, each with its n.
+    assert [list(r) for r in sure.text] == [["", ""], ["", ""], ["", ""]]
+    assert [list(r) for r in low.text] == [["67% (n = 3)", "0% (n = 1)"], ["100% (n = 1)", ""], ["0% (n = 1)", ""]]
+    assert sentence == ("Across 3 jurisdictions and 4 action plans, 50% of the 6 assessed commitments are complete or "
+                        "substantial. Plans are lined up by their place in each jurisdiction's own sequence (1st, "
+                        "2nd … action plan), not by their years. Fewer than two have 5 or more assessed commitments, "
+                        "so none is called the highest or the lowest. 4 pale cells rest on fewer than 5 assessed "
+                        "commitments. Select a cell to list those commitments.")
     assert badge is not None  # XX0001 is synthetic
-    assert "Snapshot" in caption
+    assert caption.startswith(f"Snapshot {page_snapshot_id()}, built ")
     view = state.parse("?lang=fr&level=national")
-    point = {"x": "2018-2020", "y": "Canada", "customdata": ["ca", 3, 3, 2]}
+    point = {"x": "1er plan", "y": "Canada", "customdata": list(low.customdata[0][0])}
     assert page.heatmap_click(point, view) == "/commitments?lang=fr&jurisdiction=ca&level=national&cycle=2018-2020"
-    # Without customdata the name is looked up; a forged value is refused rather than put in the URL.
-    assert page.heatmap_click({"x": "2022-2024", "y": "Quebec"}, state.parse("")) == \
-        "/commitments?jurisdiction=ca-qc&cycle=2022-2024"
-    assert page.heatmap_click({"x": "<b>", "y": "Canada", "customdata": ["ca"]}, state.parse("")) is None
+    # A forged value is refused rather than put in the URL.
+    assert page.heatmap_click({"x": "1st plan", "y": "Quebec"}, state.parse("")) is None
+    assert page.heatmap_click({"customdata": ["ca", 1, 1, 1, "<b>", "", "", ""]}, state.parse("")) is None
 
 
 def test_heatmap_in_french_prints_french_percentages(page):
     fig, sentence, *_ = charts.render("commitments-heatmap", "?lang=fr")
-    assert [list(r) for r in fig.data[0].text][0] == ["67\u00a0%", "0\u00a0%"]
-    assert sentence.startswith("Dans 3 administrations et 2 cycles de plan d’action, 50\u00a0% des 6 engagements")
+    assert [list(r) for r in fig.data[1].text][0] == ["67\u00a0% (n = 3)", "0\u00a0% (n = 1)"]
+    assert sentence.startswith("Dans 3 administrations et 4 plans d’action, 50\u00a0% des 6 engagements")
 
 
-def test_progress_chart_compares_the_last_two_assessed_cycles(page):
+def test_one_jurisdiction_is_compared_plan_by_plan(page):
+    view = state.parse("?jurisdiction=ca")
+    fig, sentence, *_ = charts.render("commitments-heatmap", view.to_query())
+    bar = fig.data[0]
+    assert list(bar.x) == ["1st plan<br>2018-2020", "2nd plan<br>2022-2024"]
+    assert list(bar.text) == ["67% (n = 3)", "0% (n = 1)"]
+    assert sentence == ("Canada, plan by plan: 2 action plans, 50% (n = 4) of their assessed commitments complete or "
+                        "substantial. Fewer than two have 5 or more assessed commitments, so none is called the "
+                        "highest or the lowest. 2 plans rest on fewer than 5 assessed commitments: they are faded and "
+                        "hatched. Select a bar to list that plan's commitments.")
+    assert page.heatmap_heading(view) == "Canada, plan by plan"
+    assert page.heatmap_heading(state.parse("?jurisdiction=ca-qc&lang=fr")) == "Québec, plan par plan"
+    assert page.heatmap_heading(state.parse("")) is None
+    card = charts.chart_card("commitments-heatmap", view)
+    assert find_all(card, lambda n: getattr(n, "id", None) == "commitments-heatmap-title")[0].children == \
+        "Canada, plan by plan"
+    assert page.heatmap_click({"customdata": list(bar.customdata[1])}, view) == \
+        "/commitments?jurisdiction=ca&cycle=2022-2024"
+
+
+def page_snapshot_id() -> str:
+    return data.current_snapshot().id
+
+
+def test_progress_chart_compares_the_last_two_assessed_plans(page):
     fig, sentence, *_ = charts.render("commitments-progress-cycle", "")
     assert [trace.name for trace in fig.data] == ["Complete", "Substantial", "Limited", "Not started", "Withdrawn",
                                                   "Not assessed"]
-    assert sentence == ("In 2022-2024, 50% of the 2 assessed commitments are complete or substantial. The cycle "
-                        "before, 2018-2020, reached 50% (+0 points). 1 commitment is not assessed yet (light grey).")
-    click = {"x": "2018-2020", "customdata": ["limited", "50%"]}
-    assert page.progress_click(click, state.parse("?page=3")) == "/commitments?cycle=2018-2020&status=limited"
-    assert page.progress_click({"x": "2022-2024", "customdata": ["", "25%"]}, state.parse("")) == \
-        "/commitments?cycle=2022-2024"
+    assert sentence == ("In the 2nd action plan (2022-2024), 0% (n = 1) of the assessed commitments are complete or "
+                        "substantial. Before that, in the 1st action plans: 60% (n = 5). One of the two rests on "
+                        "fewer than 5 assessed commitments, too few to compare. 1 commitment is not assessed yet "
+                        "(light grey).")
+    # A bar of every member's 1st plan is not a set of cycles: no link. By start year, or for one member, it is.
+    click = {"x": "1st plan", "customdata": ["limited", "50%", "2018-2020,2022-2024", 1]}
+    assert page.progress_click(click, state.parse("?page=3")) is None
+    assert page.progress_click(click, state.parse("?page=3&align=year")) == \
+        "/commitments?cycle=2018-2020%2C2022-2024&status=limited&align=year"
+    assert page.progress_click({"customdata": ["", "25%", "2022-2024", 2]}, state.parse("?jurisdiction=ca")) == \
+        "/commitments?jurisdiction=ca&cycle=2022-2024"
+    _, by_year, *_ = charts.render("commitments-progress-cycle", "?align=year")
+    assert by_year.startswith("In the plans started in 2022, 50% (n = 2) of the assessed commitments are complete or "
+                              "substantial. Before that, in the plans started in 2018: 50% (n = 4).")
 
 
 def test_impact_chart_follows_the_status_filter(page):

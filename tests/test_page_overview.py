@@ -35,7 +35,7 @@ def test_kpis_count_the_view(page, app_env):
         "as_of": as_of,
         "commitments": 8,
         "jurisdictions": 3,
-        "cycles": 2,
+        "plans": 4,  # Canada's two plans, Québec's and Testville's first: labels are not compared
         "assessed": 6,
         "done": 3,
         "share": 0.5,
@@ -74,7 +74,9 @@ def test_tiles_link_into_their_pages_with_the_filter(page, app_env):
         "/training?lang=fr&jurisdiction=ca",
     ]
     assert [text_of(t.children.children.children[1]) for t in tiles] == ["5", "50\u00a0%", "1", "2", "100"]
-    assert text_of(tiles[1]).endswith("2 des 4 engagements évalués")
+    # Every percentage with its n; under 5 assessed commitments, the tile says it is too few.
+    assert text_of(tiles[1]).endswith("2 des 4 engagements évalués · trop peu pour une lecture fiable (moins de 5)")
+    assert text_of(tiles[0]).endswith("1 administration · 2 plans d’action")
 
 
 def test_headline_says_the_numbers_in_the_language(page, app_env):
@@ -94,17 +96,26 @@ def test_overview_parts_show_sources_and_the_synthetic_badge(page, app_env):
     assert no_nested_lists(sources) and no_nested_lists(tiles)
     assert badge is not None
     text = text_of(sources)
-    assert text.startswith("Data as of ") and f"Snapshot {app_env['snapshot'].id}" in text
-    assert "test" in text  # the fixture's one source
+    # The fixture's manifest records no data date: said so, and the build time is called the build time.
+    assert text.startswith("Data as of: each source's own date, below · "
+                           f"Snapshot {app_env['snapshot'].id}, built ")
+    assert text.endswith("testreference data date not recorded")
 
 
 def test_overview_charts(page):
     fig, sentence, *_ = charts.render("overview-completion-cycle", "")
-    assert list(fig.data[0].x) == ["2018-2020", "2022-2024"]
-    assert sentence == ("The latest assessed cycle, 2022-2024, has 50% of its assessed commitments complete or "
-                        "substantial. Select a bar to see that cycle's commitments.")
-    assert page.completion_cycle_click({"x": "2018-2020"}, state.parse("?status=complete&page=2")) == \
-        "/commitments?cycle=2018-2020"
+    assert list(fig.data[0].x) == ["1st plan", "2nd plan<br>2022-2024"]
+    assert list(fig.data[0].text) == ["60% (n = 5)", "0% (n = 1)"]
+    assert sentence == ("Plans lined up by their place in each jurisdiction's own sequence. Latest, 2nd plan · "
+                        "2022-2024: 0% (n = 1) of the assessed commitments are complete or substantial. The highest, "
+                        "among those with at least 5 assessed commitments: 1st plan, 60% (n = 5). 1 faded bar rests "
+                        "on fewer than 5 assessed commitments.")
+    first = list(fig.data[0].customdata[0])  # every member's 1st plan: not one set of cycles, no link
+    assert page.completion_cycle_click({"customdata": first}, state.parse("?status=complete&page=2")) is None
+    fig, _, *_ = charts.render("overview-completion-cycle", "?align=year")
+    assert page.completion_cycle_click({"customdata": list(fig.data[0].customdata[0])},
+                                       state.parse("?status=complete&page=2&align=year")) == \
+        "/commitments?cycle=2018-2020&align=year"
     fig, sentence, *_ = charts.render("overview-progress", "?lang=fr")
     assert [tr.name for tr in fig.data] == ["Non commencé", "Limité", "Substantiel", "Achevé", "Retiré", "Non évalué"]
     assert sentence == ("Sur 8 engagements, 2 sont achevés et 1 substantiels. 1 n’est pas encore évalué. "

@@ -203,6 +203,7 @@ def data_dir(tmp_path_factory):
 DEFAULTS = {
     "jurisdictions": [], "levels": [], "cycles": [], "date_from": None, "date_to": None,
     "as_of": AS_OF, "stale_periods": 3, "horizon_days": 30, "limit": None, "dimension": "jurisdiction",
+    "min_assessed": 5, "align": "plan",
 }
 
 
@@ -213,6 +214,8 @@ def _plain(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "tolist") and getattr(value, "ndim", 0) == 1:  # a list column (numpy array)
+        return [_plain(v) for v in value.tolist()]
     if hasattr(value, "item"):  # numpy scalars
         return _plain(value.item())
     return value
@@ -232,24 +235,28 @@ def run(data_dir, name, *, base=None, **params):
 
 # ---------------------------------------------------------------- completion
 
-def _completion(jur, name_en, name_fr, level, cycle, commitments, assessed, cos, share, synthetic=0):
+def _completion(jur, name_en, name_fr, level, cycle, plan, commitments, assessed, cos, share, synthetic=0):
     start, end = (int(y) for y in cycle.split("-"))
     return {"jurisdiction_id": jur, "jurisdiction_name_en": name_en, "jurisdiction_name_fr": name_fr,
             "level": level, "cycle": cycle, "cycle_start": start, "cycle_end": end,
+            "plan_number": plan, "plan_number_basis": "counted",
             "commitments": commitments, "assessed": assessed, "complete_or_substantial": cos,
-            "share": share, "synthetic_rows": synthetic}
+            "share": share, "low_confidence": 0 < assessed < 5, "sources": ["test"], "synthetic_rows": synthetic}
 
 
 def test_completion_by_jurisdiction_cycle(data_dir):
     assert rows(run(data_dir, "completion_by_jurisdiction_cycle")) == [
-        _completion("ca", "Canada", "Canada", "national", "2018-2020", 4, 3, 2, 2 / 3),
-        _completion("ca", "Canada", "Canada", "national", "2022-2024", 2, 1, 0, 0.0),
-        _completion("ca-qc", "Quebec", "Québec", "subnational", "2018-2020", 1, 1, 1, 1.0),
-        _completion("ca-qc", "Quebec", "Québec", "subnational", "2022-2024", 1, 1, 0, 0.0),
-        _completion("mtl", "Montreal", "Montréal", "local", "2022-2024", 1, 1, 1, 1.0),
-        _completion("ukr", "Ukraine", "Ukraine", "national", "2022-2024", 2, 2, 1, 0.5, synthetic=2),
-        _completion("xx", None, None, None, "2018-2020", 1, 0, 0, None),
+        _completion("ca", "Canada", "Canada", "national", "2018-2020", 1, 4, 3, 2, 2 / 3),
+        _completion("ca", "Canada", "Canada", "national", "2022-2024", 2, 2, 1, 0, 0.0),
+        _completion("ca-qc", "Quebec", "Québec", "subnational", "2018-2020", 1, 1, 1, 1, 1.0),
+        _completion("ca-qc", "Quebec", "Québec", "subnational", "2022-2024", 2, 1, 1, 0, 0.0),
+        _completion("mtl", "Montreal", "Montréal", "local", "2022-2024", 1, 1, 1, 1, 1.0),
+        _completion("ukr", "Ukraine", "Ukraine", "national", "2022-2024", 1, 2, 2, 1, 0.5, synthetic=2),
+        _completion("xx", None, None, None, "2018-2020", 1, 1, 0, 0, None),
     ]
+    # The minimum is bound, not written into the query.
+    assert run(data_dir, "completion_by_jurisdiction_cycle", min_assessed=2)["low_confidence"].tolist() == \
+        [False, True, True, True, True, False, False]
 
 
 def test_completion_by_jurisdiction_cycle_filters(data_dir):
@@ -261,20 +268,30 @@ def test_completion_by_jurisdiction_cycle_filters(data_dir):
 
 
 def test_completion_by_cycle(data_dir):
+    # Lined up by each jurisdiction's own sequence: every jurisdiction's 1st plan together, whatever its years.
     assert rows(run(data_dir, "completion_by_cycle")) == [
-        {"cycle": "2018-2020", "cycle_start": 2018, "cycle_end": 2020, "jurisdictions": 3,
-         "commitments": 6, "assessed": 4, "complete_or_substantial": 3, "share": 0.75, "synthetic_rows": 0},
-        {"cycle": "2022-2024", "cycle_start": 2022, "cycle_end": 2024, "jurisdictions": 4,
-         "commitments": 6, "assessed": 5, "complete_or_substantial": 2, "share": 0.4, "synthetic_rows": 2},
+        {"position": 1, "cycle_start": 2018, "cycle_end": 2024, "cycles": ["2018-2020", "2022-2024"],
+         "jurisdictions": 5, "commitments": 9, "assessed": 7, "complete_or_substantial": 5, "share": 5 / 7,
+         "low_confidence": False, "sources": ["test"], "synthetic_rows": 2},
+        {"position": 2, "cycle_start": 2022, "cycle_end": 2024, "cycles": ["2022-2024"],
+         "jurisdictions": 2, "commitments": 3, "assessed": 2, "complete_or_substantial": 0, "share": 0.0,
+         "low_confidence": True, "sources": ["test"], "synthetic_rows": 0},
     ]
-    national = run(data_dir, "completion_by_cycle", levels=["national"])
-    assert rows(national, ["cycle", "jurisdictions", "commitments", "assessed", "complete_or_substantial",
+    by_year = run(data_dir, "completion_by_cycle", align="year")
+    assert rows(by_year, ["position", "jurisdictions", "commitments", "assessed", "complete_or_substantial",
+                          "share", "low_confidence", "synthetic_rows"]) == [
+        (2018, 3, 6, 4, 3, 0.75, True, 0),
+        (2022, 4, 6, 5, 2, 0.4, False, 2),
+    ]
+    national = run(data_dir, "completion_by_cycle", levels=["national"], align="year")
+    assert rows(national, ["position", "jurisdictions", "commitments", "assessed", "complete_or_substantial",
                            "share", "synthetic_rows"]) == [
-        ("2018-2020", 1, 4, 3, 2, 2 / 3, 0),
-        ("2022-2024", 2, 4, 3, 1, 1 / 3, 2),
+        (2018, 1, 4, 3, 2, 2 / 3, 0),
+        (2022, 2, 4, 3, 1, 1 / 3, 2),
     ]
     only_unrated = run(data_dir, "completion_by_cycle", jurisdictions=["xx"])
-    assert rows(only_unrated, ["cycle", "commitments", "assessed", "share"]) == [("2018-2020", 1, 0, None)]
+    assert rows(only_unrated, ["position", "commitments", "assessed", "share", "low_confidence"]) == \
+        [(1, 1, 0, None, False)]
 
 
 # ---------------------------------------------------------------- milestones

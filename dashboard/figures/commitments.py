@@ -8,14 +8,17 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import i18n, vocab
 from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure
 from dashboard.i18n import N_, _
 from dashboard.progress import NO_STATUS_REPORTED, OVERDUE, PAST_DUE_UNREPORTED, indicators_reported
+from dashboard.progress import MIN_ASSESSED
 
 __all__ = [
     "PROGRESS_LABELS", "IMPACT_LABELS", "MISSING_LABELS", "NOT_ASSESSED", "progress_label", "impact_label",
-    "short_milestone_id", "completion_heatmap", "completion_by_cycle_bars", "progress_by_cycle_bars",
+    "short_milestone_id", "completion_comparison", "completion_heatmap", "plan_by_plan_bars",
+    "completion_by_cycle_bars", "progress_by_cycle_bars", "low_confidence", "share_with_n", "position_label",
+    "plan_description",
     "progress_bars", "impact_completion_grid", "milestone_timeline", "status_history_heat",
 ]
 
@@ -113,89 +116,230 @@ def _name(row, lang: str) -> str:
     return name if _present(name) else row.jurisdiction_id
 
 
-def _cycles_in_order(rows: pd.DataFrame) -> list[str]:
-    order = rows.groupby("cycle")["cycle_start"].min().reset_index().sort_values(["cycle_start", "cycle"])
-    return order["cycle"].tolist()
+def _count(v) -> int:
+    return int(v) if _present(v) else 0
+
+
+def _cycles_of(value) -> list[str]:
+    """Return a row's cycle labels as a list: a `cycles` list column, or one `cycle`."""
+    if value is None or isinstance(value, float):
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in list(value)]
+
+
+def low_confidence(assessed) -> bool:
+    """Return True when a share rests on fewer than progress.MIN_ASSESSED assessed commitments (and on some)."""
+    n = _count(assessed)
+    return 0 < n < MIN_ASSESSED
+
+
+def share_with_n(share, n, lang: str) -> str:
+    """Return a share with the count it rests on: "67% (n = 3)"; "–" when nothing is assessed."""
+    if not _present(share) or not _count(n):
+        return "–"
+    return _("{share} (n = {n})", lang, share=i18n.fmt_pct(float(share), lang), n=i18n.fmt_int(_count(n), lang))
+
+
+def position_label(position, cycles, lang: str, *, align: str = "plan", html_break: bool = False) -> str:
+    """Return a place in the plan comparison: "4th plan" (align plan) or "2018" (align year), with the plan's years when it is one plan."""
+    cycles = [vocab.cycle_label(c) for c in _cycles_of(cycles)]
+    one = cycles[0] if len(cycles) == 1 else None
+    if align == "year":
+        if one:
+            return one
+        return str(int(position)) if _present(position) else _("year unknown", lang)
+    name = vocab.plan_short(position, lang)
+    return f"{name}{'<br>' if html_break else ' · '}{one}" if one else name
+
+
+def plan_description(plan_number, cycle, lang: str) -> str:
+    """Return "4th action plan (2018-2020)": a jurisdiction's plan by its place and years."""
+    return _("{plan} ({cycle})", lang, plan=vocab.plan_name(plan_number, lang), cycle=vocab.cycle_label(cycle))
+
+
+def _position_order(values) -> list:
+    """Return the distinct positions in order, unknown (null) last."""
+    known = sorted({int(v) for v in values if _present(v)})
+    return known + ([None] if any(not _present(v) for v in values) else [])
+
+
+def _pos(value):
+    return int(value) if _present(value) else None
+
+
+# A share from too few assessed commitments is drawn on this paler scale: the same hues mixed with white,
+# so that 100% from one commitment looks lighter than 50% from forty, with its n printed.
+LOW_CONFIDENCE_SCALE = [[0.0, "#fcfdff"], [0.25, "#e8f0f8"], [0.5, "#c4deef"], [0.75, "#bcd4e9"], [1.0, "#b5c1d3"]]
+LOW_CONFIDENCE_OPACITY = 0.4  # bars: faded, and hatched
+LOW_CONFIDENCE_PATTERN = "/"
 
 
 # ---------------------------------------------------------------- commitments page
 
-def completion_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return the share complete or substantial per jurisdiction (rows) and cycle (columns), values printed in the cells."""
-    cycles = _cycles_in_order(rows)
+def completion_comparison(rows: pd.DataFrame, *, lang: str, align: str = "plan") -> go.Figure:
+    """Return one jurisdiction's plans side by side (plan_by_plan_bars), or every jurisdiction's (completion_heatmap)."""
+    if rows["jurisdiction_id"].nunique() == 1:
+        return plan_by_plan_bars(rows, lang=lang)
+    return completion_heatmap(rows, lang=lang, align=align)
+
+
+def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") -> go.Figure:
+    """Return the share complete or substantial per jurisdiction (rows) and plan (columns), each share printed with its n.
+
+    Columns line plans up by each jurisdiction's own sequence (1st, 2nd ... action plan) or, with
+    align="year", by the year they started; never by raw cycle label. A cell whose share rests on fewer
+    than MIN_ASSESSED assessed commitments is drawn on a paler scale and kept out of the colour bar's trace.
+    """
+    key_column = "cycle_start" if align == "year" else "plan_number"
     names = {r.jurisdiction_id: _name(r, lang) for r in rows.itertuples()}
     jurisdictions = sorted(names, key=lambda j: names[j].casefold())
-    cells = {(r.jurisdiction_id, r.cycle): r for r in rows.itertuples()}
-    z, text, custom = [], [], []
+    cells: dict[tuple, dict] = {}
+    for r in rows.itertuples():
+        cell = cells.setdefault((r.jurisdiction_id, _pos(getattr(r, key_column))), {
+            "commitments": 0, "assessed": 0, "done": 0, "cycles": [], "plans": []})
+        cell["commitments"] += _count(r.commitments)
+        cell["assessed"] += _count(r.assessed)
+        cell["done"] += _count(r.complete_or_substantial)
+        cell["cycles"].append(r.cycle)
+        cell["plans"].append(plan_description(r.plan_number, r.cycle, lang))
+    positions = _position_order([key for _, key in cells])
+    columns = [vocab.plan_short(p, lang) if align != "year" else (str(p) if p is not None else _("year unknown", lang))
+               for p in positions]
+    z_sure, z_low, text_sure, text_low, custom = [], [], [], [], []
     for j in jurisdictions:
-        z_row, text_row, custom_row = [], [], []
-        for c in cycles:
-            r = cells.get((j, c))
-            share = None if r is None or not _present(r.share) else float(r.share)
-            z_row.append(share)
-            if r is None:
-                text_row.append("")
-            elif share is None:
-                text_row.append("–")
-            else:
-                text_row.append(i18n.fmt_pct(share, lang))
-            custom_row.append([j, int(r.commitments) if r is not None else 0,
-                               int(r.assessed) if r is not None else 0,
-                               int(r.complete_or_substantial) if r is not None else 0])
-        z.append(z_row)
-        text.append(text_row)
-        custom.append(custom_row)
-    hover = _("<b>%{y}</b> · %{x}<br>Complete or substantial: %{text}<br>"
-              "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang)
-    heat = go.Heatmap(
-        x=cycles, y=[names[j] for j in jurisdictions], z=z, text=text, texttemplate="%{text}",
-        textfont=dict(size=14), customdata=custom, hovertemplate=hover + "<extra></extra>",
-        colorscale=SHARE_SCALE, zmin=0, zmax=1, xgap=3, ygap=3, hoverongaps=False,
+        row = ([], [], [], [], [])
+        for p in positions:
+            cell = cells.get((j, p))
+            if cell is None:
+                for part, value in zip(row, (None, None, "", "", ["", 0, 0, 0, "", "", "", ""])):
+                    part.append(value)
+                continue
+            share = cell["done"] / cell["assessed"] if cell["assessed"] else None
+            low = low_confidence(cell["assessed"])
+            label = share_with_n(share, cell["assessed"], lang)
+            note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED) if low else ""
+            row[0].append(None if low else share)
+            row[1].append(share if low else None)
+            row[2].append("" if low else label)
+            row[3].append(label if low else "")
+            row[4].append([j, cell["commitments"], cell["assessed"], cell["done"], ",".join(cell["cycles"]),
+                           "; ".join(cell["plans"]), i18n.fmt_pct(share, lang) if share is not None else "–", note])
+        for target, part in zip((z_sure, z_low, text_sure, text_low, custom), row):
+            target.append(part)
+    hover = _("<b>%{y}</b> · %{customdata[5]}<br>Complete or substantial: %{customdata[6]}<br>"
+              "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang) \
+        + "%{customdata[7]}<extra></extra>"
+    y = [names[j] for j in jurisdictions]
+    common = dict(x=columns, y=y, customdata=custom, hovertemplate=hover, texttemplate="%{text}", zmin=0, zmax=1,
+                  xgap=3, ygap=3, hoverongaps=False)
+    sure = go.Heatmap(
+        z=z_sure, text=text_sure, textfont=dict(size=13), colorscale=SHARE_SCALE, name=_("Complete or substantial", lang),
         colorbar=dict(title=dict(text=_("Complete or substantial", lang), side="right"), thickness=14,
                       tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[i18n.fmt_pct(s, lang) for s in (0, .25, .5, .75, 1)]),
-    )
+        **common)
+    low = go.Heatmap(
+        z=z_low, text=text_low, textfont=dict(size=13, color="#3d444c"), colorscale=LOW_CONFIDENCE_SCALE,
+        showscale=False, name=_("Fewer than {n} assessed", lang, n=MIN_ASSESSED), **common)
+    title = _("Place in each jurisdiction's own sequence of action plans", lang) if align != "year" \
+        else _("Year the action plan started", lang)
     return figure(
-        [heat], lang=lang,
-        xaxis=dict(title=_("Action-plan cycle", lang), side="top", type="category", showgrid=False, fixedrange=True),
-        yaxis=dict(autorange="reversed", type="category", showgrid=False, fixedrange=True),
+        [sure, low], lang=lang,
+        xaxis=dict(title=title, side="top", type="category", categoryorder="array", categoryarray=columns,
+                   showgrid=False, fixedrange=True),
+        yaxis=dict(autorange="reversed", type="category", categoryorder="array", categoryarray=y, showgrid=False,
+                   fixedrange=True),
         margin=dict(l=8, r=8, t=72, b=8),
     )
 
 
-def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return 100 % stacked bars of commitments per cycle by progress (complete at the baseline), counts printed."""
-    cycles = _cycles_in_order(rows)
+def plan_by_plan_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
+    """Return one jurisdiction's action plans side by side: the share complete or substantial of each, with its n.
+
+    A plan whose share rests on fewer than MIN_ASSESSED assessed commitments is faded and hatched.
+    """
+    rows = rows.sort_values(["cycle_start", "cycle_end", "cycle"])
+    labels, shares, texts, colours, opacities, patterns, custom = [], [], [], [], [], [], []
+    for r in rows.itertuples():
+        assessed = _count(r.assessed)
+        share = _count(r.complete_or_substantial) / assessed if assessed else None
+        low = low_confidence(assessed)
+        labels.append(f"{vocab.plan_short(r.plan_number, lang)}<br>{vocab.cycle_label(r.cycle)}")
+        shares.append(share if share is not None else 0)
+        texts.append(share_with_n(share, assessed, lang) if assessed
+                     else _("not assessed (n = 0)", lang))
+        opacities.append(LOW_CONFIDENCE_OPACITY if low else 1.0)
+        patterns.append(LOW_CONFIDENCE_PATTERN if low else "")
+        note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED) if low else ""
+        custom.append([r.cycle, _count(r.commitments), assessed, _count(r.complete_or_substantial),
+                       plan_description(r.plan_number, r.cycle, lang), note])
+    bar = go.Bar(
+        x=labels, y=shares, text=texts, texttemplate="%{text}", textposition="outside", cliponaxis=False,
+        marker=dict(color="#0072B2", opacity=opacities,
+                    pattern=dict(shape=patterns, fgcolor="#0b2f55", fgopacity=0.6, size=8),
+                    line=dict(color="#0b2f55", width=1)),
+        customdata=custom,
+        hovertemplate=_("<b>%{customdata[4]}</b><br>Complete or substantial: %{text}<br>"
+                        "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang)
+        + "%{customdata[5]}<extra></extra>",
+    )
+    return figure(
+        [bar], lang=lang,
+        xaxis=dict(title=_("Action plans, in order", lang), type="category", categoryorder="array",
+                   categoryarray=labels, fixedrange=True),
+        yaxis=dict(title=_("Complete or substantial", lang), **{**_share_axis(lang), "range": [0, 1.15]}),
+        bargap=0.35, showlegend=False,
+    )
+
+
+def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str, align: str = "plan") -> go.Figure:
+    """Return 100 % stacked bars of commitments by progress (complete at the baseline) per place in the plan comparison.
+
+    Bars line plans up as completion_heatmap does (each jurisdiction's 1st, 2nd ... plan, or start year);
+    each tick carries the bar's n, and a bar of fewer than MIN_ASSESSED commitments is faded.
+    """
     # Counted in plain Python: a few dozen rows, where a pandas mask and group-by per status cost ms each.
     counts: dict[tuple, int] = {}
-    totals: dict[str, int] = {}
-    for progress, cycle, n in zip(rows["progress"], rows["cycle"], rows["commitments"]):
-        key, n = _key(progress), int(n)
-        counts[(key, cycle)] = counts.get((key, cycle), 0) + n
-        totals[cycle] = totals.get(cycle, 0) + n
+    totals: dict = {}
+    cycles: dict = {}
+    for progress, position, row_cycles, n in zip(rows["progress"], rows["position"], rows["cycles"],
+                                                 rows["commitments"]):
+        key, position, n = _key(progress), _pos(position), int(n)
+        counts[(key, position)] = counts.get((key, position), 0) + n
+        totals[position] = totals.get(position, 0) + n
+        cycles.setdefault(position, set()).update(_cycles_of(row_cycles))
+    positions = _position_order(list(totals))
+    ticks = [position_label(p, sorted(cycles[p]), lang, align=align, html_break=True) + "<br>"
+             + _("n = {n}", lang, n=i18n.fmt_int(totals[p], lang)) for p in positions]
+    faded = [LOW_CONFIDENCE_OPACITY if totals[p] < MIN_ASSESSED else 1.0 for p in positions]
     present = {key for key, _ in counts}
     bars = []
     for progress in STACK_ORDER:
         if progress not in present:
             continue
-        y = [counts.get((progress, c), 0) for c in cycles]
-        shares = [i18n.fmt_pct(v / totals[c], lang) if totals.get(c) else "–" for v, c in zip(y, cycles)]
+        y = [counts.get((progress, p), 0) for p in positions]
+        shares = [i18n.fmt_pct(v / totals[p], lang) if totals.get(p) else "–" for v, p in zip(y, positions)]
         label = progress_label(progress, lang)
         bars.append(go.Bar(
-            x=cycles, y=y, name=label, customdata=[[progress or "", s] for s in shares],
-            marker=dict(color=_colour(progress), pattern=dict(shape=_pattern(progress), fgcolor="#1b1f24",
-                                                              fgopacity=0.35, size=7),
+            x=ticks, y=y, name=label,
+            customdata=[[progress or "", s, ",".join(sorted(cycles[p])), p if p is not None else ""]
+                        for s, p in zip(shares, positions)],
+            marker=dict(color=_colour(progress), opacity=faded,
+                        pattern=dict(shape=_pattern(progress), fgcolor="#1b1f24", fgopacity=0.35, size=7),
                         line=dict(color="#ffffff", width=1)),
             text=[str(v) if v else "" for v in y], texttemplate="%{text}", textposition="inside",
             insidetextanchor="middle",
             hovertemplate=_("<b>%{x}</b><br>%{fullData.name}: %{y} commitments (%{customdata[1]})", lang)
             + "<extra></extra>",
         ))
+    title = _("Place in each jurisdiction's own sequence of action plans", lang) if align != "year" \
+        else _("Year the action plan started", lang)
     return figure(
         bars, lang=lang,
         barmode="stack", barnorm="percent", bargap=0.25,
-        xaxis=dict(title=_("Action-plan cycle", lang), type="category", categoryorder="array", categoryarray=cycles,
-                   fixedrange=True),
-        yaxis=dict(title=_("Share of the cycle's commitments", lang), **_share_axis(lang, percent=True)),
+        xaxis=dict(title=title, type="category", categoryorder="array", categoryarray=ticks, fixedrange=True),
+        yaxis=dict(title=_("Share of the plans' commitments", lang), **_share_axis(lang, percent=True)),
         uniformtext=dict(minsize=11, mode="hide"),
         legend=dict(traceorder="normal"),
     )
@@ -250,24 +394,38 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 
 # ---------------------------------------------------------------- overview
 
-def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
-    """Return bars of the share of assessed commitments complete or substantial per cycle, the share printed on each."""
-    rows = rows.sort_values(["cycle_start", "cycle"])
+def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str, align: str = "plan") -> go.Figure:
+    """Return bars of the share of assessed commitments complete or substantial per place in the plan comparison, with its n.
+
+    Rows are completion_by_cycle's: one per position (each jurisdiction's Nth plan, or a start year).
+    A bar whose share rests on fewer than MIN_ASSESSED assessed commitments is faded and hatched.
+    """
+    rows = rows.assign(_order=[p if _present(p) else 10**6 for p in rows["position"]]).sort_values(["_order"])
     shares = [float(s) if _present(s) else None for s in rows["share"]]
+    low = [low_confidence(a) for a in rows["assessed"]]
+    labels = [position_label(p, c, lang, align=align, html_break=True) for p, c in zip(rows["position"], rows["cycles"])]
+    note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED)
     bar = go.Bar(
-        x=rows["cycle"].tolist(), y=[s if s is not None else 0 for s in shares],
-        text=[i18n.fmt_pct(s, lang) if s is not None else "–" for s in shares],
+        x=labels, y=[s if s is not None else 0 for s in shares],
+        text=[share_with_n(s, a, lang) for s, a in zip(shares, rows["assessed"])],
         texttemplate="%{text}", textposition="outside", cliponaxis=False,
-        marker=dict(color="#0072B2"),
-        customdata=rows[["complete_or_substantial", "assessed", "commitments"]].astype(int).values.tolist(),
+        marker=dict(color="#0072B2", opacity=[LOW_CONFIDENCE_OPACITY if x else 1.0 for x in low],
+                    pattern=dict(shape=[LOW_CONFIDENCE_PATTERN if x else "" for x in low], fgcolor="#0b2f55",
+                                 fgopacity=0.6, size=8),
+                    line=dict(color="#0b2f55", width=1)),
+        customdata=[[int(d), int(a), int(c), ",".join(_cycles_of(cy)), int(j), note if x else ""]
+                    for d, a, c, cy, j, x in zip(rows["complete_or_substantial"], rows["assessed"],
+                                                 rows["commitments"], rows["cycles"], rows["jurisdictions"], low)],
         hovertemplate=_("<b>%{x}</b><br>Complete or substantial: %{text}<br>"
                         "%{customdata[0]} of %{customdata[1]} assessed commitments (%{customdata[2]} in all)", lang)
-        + "<extra></extra>",
+        + "%{customdata[5]}<extra></extra>",
     )
+    title = _("Place in each jurisdiction's own sequence of action plans", lang) if align != "year" \
+        else _("Year the action plan started", lang)
     return figure(
         [bar], lang=lang,
-        xaxis=dict(title=_("Action-plan cycle", lang), type="category", fixedrange=True),
-        yaxis=dict(title=_("Complete or substantial", lang), **{**_share_axis(lang), "range": [0, 1.12]}),
+        xaxis=dict(title=title, type="category", categoryorder="array", categoryarray=labels, fixedrange=True),
+        yaxis=dict(title=_("Complete or substantial", lang), **{**_share_axis(lang), "range": [0, 1.15]}),
         bargap=0.3, showlegend=False,
     )
 

@@ -14,7 +14,8 @@ from dashboard.charts import URL, Chart, chart_card, register, served_snapshot
 from dashboard.components import empty_state, href, localized, page_header
 from dashboard.figures import commitments as fc
 from dashboard.i18n import N_, _, ngettext
-from dashboard.progress import SCALE
+from dashboard.progress import MIN_ASSESSED, SCALE
+from dashboard.vocab import cycle_label, ordinal
 
 dash.register_page(__name__, path="/commitments", name="Commitments", order=1)
 
@@ -75,84 +76,161 @@ def plain_records(frame: pd.DataFrame) -> list[dict]:
     return [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
-# ---------------------------------------------------------------- heatmap: jurisdiction x cycle
+# ---------------------------------------------------------------- heatmap: jurisdiction x action plan
 
 def heatmap_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("completion_by_jurisdiction_cycle", snapshot=served_snapshot(view), **view.filter_params())
+    return data.query("completion_by_jurisdiction_cycle", snapshot=served_snapshot(view), min_assessed=MIN_ASSESSED,
+                      **view.filter_params())
 
 
-def heatmap_sentence(rows: pd.DataFrame, lang: str) -> str:
+def _plan_of(row, lang: str) -> str:
+    """Return "Canada, 4th action plan (2018-2020)": one jurisdiction's plan in a sentence."""
+    return _("{name}, {plan}", lang, name=jurisdiction_name(row, lang),
+             plan=fc.plan_description(row["plan_number"], row["cycle"], lang))
+
+
+def superlatives(rows: pd.DataFrame, lang: str, describe) -> str:
+    """Return the "highest ... lowest ..." sentence over rows whose share rests on MIN_ASSESSED assessed or more.
+
+    Rows below the minimum are never called highest or lowest; when fewer than two rows reach it, the
+    sentence says so instead. `describe(row)` names a row.
+    """
+    sure = rows[(rows["assessed"] >= MIN_ASSESSED) & rows["share"].notna()]
+    if len(sure) < 2:
+        return _("Fewer than two have {n} or more assessed commitments, so none is called the highest or the lowest.",
+                 lang, n=MIN_ASSESSED)
+    best = sure.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
+    worst = sure.sort_values(["share", "assessed"], ascending=[True, False]).iloc[0]
+    return _("Highest: {best}, {best_share}; lowest: {worst}, {worst_share} (among the {k} with at least {n} assessed "
+             "commitments).", lang, best=describe(best), best_share=fc.share_with_n(best["share"], best["assessed"], lang),
+             worst=describe(worst), worst_share=fc.share_with_n(worst["share"], worst["assessed"], lang),
+             k=i18n.fmt_int(len(sure), lang), n=MIN_ASSESSED)
+
+
+def heatmap_sentence(rows: pd.DataFrame, lang: str, align: str = "plan") -> str:
     assessed = int(rows["assessed"].sum())
     done = int(rows["complete_or_substantial"].sum())
-    text = _("Across {j} jurisdictions and {c} action-plan cycles, {share} of the {n} assessed commitments are "
-             "complete or substantial.", lang, j=i18n.fmt_int(rows["jurisdiction_id"].nunique(), lang),
-             c=i18n.fmt_int(rows["cycle"].nunique(), lang),
-             share=i18n.fmt_pct(done / assessed, lang) if assessed else "–", n=i18n.fmt_int(assessed, lang))
-    rated = rows[rows["assessed"] >= 3]
-    if len(rated) >= 2:
-        best = rated.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
-        worst = rated.sort_values(["share", "assessed"], ascending=[True, False]).iloc[0]
-        text += " " + _("Highest: {best} in {best_cycle} ({best_share}); lowest: {worst} in {worst_cycle} "
-                        "({worst_share}), among cells with at least 3 assessed.", lang,
-                        best=jurisdiction_name(best, lang), best_cycle=best["cycle"],
-                        best_share=i18n.fmt_pct(best["share"], lang), worst=jurisdiction_name(worst, lang),
-                        worst_cycle=worst["cycle"], worst_share=i18n.fmt_pct(worst["share"], lang))
+    low = int(sum(fc.low_confidence(a) for a in rows["assessed"]))
+    if rows["jurisdiction_id"].nunique() == 1:
+        name = jurisdiction_name(rows.iloc[0], lang)
+        text = ngettext("{name}, plan by plan: {n} action plan, {share} of its assessed commitments complete or "
+                        "substantial.", "{name}, plan by plan: {n} action plans, {share} of their assessed commitments "
+                        "complete or substantial.", len(rows), lang, name=name,
+                        share=fc.share_with_n(done / assessed if assessed else None, assessed, lang))
+        text += " " + superlatives(rows, lang, lambda r: fc.plan_description(r["plan_number"], r["cycle"], lang))
+        if low:
+            text += " " + ngettext("{n} plan rests on fewer than {min} assessed commitments: it is faded and hatched.",
+                                   "{n} plans rest on fewer than {min} assessed commitments: they are faded and "
+                                   "hatched.", low, lang, min=MIN_ASSESSED)
+        return text + " " + _("Select a bar to list that plan's commitments.", lang)
+    lined_up = (_("Plans are lined up by the year they started.", lang) if align == "year" else
+                _("Plans are lined up by their place in each jurisdiction's own sequence (1st, 2nd … action plan), "
+                  "not by their years.", lang))
+    text = _("Across {j} jurisdictions and {p} action plans, {share} of the {n} assessed commitments are complete or "
+             "substantial.", lang, j=i18n.fmt_int(rows["jurisdiction_id"].nunique(), lang),
+             p=i18n.fmt_int(len(rows), lang), share=i18n.fmt_pct(done / assessed, lang) if assessed else "–",
+             n=i18n.fmt_int(assessed, lang))
+    text += " " + lined_up + " " + superlatives(rows, lang, lambda r: _plan_of(r, lang))
+    if low:
+        text += " " + ngettext("{n} pale cell rests on fewer than {min} assessed commitments.",
+                               "{n} pale cells rest on fewer than {min} assessed commitments.", low, lang,
+                               min=MIN_ASSESSED)
     return text + " " + _("Select a cell to list those commitments.", lang)
 
 
+def _cycles_in(value) -> tuple[str, ...]:
+    """Return the cycles a clicked mark carries ("2018-2020" or "2018-2019,2018-2020"); () for anything else."""
+    return tuple(c for c in value.split(",") if c) if isinstance(value, str) else ()
+
+
 def heatmap_click(point: dict, view: state_mod.ViewState) -> str | None:
-    """Return this page narrowed to the clicked cell's jurisdiction and cycle."""
-    cycle = point.get("x")
+    """Return this page narrowed to the clicked cell's (or bar's) jurisdiction and plan."""
     custom = point.get("customdata")
-    jurisdiction = custom[0] if isinstance(custom, list) and custom and isinstance(custom[0], str) else None
-    if jurisdiction is None:
-        rows = heatmap_rows(view)
-        hit = rows[(rows["jurisdiction_name_en"] == point.get("y")) | (rows["jurisdiction_name_fr"] == point.get("y"))]
-        jurisdiction = hit["jurisdiction_id"].iloc[0] if len(hit) else None
-    if not jurisdiction or not isinstance(cycle, str):
+    if not isinstance(custom, list) or not custom:
         return None
-    return safe_href("/commitments", view, jurisdictions=(jurisdiction,), cycles=(cycle,), page=1, q="")
+    if len(custom) == 6 and len(view.jurisdictions) == 1:  # one jurisdiction's bars: [cycle, ...]
+        jurisdiction, cycles = view.jurisdictions[0], _cycles_in(custom[0])
+    elif len(custom) == 8:  # the heatmap: [jurisdiction, commitments, assessed, done, cycles, ...]
+        jurisdiction, cycles = custom[0], _cycles_in(custom[4])
+    else:
+        return None
+    if not isinstance(jurisdiction, str) or not jurisdiction or not cycles:
+        return None
+    return safe_href("/commitments", view, jurisdictions=(jurisdiction,), cycles=cycles, page=1, q="")
+
+
+def heatmap_heading(view: state_mod.ViewState) -> str | None:
+    """Return "Canada, plan by plan" when the view holds one jurisdiction; None (the title) otherwise."""
+    if len(view.jurisdictions) != 1:
+        return None
+    options = data.query("filter_options", snapshot=served_snapshot(view))  # cached; the filter bar runs it too
+    found = options[(options["kind"] == "jurisdiction") & (options["value"] == view.jurisdictions[0])]
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    name = row["label_fr"] if view.lang == "fr" and isinstance(row["label_fr"], str) else row["label_en"]
+    return _("{name}, plan by plan", view.lang, name=name)
 
 
 register(Chart(
     id="commitments-heatmap",
-    title=N_("Share complete or substantial, by jurisdiction and action-plan cycle"),
+    title=N_("Share complete or substantial, by jurisdiction and action plan"),
     rows=heatmap_rows,
-    figure=figures.completion_heatmap,
+    figure=figures.completion_comparison,
     sentence=heatmap_sentence,
     tables=("commitments", "jurisdictions"),
-    columns={"jurisdiction_name_en": N_("Jurisdiction"), "cycle": N_("Action-plan cycle"),
-             "commitments": N_("Commitments"), "assessed": N_("Assessed"),
-             "complete_or_substantial": N_("Complete or substantial"), "share": N_("Share")},
+    columns={"jurisdiction_name_en": N_("Jurisdiction"), "plan_number": N_("Place in its sequence"),
+             "cycle": N_("Action-plan cycle"), "commitments": N_("Commitments"), "assessed": N_("Assessed"),
+             "complete_or_substantial": N_("Complete or substantial"), "share": N_("Share"),
+             "low_confidence": N_("Too few assessed to read with confidence"), "plan_number_basis": N_("How the place is known")},
     on_click=heatmap_click,
+    options=lambda view: {"align": view.align},
+    heading=heatmap_heading,
 ))
 
 
-# ---------------------------------------------------------------- progress across cycles
+# ---------------------------------------------------------------- progress across action plans
 
 def progress_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("commitment_progress_by_cycle", snapshot=served_snapshot(view), **view.filter_params())
+    return data.query("commitment_progress_by_cycle", snapshot=served_snapshot(view), align=view.align,
+                      **view.filter_params())
 
 
-def progress_sentence(rows: pd.DataFrame, lang: str) -> str:
-    by_cycle = (rows.assign(done=rows["commitments"].where(rows["progress_rank"].fillna(-1) >= 2, 0),
-                            assessed=rows["commitments"].where(rows["progress_rank"].notna(), 0))
-                .groupby(["cycle_start", "cycle"], as_index=False)[["commitments", "done", "assessed"]].sum()
-                .sort_values(["cycle_start", "cycle"]))
-    rated = by_cycle[by_cycle["assessed"] > 0]
+def progress_sentence(rows: pd.DataFrame, lang: str, align: str = "plan") -> str:
+    positions: dict = {}
+    for r in rows.itertuples():
+        key = int(r.position) if pd.notna(r.position) else None
+        entry = positions.setdefault(key, {"done": 0, "assessed": 0, "cycles": set(), "jurisdictions": r.jurisdictions})
+        n = int(r.commitments)
+        entry["cycles"].update(fc._cycles_of(r.cycles))
+        if pd.notna(r.progress_rank):
+            entry["assessed"] += n
+            entry["done"] += n if r.progress_rank >= 2 else 0
+    rated = [(p, e) for p, e in sorted(positions.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+             if e["assessed"] > 0 and p is not None]
     unrated = int(rows.loc[rows["progress"].isna(), "commitments"].sum())
+
+    def where(p, e):
+        return position_phrase(p, sorted(e["cycles"]) if e["jurisdictions"] == 1 else [], lang, align)
+
     parts = []
-    if len(rated):
-        last = rated.iloc[-1]
-        parts.append(_("In {cycle}, {share} of the {n} assessed commitments are complete or substantial.", lang,
-                       cycle=last["cycle"], share=i18n.fmt_pct(last["done"] / last["assessed"], lang),
-                       n=i18n.fmt_int(last["assessed"], lang)))
+    if rated:
+        last_p, last = rated[-1]
+        parts.append(_("In {where}, {share} of the assessed commitments are complete or substantial.", lang,
+                       where=where(last_p, last), share=fc.share_with_n(last["done"] / last["assessed"],
+                                                                      last["assessed"], lang)))
         if len(rated) >= 2:
-            prev = rated.iloc[-2]
+            prev_p, prev = rated[-2]
             change = last["done"] / last["assessed"] - prev["done"] / prev["assessed"]
-            parts.append(_("The cycle before, {cycle}, reached {share} ({change} points).", lang, cycle=prev["cycle"],
-                           share=i18n.fmt_pct(prev["done"] / prev["assessed"], lang),
-                           change=("+" if change >= 0 else "−") + i18n.fmt_num(abs(change) * 100, lang, 0)))
+            before = fc.share_with_n(prev["done"] / prev["assessed"], prev["assessed"], lang)
+            if min(last["assessed"], prev["assessed"]) >= MIN_ASSESSED:
+                parts.append(_("Before that, in {where}: {share}, a change of {change} points.", lang,
+                               where=where(prev_p, prev), share=before,
+                               change=("+" if change >= 0 else "−") + i18n.fmt_num(abs(change) * 100, lang, 0)))
+            else:  # a difference between shares of a handful of commitments is not a change worth a number
+                parts.append(_("Before that, in {where}: {share}. One of the two rests on fewer than {n} assessed "
+                               "commitments, too few to compare.", lang, where=where(prev_p, prev), share=before,
+                               n=MIN_ASSESSED))
     else:
         parts.append(_("None of these commitments has been assessed yet.", lang))
     if unrated:
@@ -161,26 +239,49 @@ def progress_sentence(rows: pd.DataFrame, lang: str) -> str:
     return " ".join(parts)
 
 
+def position_phrase(position, cycles: list[str], lang: str, align: str) -> str:
+    """Return a place in the plan comparison for a sentence: "the 4th action plans", "the plans started in 2022",
+    or, for one jurisdiction's plan (`cycles` its one cycle), "the 4th action plan (2018-2020)" / "the 2018-2020 plan"."""
+    one = cycles[0] if len(cycles) == 1 else None
+    if align == "year":
+        if one:
+            return _("the {cycle} plan", lang, cycle=cycle_label(one))
+        return _("the plans started in {year}", lang, year=position)
+    if one:
+        return _("the {plan}", lang, plan=fc.plan_description(position, one, lang))
+    return _("the {ordinal} action plans", lang, ordinal=ordinal(position, lang))
+
+
 def progress_click(point: dict, view: state_mod.ViewState) -> str | None:
-    """Return this page narrowed to the clicked cycle and, when it has one, that progress value."""
-    cycle = point.get("x")
+    """Return this page narrowed to the clicked bar's plans and, when it has one, that progress value.
+
+    A bar stands for a set of cycles exactly when plans are lined up by start year, or when the view holds
+    one jurisdiction; a bar of every member's Nth plan does not (another member's plan has the same years).
+    """
     custom = point.get("customdata")
-    progress = custom[0] if isinstance(custom, list) and custom else ""
-    if not isinstance(cycle, str):
+    if not isinstance(custom, list) or len(custom) < 3:
         return None
+    if view.align != "year" and len(view.jurisdictions) != 1:
+        return None
+    cycles = _cycles_in(custom[2])
+    if not cycles:
+        return None
+    progress = custom[0]
     statuses = (progress,) if progress in SCALE else ()
-    return safe_href("/commitments", view, cycles=(cycle,), statuses=statuses, page=1, q="")
+    return safe_href("/commitments", view, cycles=cycles, statuses=statuses, page=1, q="")
 
 
 register(Chart(
     id="commitments-progress-cycle",
-    title=N_("Progress of commitments, cycle by cycle"),
+    title=N_("Progress of commitments, plan by plan"),
     rows=progress_rows,
     figure=figures.progress_by_cycle_bars,
     sentence=progress_sentence,
     tables=("commitments",),
-    columns={"cycle": N_("Action-plan cycle"), "progress": N_("Progress"), "commitments": N_("Commitments")},
+    columns={"position": N_("Place"), "cycles": N_("Action-plan cycles"), "progress": N_("Progress"),
+             "commitments": N_("Commitments")},
     on_click=progress_click,
+    options=lambda view: {"align": view.align},
 ))
 
 
@@ -247,6 +348,28 @@ def _heatmap_height(view: state_mod.ViewState) -> int:
     return max(300, min(2400, 30 * n + 130))
 
 
+ALIGN_CHOICES = {
+    "plan": N_("Place in each jurisdiction's sequence (1st, 2nd … plan)"),
+    "year": N_("Year the plan started"),
+}
+
+
+def align_switch(view: state_mod.ViewState) -> html.Nav:
+    """Return the links that choose how plans of different jurisdictions are lined up (the URL's align=)."""
+    lang = view.lang
+    links = []
+    for value, label in ALIGN_CHOICES.items():
+        current = view.align == value
+        links.append(dcc.Link(_(label, lang), href=href("/commitments", view, align=value, page=1),
+                              id=f"commitments-align-{value}",
+                              className="btn btn-sm " + ("btn-primary" if current else "btn-outline-primary")))
+    return html.Nav(className="commitments-align d-flex flex-wrap align-items-center gap-2 mb-3",
+                    **{"aria-label": _("Compare plans by", lang)}, children=[
+                        html.Span(_("Compare plans by:", lang), className="small fw-semibold"),
+                        html.Div(links, className="d-flex flex-wrap gap-2"),
+                    ])
+
+
 def layout(**query):
     view = state_mod.parse(query)
     lang = view.lang
@@ -293,6 +416,7 @@ def layout(**query):
             ]),
         ]))
     charts_rows = [
+        *([align_switch(view)] if len(view.jurisdictions) != 1 else []),
         dbc.Row(dbc.Col(chart_card("commitments-heatmap", view, height=_heatmap_height(view)), width=12)),
         dbc.Row([
             dbc.Col(chart_card("commitments-progress-cycle", view, height=440), lg=6),
@@ -347,7 +471,7 @@ def status_tiles(view: state_mod.ViewState) -> list:
         if progress is None:
             # Not a value of the scale, so it cannot be a filter: shown for the whole picture.
             tiles.append(html.Div(inner, className="status-tile status-tile-static",
-                                  title=_("Commitments with no completion rating yet", lang)))
+                                  title=_("Commitments with no completion rating or reported status yet", lang)))
             continue
         tiles.append(html.Button(
             inner, id={"type": "commitments-status-tile", "status": progress}, type="button",
@@ -359,10 +483,30 @@ def status_tiles(view: state_mod.ViewState) -> list:
         return [empty_state(_("No commitments match these filters.", lang), lang, clear_link="/commitments"
                             + view.to_query(jurisdictions=(), levels=(), cycles=(), statuses=(), q="", page=1))]
     out = [html.Div(tiles, className="status-tile-row")]
+    reports = indicator_reports_sentence(data.query("commitment_indicator_reports", snapshot=served_snapshot(view),
+                                                    **view.filter_params()), lang)
+    if reports:
+        out.append(html.P(reports, className="small text-body-secondary mt-2 mb-0", id="commitments-status-reports"))
     if view.statuses:
         out.append(dcc.Link(_("Show every status", lang), href=href("/commitments", view, statuses=(), page=1),
                             className="small d-inline-block mt-2", id="commitments-status-clear"))
     return out
+
+
+def indicator_reports_sentence(rows: pd.DataFrame, lang: str) -> str | None:
+    """Say how many commitments' statuses are built from indicator reports and how many indicators reported.
+
+    `rows` is commitment_indicator_reports' one row; None when no commitment in the view has such a status.
+    """
+    n = int(rows["commitments"].iloc[0]) if len(rows) else 0
+    if not n:
+        return None
+    return ngettext("{n} of these commitments has a status built from indicator reports ({counts}): it is complete "
+                    "only when every indicator reported complete.",
+                    "{n} of these commitments have a status built from indicator reports ({counts}): each is "
+                    "complete only when every indicator reported complete.",
+                    n, lang, counts=progress.indicators_reported(int(rows["indicators_reported"].iloc[0]),
+                                                                 int(rows["indicators_total"].iloc[0]), lang))
 
 
 @callback(Output("commitments-status-tiles", "children"), Input("commitments-state", "data"))
@@ -436,7 +580,7 @@ def commitments_table(rows: pd.DataFrame, view: state_mod.ViewState, caption: st
             html.Th(link, scope="row", className="text-nowrap"),
             html.Td([title, *synthetic]),
             html.Td(jurisdiction_name(r, lang)),
-            html.Td(r["cycle"], className="text-nowrap"),
+            html.Td(cycle_label(r["cycle"]), className="text-nowrap"),
             html.Td(status_pill(r.get("progress"), lang, r.get("status_code")), className="text-nowrap"),
         ]))
     return html.Table([html.Caption(caption, className="visually-hidden"), head, html.Tbody(body)],

@@ -14,7 +14,7 @@ from dashboard.charts import Chart, chart_card, register, served_snapshot, snaps
 from dashboard.components import kpi_tile, notices
 from dashboard.figures import commitments as fc
 from dashboard.i18n import N_, _, ngettext
-from dashboard.progress import SCALE
+from dashboard.progress import MIN_ASSESSED, SCALE
 
 dash.register_page(__name__, path="/", name="Overview", order=0)
 
@@ -35,7 +35,7 @@ def kpis(view: state_mod.ViewState) -> dict:
     as_of = snapshot_of(view).created_at.date()
     where = view.filter_params()
     places = {"jurisdictions": where["jurisdictions"], "levels": where["levels"]}
-    cells = data.query("completion_by_jurisdiction_cycle", snapshot=snap, **where)
+    cells = data.query("completion_by_jurisdiction_cycle", snapshot=snap, min_assessed=MIN_ASSESSED, **where)
     # Counted in SQL: the rows themselves (a quarter of a million at world scale) are not needed here.
     attention = data.query("attention_counts", snapshot=snap, as_of=as_of, stale_periods=STALE_PERIODS,
                            horizon_days=HORIZON_DAYS, **where)
@@ -53,7 +53,7 @@ def kpis(view: state_mod.ViewState) -> dict:
         "as_of": as_of,
         "commitments": int(cells["commitments"].sum()),
         "jurisdictions": int(cells["jurisdiction_id"].nunique()),
-        "cycles": int(cells["cycle"].nunique()),
+        "plans": len(cells),  # one row per jurisdiction's action plan: labels are not compared across members
         "assessed": assessed,
         "done": done,
         "share": done / assessed if assessed else None,
@@ -121,13 +121,15 @@ def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
     tiles = [
         kpi_tile(_("Commitments tracked", lang), i18n.fmt_int(k["commitments"], lang),
                  "/commitments" + view.to_query(**plain),
-                 detail=_("{j} jurisdictions · {c} action-plan cycles", lang, j=i18n.fmt_int(k["jurisdictions"], lang),
-                          c=i18n.fmt_int(k["cycles"], lang)),
+                 detail=ngettext("{n} jurisdiction", "{n} jurisdictions", k["jurisdictions"], lang) + " · "
+                 + ngettext("{n} action plan", "{n} action plans", k["plans"], lang),
                  tile_id="overview-kpi-commitments"),
         kpi_tile(_("Complete or substantial", lang), i18n.fmt_pct(k["share"], lang) if k["share"] is not None else "–",
                  "/commitments" + view.to_query(**{**plain, "statuses": ("substantial", "complete")}),
                  detail=_("{done} of {assessed} assessed commitments", lang, done=i18n.fmt_int(k["done"], lang),
-                          assessed=i18n.fmt_int(k["assessed"], lang)),
+                          assessed=i18n.fmt_int(k["assessed"], lang))
+                 + (" · " + _("too few to read with confidence (fewer than {n})", lang, n=MIN_ASSESSED)
+                    if fc.low_confidence(k["assessed"]) else ""),
                  tile_id="overview-kpi-complete"),
         kpi_tile(_("Milestones overdue", lang), i18n.fmt_int(k["overdue"], lang),
                  "/commitments" + view.to_query(**plain) + "#commitments-overdue",
@@ -147,21 +149,25 @@ def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
 
 
 def sources_panel(view: state_mod.ViewState) -> list:
-    """Return the snapshot's date, id and sources, as its manifest records them."""
+    """Return each source with the date its data describes and its records, then the snapshot and its build time."""
     lang = view.lang
     snap = snapshot_of(view)
+    dates = {name: (date, basis) for name, date, basis in charts.data_dates(snap)}
     items = []
     for src in snap.manifest.get("sources", []):
         rows = sum(int(v or 0) for v in (src.get("rows") or {}).values())
-        detail = [html.Span(src.get("kind", ""), className="badge text-bg-light border ms-1 fw-normal")]
+        name = src.get("name", "?")
+        detail = [html.Span(src.get("kind", ""), className="badge text-bg-light border ms-1 fw-normal"), " ",
+                  html.Span(charts.data_date_text(*dates.get(name, (None, None)), lang, with_basis=True),
+                            className="source-data-date")]
         if rows:
-            detail.append(html.Span(" " + ngettext("{n} record", "{n} records", rows, lang),
+            detail.append(html.Span(" · " + ngettext("{n} record", "{n} records", rows, lang),
                                     className="text-body-secondary"))
-        items.append(html.Li([html.Strong(src.get("name", "?")), *detail]))
+        items.append(html.Li([html.Strong(name), *detail]))
     return [
         html.P([
-            html.Span(_("Data as of {date}", lang, date=i18n.fmt_date(snap.created_at, lang)), className="fw-semibold"),
-            " · ", _("Snapshot {id}", lang, id=snap.id), " · ",
+            html.Span(_("Data as of: each source's own date, below", lang), className="fw-semibold"), " · ",
+            charts.built_text(snap, lang), " · ",
             dcc.Link(_("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
         ], className="mb-1"),
         html.Ul(items, className="list-inline-sources mb-0"),
@@ -171,52 +177,90 @@ def sources_panel(view: state_mod.ViewState) -> list:
 # ---------------------------------------------------------------- charts
 
 def completion_cycle_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("completion_by_cycle", snapshot=served_snapshot(view), **view.filter_params())
+    return data.query("completion_by_cycle", snapshot=served_snapshot(view), align=view.align,
+                      min_assessed=MIN_ASSESSED, **view.filter_params())
 
 
-def completion_cycle_sentence(rows: pd.DataFrame, lang: str) -> str:
-    rated = rows[rows["assessed"] > 0].sort_values(["cycle_start", "cycle"])
+def _one_plan_each(rows: pd.DataFrame) -> bool:
+    """Return True when every bar is one plan (one jurisdiction's), so a bar names a set of cycles exactly."""
+    return all(len(fc._cycles_of(c)) == 1 for c in rows["cycles"]) and int(rows["jurisdictions"].max()) == 1
+
+
+def completion_cycle_sentence(rows: pd.DataFrame, lang: str, align: str = "plan") -> str:
+    rated = rows[(rows["assessed"] > 0) & rows["position"].notna()]
     if rated.empty:
         return _("None of these commitments has been assessed yet.", lang)
-    best = rated.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
+
+    def where(r):
+        return fc.position_label(r["position"], r["cycles"], lang, align=align)
+
     last = rated.iloc[-1]
-    text = _("The latest assessed cycle, {cycle}, has {share} of its assessed commitments complete or substantial.",
-             lang, cycle=last["cycle"], share=i18n.fmt_pct(last["share"], lang))
-    if best["share"] > last["share"]:
-        text += " " + _("The best was {cycle}, at {share}.", lang, cycle=best["cycle"],
-                        share=i18n.fmt_pct(best["share"], lang))
-    return text + " " + _("Select a bar to see that cycle's commitments.", lang)
+    text = (_("Plans lined up by the year they started.", lang) if align == "year" else
+            _("Plans lined up by their place in each jurisdiction's own sequence.", lang))
+    text += " " + _("Latest, {where}: {share} of the assessed commitments are complete or substantial.", lang,
+                    where=where(last), share=fc.share_with_n(last["share"], last["assessed"], lang))
+    sure = rated[rated["assessed"] >= MIN_ASSESSED]
+    if len(sure):
+        best = sure.sort_values(["share", "assessed"], ascending=[False, False]).iloc[0]
+        if best["share"] > last["share"]:
+            text += " " + _("The highest, among those with at least {n} assessed commitments: {where}, {share}.", lang,
+                            n=MIN_ASSESSED, where=where(best), share=fc.share_with_n(best["share"], best["assessed"],
+                                                                                     lang))
+    low = int(sum(fc.low_confidence(a) for a in rated["assessed"]))
+    if low:
+        text += " " + ngettext("{n} faded bar rests on fewer than {min} assessed commitments.",
+                               "{n} faded bars rest on fewer than {min} assessed commitments.", low, lang,
+                               min=MIN_ASSESSED)
+    if align == "year" or _one_plan_each(rows):
+        text += " " + _("Select a bar to see those commitments.", lang)
+    return text
 
 
 def completion_cycle_click(point: dict, view: state_mod.ViewState) -> str | None:
-    cycle = point.get("x")
-    if not isinstance(cycle, str):
+    """Return the commitments page narrowed to the clicked bar's cycles, when they are exactly that bar's plans.
+
+    They are when plans are lined up by start year, or for one jurisdiction's plans; a bar of every member's
+    Nth plan is not a set of cycles (another member's plan may have the same years).
+    """
+    custom = point.get("customdata")
+    if not isinstance(custom, list) or len(custom) < 5 or not isinstance(custom[3], str):
         return None
-    query = view.to_query(cycles=(cycle,), **_plain(view))
+    if view.align != "year" and custom[4] != 1:
+        return None
+    cycles = tuple(c for c in custom[3].split(",") if c)
+    if not cycles:
+        return None
+    query = view.to_query(cycles=cycles, **_plain(view))
     return None if state_mod.parse(query).notices else "/commitments" + query
 
 
 register(Chart(
     id="overview-completion-cycle",
-    title=N_("Completion by action-plan cycle"),
+    title=N_("Completion, plan by plan"),
     rows=completion_cycle_rows,
     figure=figures.completion_by_cycle_bars,
     sentence=completion_cycle_sentence,
     tables=("commitments",),
-    columns={"cycle": N_("Action-plan cycle"), "commitments": N_("Commitments"), "assessed": N_("Assessed"),
-             "complete_or_substantial": N_("Complete or substantial"), "share": N_("Share")},
+    columns={"position": N_("Place"), "cycles": N_("Action-plan cycles"), "jurisdictions": N_("Jurisdictions"),
+             "commitments": N_("Commitments"), "assessed": N_("Assessed"),
+             "complete_or_substantial": N_("Complete or substantial"), "share": N_("Share"),
+             "low_confidence": N_("Too few assessed to read with confidence")},
     on_click=completion_cycle_click,
+    options=lambda view: {"align": view.align},
 ))
 
 
 def progress_rows(view: state_mod.ViewState) -> pd.DataFrame:
     """Return commitments per progress value (summed over cycles); null progress: not assessed."""
-    rows = data.query("commitment_progress_by_cycle", snapshot=served_snapshot(view), **view.filter_params())
+    # Summed over every plan, so how plans are lined up does not matter.
+    rows = data.query("commitment_progress_by_cycle", snapshot=served_snapshot(view), align="plan",
+                      **view.filter_params())
     if rows.empty:
         return rows
     grouped = (rows.assign(progress=rows["progress"].fillna(""))
                .groupby("progress", as_index=False)
                .agg(progress_rank=("progress_rank", "min"), commitments=("commitments", "sum"),
+                    sources=("sources", lambda lists: sorted({s for names in lists for s in names})),
                     synthetic_rows=("synthetic_rows", "sum")))
     grouped["progress"] = grouped["progress"].replace("", None)
     order = {p: i for i, p in enumerate(fc.READ_ORDER)}
