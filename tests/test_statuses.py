@@ -23,6 +23,12 @@ JURISDICTIONS = [{"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Cana
 COMMITMENTS = [
     {"commitment_id": "C1", "jurisdiction_id": "ca", "cycle": "2018-2020", "cycle_start": 2018, "cycle_end": 2020,
      "title_en": "Reported and not", "title_fr": "Déclarés ou non"},
+    # Built from indicator reports: 2 of 8 reported, so no status yet; and one whose 3 indicators all reported complete.
+    {"commitment_id": "C2", "jurisdiction_id": "ca", "cycle": "2022-2024", "cycle_start": 2022, "cycle_end": 2024,
+     "title_en": "Partly reported", "indicators_total": 8, "indicators_reported": 2},
+    {"commitment_id": "C3", "jurisdiction_id": "ca", "cycle": "2022-2024", "cycle_start": 2022, "cycle_end": 2024,
+     "title_en": "All reported", "progress": "complete", "progress_rank": 3, "status_code": "C",
+     "status_vocab": "nap", "indicators_total": 3, "indicators_reported": 3},
 ]
 
 
@@ -95,7 +101,37 @@ def test_commitment_milestones_mark_overdue_only_on_a_reported_status(app_env):
     ]
 
 
+def test_commitment_indicator_reports(app_env):
+    def run(**params):
+        return records(data.query("commitment_indicator_reports", **{"jurisdictions": [], "levels": [], "cycles": [],
+                                                                     **params}),
+                       "commitments", "indicators_total", "indicators_reported", "complete", "unreported",
+                       "synthetic_rows")
+
+    assert run() == [(2, 11, 5, 1, 1, 0)]
+    assert run(cycles=["2018-2020"]) == [(0, 0, 0, 0, 0, 0)]  # C1's status is not built from indicators
+    for hostile in ("'", "ca') or ('1'='1", "ca; drop table commitments; --"):
+        assert run(jurisdictions=[hostile]) == run(levels=[hostile]) == [(0, 0, 0, 0, 0, 0)]
+    assert run() == [(2, 11, 5, 1, 1, 0)]
+
+
 # ---------------------------------------------------------------- the pages
+
+def test_status_tiles_say_how_many_indicators_reported(app_env):
+    page = page_module("commitments")
+    tiles = page.status_tiles(state.parse(""))
+    note = find_all(tiles, lambda n: getattr(n, "id", None) == "commitments-status-reports")[0]
+    assert text_of(note) == ("2 of these commitments have a status built from indicator reports (5 of 11 indicators "
+                             "reported): each is complete only when every indicator reported complete.")
+    static = find_all(tiles, lambda n: "status-tile-static" in (getattr(n, "className", "") or ""))[0]
+    assert static.title == "Commitments with no completion rating or reported status yet"
+    assert not find_all(page.status_tiles(state.parse("?cycle=2018-2020")),
+                        lambda n: getattr(n, "id", None) == "commitments-status-reports")
+    fr = find_all(page.status_tiles(state.parse("?lang=fr")),
+                  lambda n: getattr(n, "id", None) == "commitments-status-reports")[0]
+    assert text_of(fr).startswith("2 de ces engagements ont un état établi à partir des déclarations par indicateur "
+                                  "(état déclaré pour 5 des 11 indicateurs)")
+
 
 def test_overview_counts_overdue_and_says_past_due_unreported_apart(app_env):
     page = page_module("overview")
