@@ -130,7 +130,11 @@ def printing_offered() -> bool:
     return print_base() is not None and print_problem() is None
 
 
-class BriefUnavailable(RuntimeError):
+class BriefFailed(RuntimeError):
+    """A briefing that could not be printed; the message says why."""
+
+
+class BriefUnavailable(BriefFailed):
     """This machine cannot print briefings; the message says what to install."""
 
 
@@ -289,7 +293,9 @@ def print_pdf(url: str, out: Path, *, timeout_ms: int = 120_000) -> Path:
         browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 1400})
-            page.goto(url, timeout=timeout_ms)
+            response = page.goto(url, timeout=timeout_ms)
+            if response is None or response.status != 200:  # not a briefing: say so now, not after the timeout
+                raise BriefFailed(f"{url} answered {response.status if response else 'nothing'}")
             page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=timeout_ms)
             footer = (f'<div style="font-size:8px;width:100%;text-align:center;color:#444">'
                       f'{_e(page.title())} · <span class="pageNumber"></span>/<span class="totalPages"></span></div>')
@@ -346,7 +352,8 @@ def brief_url(base: str, view_url: str, lang: str | None) -> str:
 def generate(view_url: str, out: Path, *, lang: str | None = None, data_dir: Path | None = None) -> Path:
     """Print the briefing of `view_url` to `out`, from the server in the URL if it answers, else a temporary one.
 
-    Raises ValueError for a page without a briefing and BriefUnavailable when this machine cannot print.
+    Raises ValueError for a page without a briefing, BriefUnavailable when this machine cannot print, and
+    BriefFailed when the briefing page does not answer.
     """
     brief_url("", view_url, lang)  # a page without a briefing is refused before anything starts
     problem = print_problem()
@@ -355,6 +362,7 @@ def generate(view_url: str, out: Path, *, lang: str | None = None, data_dir: Pat
     parts = urlsplit(view_url)
     if parts.scheme in ("http", "https") and parts.netloc and _answers(f"{parts.scheme}://{parts.netloc}/healthz"):
         return print_pdf(brief_url(f"{parts.scheme}://{parts.netloc}", view_url, lang), out)
+    data.current_snapshot(data_dir)  # NoSnapshot says what to build before a server starts for nothing
     with temporary_server(data_dir) as base:
         return print_pdf(brief_url(base, view_url, lang), out)
 

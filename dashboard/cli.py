@@ -147,7 +147,7 @@ def cmd_brief(args) -> int:
     except ValueError as exc:  # the URL names a page without a briefing: a usage error
         print(f"ogdash: no briefing: {exc}", file=sys.stderr)
         return 2
-    except brief.BriefUnavailable as exc:
+    except brief.BriefFailed as exc:
         print(f"ogdash: no briefing: {exc}", file=sys.stderr)
         return 1
     print(out)
@@ -259,7 +259,7 @@ def _expected_failure(exc: Exception) -> bool:
     """Return True for an error that says what is wrong with the input or the machine (not a bug)."""
     known = (("dashboard.data", "NoSnapshot"), ("dashboard.data", "QueryError"),
              ("dashboard.snapshots", "SnapshotError"), ("dashboard.ingest.common", "IngestError"),
-             ("dashboard.playlists", "PlaylistError"), ("dashboard.brief", "BriefUnavailable"))
+             ("dashboard.playlists", "PlaylistError"), ("dashboard.brief", "BriefFailed"))
     classes = tuple(getattr(sys.modules[module], name) for module, name in known if module in sys.modules)
     return isinstance(exc, (OSError, *classes))
 

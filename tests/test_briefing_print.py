@@ -162,6 +162,11 @@ def test_the_command_says_what_to_install_without_a_browser(env, tmp_path, capsy
     assert "install Chromium (Debian and Ubuntu: apt-get install chromium" in capsys.readouterr().err
     assert cli.main(["brief", "--url", "/data", "--out", str(tmp_path / "b.pdf")]) == 2  # no briefing: usage
     assert "'/data' has no briefing" in capsys.readouterr().err
+    env.setenv("OGDASH_CHROMIUM", str(_fake_chromium(tmp_path)))  # a browser, but nothing to print from
+    assert cli.main(["brief", "--url", "/commitments", "--out", str(tmp_path / "b.pdf"),
+                     "--data-dir", str(tmp_path / "empty")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ogdash: ") and "no verified snapshot" in err.lower() and "Traceback" not in err
     assert not (tmp_path / "b.pdf").exists()
 
 
