@@ -470,16 +470,20 @@ def commitments_list(f: Frames, jurisdictions, levels, cycles, statuses, q, limi
     if statuses:
         mask &= c["progress"].isin(list(statuses))
     q = (q or "").strip().lower()
+    a = f.t["aliases"]
+    a = a[(a["record"] == "commitment") & a["alias_id"].str.lower().str.contains(q, regex=False)] if q else a[:0]
     if q:
         mask &= (c["commitment_id"].str.lower().str.contains(q, regex=False)
+                 | c["commitment_id"].isin(a["canonical_id"])
                  | c["title_en"].fillna("").str.lower().str.contains(q, regex=False)
                  | c["title_fr"].fillna("").str.lower().str.contains(q, regex=False))
-                 | c["commitment_id"].isin(a["canonical_id"])
     c = c[mask]
     names = f.t["jurisdictions"].set_index("jurisdiction_id")
+    exact = c["commitment_id"].str.lower() == q
+    exact |= c["commitment_id"].isin(a.loc[a["alias_id"].str.lower() == q, "canonical_id"])
     out = c.assign(jurisdiction_name_en=c["jurisdiction_id"].map(names["name_en"]),
                    jurisdiction_name_fr=c["jurisdiction_id"].map(names["name_fr"]),
-                   total=len(c), exact_id=c["commitment_id"].str.lower() == q)
+                   total=len(c), exact_id=exact)
     out = out.sort_values(["exact_id", "jurisdiction_id", "cycle_start", "commitment_id"],
                           ascending=[False, True, False, True], kind="stable")
     out = out.iloc[int(offset or 0):]

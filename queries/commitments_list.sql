@@ -1,12 +1,25 @@
 -- One page of commitments matching the filters, the chosen progress values and a search text, with the total that match.
 -- Params: $jurisdictions, $levels, $cycles, $statuses, $q, $limit, $offset
--- $q matches, case-insensitively, anywhere in the commitment id or its English or French
--- title (a plain substring: % and _ are ordinary characters); '' matches everything. An id
--- equal to $q comes first, then by jurisdiction, latest cycle first, and id. total counts
--- every matching commitment, not just this page. $statuses empty = every progress value.
+-- $q matches, case-insensitively, anywhere in the commitment id, one of its aliases (another
+-- source's id for it, e.g. CA-NAP4-C10 for CA0073) or its English or French title (a plain
+-- substring: % and _ are ordinary characters); '' matches everything. An id or alias equal to $q
+-- comes first, then by jurisdiction, latest cycle first, and id. total counts every matching
+-- commitment, not just this page. $statuses empty = every progress value.
 with params as (
     select
         lower(trim(coalesce($q, ''))) as q,
+),
+
+alias_hits as (
+    select
+        a.canonical_id as commitment_id,
+        bool_or(lower(a.alias_id) = p.q) as exact_alias,
+    from aliases as a
+    cross join params as p
+    where a.record = 'commitment'
+        and p.q <> ''
+        and strpos(lower(a.alias_id), p.q) > 0
+    group by a.canonical_id
 ),
 
 filtered as (
@@ -24,11 +37,13 @@ filtered as (
         c.status_code,
         c.status_vocab,
         c.synthetic,
-        lower(c.commitment_id) = p.q as exact_id,
+        lower(c.commitment_id) = p.q or coalesce(h.exact_alias, false) as exact_id,
     from commitments as c
     cross join params as p
     left join jurisdictions as j
         on j.jurisdiction_id = c.jurisdiction_id
+    left join alias_hits as h
+        on h.commitment_id = c.commitment_id
     where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
         and (len($levels) = 0 or list_contains($levels, j.level))
         and (len($cycles) = 0 or list_contains($cycles, c.cycle))
@@ -36,6 +51,7 @@ filtered as (
         and (
             p.q = ''
             or strpos(lower(c.commitment_id), p.q) > 0
+            or h.commitment_id is not null
             or strpos(lower(coalesce(c.title_en, '')), p.q) > 0
             or strpos(lower(coalesce(c.title_fr, '')), p.q) > 0
         )

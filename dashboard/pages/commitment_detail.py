@@ -64,11 +64,25 @@ def plain_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def record(commitment_id: str | None, view: state_mod.ViewState) -> dict | None:
-    """Return the commitment's record, or None when the id is malformed or unknown."""
+    """Return the commitment's record, or None when the id is malformed or unknown.
+
+    An alias (another source's id for a commitment kept under one id, e.g. CA-NAP4-C10 for CA0073)
+    gives that commitment's record, with `alias_id` and `alias_source` saying which id was asked for.
+    """
     if not isinstance(commitment_id, str) or not ID_RE.match(commitment_id):
         return None
-    rows = data.query("commitment_record", snapshot=served_snapshot(view), commitment_id=commitment_id)
-    return plain_records(rows)[0] if len(rows) else None
+    snapshot = served_snapshot(view)
+    rows = data.query("commitment_record", snapshot=snapshot, commitment_id=commitment_id)
+    if len(rows):
+        return plain_records(rows)[0]
+    alias = data.query("commitment_alias", snapshot=snapshot, alias_id=commitment_id)
+    if alias.empty:
+        return None
+    found = plain_records(alias)[0]
+    rows = data.query("commitment_record", snapshot=snapshot, commitment_id=found["commitment_id"])
+    if not len(rows):
+        return None
+    return {**plain_records(rows)[0], "alias_id": commitment_id, "alias_source": found.get("alias_source")}
 
 
 # ---------------------------------------------------------------- milestones timeline
@@ -271,6 +285,138 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
     ]))
 
 
+# ---------------------------------------------------------------- one record from several sources
+
+FIELD_LABELS = {
+    "title_en": N_("Title (English)"), "title_fr": N_("Title (French)"),
+    "description_en": N_("Description (English)"), "description_fr": N_("Description (French)"),
+    "lead_institution": N_("Lead institution"), "policy_areas": N_("Policy areas"),
+    "start_date": N_("Start date"), "end_date": N_("End date"), "due_date": N_("Due date"),
+    "cycle": N_("Action-plan cycle"), "action_plan_id": N_("Action plan"), "progress": N_("Status"),
+    "url": N_("Source page"), "lead_dept": N_("Lead"), "deadline_text_en": N_("Deadline as written"),
+    "deadline_text_fr": N_("Deadline as written (French)"), "potential_impact": N_("Potential impact"),
+    "completion_midterm": N_("Completion at mid-term"), "completion_end_term": N_("Completion at end of term"),
+    "starred": N_("Starred commitment"), "opened_government": N_("Did it open government?"),
+}
+# Fields that travel with another and are not listed on their own.
+_COMPANION_FIELDS = {"cycle_start", "cycle_end", "progress_rank", "status_code", "status_vocab", "indicators_total",
+                     "indicators_reported", *(f"{name}_missing" for name, _label in IRM_FIELDS)}
+RECORD_KINDS = {"commitment": N_("Commitment"), "milestone": N_("Milestone"), "indicator": N_("Indicator")}
+RULES = {"crosswalk": N_("crosswalk"), "title": N_("same title")}
+
+
+def field_label(field: str, lang: str) -> str:
+    return _(FIELD_LABELS[field], lang) if field in FIELD_LABELS else field
+
+
+def conflict_value(field: str, value, lang: str) -> str:
+    """Return a conflicting value as the page shows it: dates in words, a status by its name."""
+    if not _present(value):
+        return "–"
+    if field in ("due_date", "start_date", "end_date"):
+        try:
+            return i18n.fmt_date(str(value), lang)
+        except ValueError:
+            return str(value)
+    if field == "progress":
+        return fc.progress_label(value, lang)
+    return str(value)
+
+
+def _record_label(r: dict, commitment_id: str, lang: str) -> str:
+    if r["record"] == "commitment":
+        return _("Commitment", lang)
+    return f"{_(RECORD_KINDS.get(r['record'], r['record']), lang)} {fc.short_milestone_id(r['record_id'], commitment_id)}"
+
+
+def alias_notice(rec: dict, lang: str):
+    """Return a line saying the page was asked for by another source's id, or None."""
+    if not _present(rec.get("alias_id")):
+        return None
+    source = rec.get("alias_source")
+    text = (_("“{alias}” is {source}'s id for this commitment; the dashboard keeps it under {id}.", lang,
+              alias=rec["alias_id"], source=source, id=rec["commitment_id"]) if _present(source)
+            else _("“{alias}” is another id of this commitment; the dashboard keeps it under {id}.", lang,
+                   alias=rec["alias_id"], id=rec["commitment_id"]))
+    return html.P(text, className="alert alert-info py-2 small mb-2", role="status", id="commitment-alias-notice")
+
+
+def sources_section(view: state_mod.ViewState, rec: dict) -> html.Section | None:
+    """Return the record's sources when several gave it: each one's id and fields, and where they disagree."""
+    lang = view.lang
+    snapshot = served_snapshot(view)
+    commitment_id = rec["commitment_id"]
+    aliases = plain_records(data.query("commitment_aliases", snapshot=snapshot, commitment_id=commitment_id))
+    fields = plain_records(data.query("commitment_field_sources", snapshot=snapshot, commitment_id=commitment_id))
+    conflicts = plain_records(data.query("commitment_conflicts", snapshot=snapshot, commitment_id=commitment_id))
+    if not aliases and not fields and not conflicts:
+        return None
+    own = rec.get("source")
+    ids: dict[str, str] = {}
+    for f in fields:
+        ids.setdefault(f["source"], f["source_record_id"])
+    for a in aliases:
+        if a["record"] == "commitment" and _present(a.get("alias_source")):
+            ids.setdefault(a["alias_source"], a["alias_id"])
+    for c in conflicts:
+        if c["record"] == "commitment":
+            ids.setdefault(c["source"], c["source_record_id"])
+    ids = {own: ids.get(own, commitment_id), **{k: v for k, v in ids.items() if k != own}} if own else ids
+    body = []
+    if len(ids) > 1:
+        joined = ", ".join(f"{name} ({rid})" for name, rid in ids.items())
+        body.append(html.P(ngettext("This record joins {n} source: {sources}.", "This record joins {n} sources: "
+                                    "{sources}.", len(ids), lang, sources=joined), className="chart-sentence"))
+    given: dict[str, list[str]] = {}
+    for f in fields:
+        if f["source"] != own and f["field"] not in _COMPANION_FIELDS:
+            given.setdefault(f["source"], []).append(field_label(f["field"], lang))
+    for name, labels in given.items():
+        body.append(html.P(_("From {source}: {fields}.", lang, source=name, fields=", ".join(labels)),
+                           className="small mb-1"))
+    other_ids = [a for a in aliases if a["record"] != "commitment" or not _present(a.get("alias_source"))]
+    if other_ids:
+        trs = [html.Tr([html.Td(_record_label({"record": a["record"], "record_id": a["canonical_id"]},
+                                              commitment_id, lang)),
+                        html.Td(a["canonical_id"]), html.Td(a["alias_id"]),
+                        html.Td(a.get("alias_source") or _("no loaded source", lang)),
+                        html.Td(_(RULES.get(a["rule"], a["rule"]), lang))]) for a in other_ids]
+        body.append(html.Details([
+            html.Summary(ngettext("{n} other id of its milestones and indicators", "{n} other ids of its milestones "
+                                  "and indicators", len(other_ids), lang)),
+            html.Div(_table((N_("Record"), N_("Kept as"), N_("Also known as"), N_("Source"), N_("Linked by")), trs,
+                            _("Other ids", lang), lang), className="table-responsive"),
+        ], className="mb-2"))
+    if conflicts:
+        disagreements = len({(c["record"], c["record_id"], c["field"]) for c in conflicts})
+        body.append(html.H3(_("Where the sources disagree", lang), className="h6 mt-3"))
+        body.append(html.P(ngettext(
+            "The sources give different values for {n} fact. Each value is listed with its source; the record "
+            "shows the first source's, in the order the sources are read.",
+            "The sources give different values for {n} facts. Each value is listed with its source; the record "
+            "shows the first source's, in the order the sources are read.", disagreements, lang),
+            className="small"))
+        trs = []
+        for c in conflicts:
+            shown = html.Span(_("shown", lang), className="badge text-bg-primary ms-1") if c.get("kept") else None
+            trs.append(html.Tr([
+                html.Th(_record_label(c, commitment_id, lang), scope="row", className="fw-normal text-nowrap"),
+                html.Td(field_label(c["field"], lang)),
+                html.Td([conflict_value(c["field"], c.get("value"), lang), shown]),
+                html.Td(f"{c['source']} ({c['source_record_id']})"),
+            ], className="conflict-kept" if c.get("kept") else None))
+        body.append(html.Div(_table((N_("Record"), N_("Field"), N_("Value"), N_("Source")), trs,
+                                    _("Where the sources disagree", lang), lang), className="table-responsive",
+                             id="commitment-conflicts"))
+    elif len(ids) > 1:
+        body.append(html.P(_("The sources agree on every fact they both give.", lang), className="small mb-0"))
+    title = _("Sources of this record", lang)
+    return html.Section(className="card shadow-sm mb-4 records-card", id="commitment-sources",
+                        **{"aria-labelledby": "commitment-sources-title"},
+                        children=html.Div(className="card-body", children=[
+                            html.H2(title, id="commitment-sources-title", className="h5 card-title"), *body]))
+
+
 def milestone_list_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
     """Return the milestones as a table, for a commitment whose milestones have no due dates."""
     lang = view.lang
@@ -446,9 +592,11 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
             html.Div([html.Span(rec["commitment_id"], className="badge text-bg-primary me-2 commitment-id"),
                       html.Span(rec["cycle"], className="text-body-secondary")], className="mb-1"),
             html.H1(title, className="display-6 fw-semibold mb-1 commitment-title"),
+            alias_notice(rec, lang),
             notices(view),
         ]),
         record_card(rec, view),
+        sources_section(view, rec),
         timeline,
         history,
         dbc.Row([
