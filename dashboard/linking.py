@@ -13,13 +13,17 @@ Milestones are linked the same way under one (linked) commitment, indicators und
 a title there may end with its lead in parentheses, "(TBS)", as the NAP tracker writes it. Generated
 rows are never linked to real ones, and two rows of one source are never linked to each other.
 
+A row that a source with `on_duplicate = "skip"` yielded (its id was given by an earlier source) is
+treated the same way: left out as a row, its values still fill the kept record's empty fields.
+
 A linked record keeps one row under one canonical id: the crosswalk's, else the id given by a source
 that uses OGP's ids (kinds ogp-export and reference), else the first source's. Its other ids become
 aliases. Each field is taken from the first source, in the order of the sources file, that gives it
 (fields that belong together, such as a status and its code, come together); `field_sources` says
 which source gave each field, and where the sources give different values, `conflicts` keeps every
-value with its source. Rows that point at an alias (a milestone's commitment, a status record's
-indicator, a dataset's commitment) are pointed at the canonical id.
+value with its source (not for `url`: each source's own page). Rows that point at an alias (a
+milestone's commitment, a status record's indicator, a dataset's commitment) are pointed at the
+canonical id.
 """
 
 from __future__ import annotations
@@ -171,10 +175,10 @@ def link(tables: dict[str, pa.Table], sources: list[Source],
         for r in candidates:
             if record.parent_id:
                 r["__parent"] = parent_map.get(r[record.parent_id], r[record.parent_id])
-        groups = _crosswalk_groups(record, crosswalk, rows_by_id, by_name, alias_rows)
+        groups = _crosswalk_groups(record, crosswalk, rows_by_id, by_name)
         grouped = {r[record.id] for g in groups for r in g["rows"]}
-        groups += _title_groups(record, [r for r in candidates if r[record.id] not in grouped],
-                                linked_parents=_linked(canonical, record.parent, tables), order=order, kinds=kinds)
+        linked_parents = set(canonical[record.parent].values()) if record.parent else set()
+        groups += _title_groups(record, [r for r in candidates if r[record.id] not in grouped], linked_parents)
         groups = _with_yielded(record, table, groups, (parts or {}).get(record.table, []), canonical)
         if not groups:
             continue
@@ -269,15 +273,10 @@ def _candidate_rows(table: pa.Table, record: Record, wanted: set[str],
     return table.filter(mask).to_pylist()
 
 
-def _linked(canonical: dict[str, dict[str, str]], parent: str | None, tables) -> set[str] | None:
-    """Return the canonical ids of the parent records that were linked (None: no parent, commitments)."""
-    if parent is None:
-        return None
-    return set(canonical[parent].values())
-
-
-def _crosswalk_groups(record: Record, crosswalk: dict, rows_by_id: dict[str, dict], sources: dict[str, Source],
-                      alias_rows: list) -> list[dict[str, Any]]:
+def _crosswalk_groups(record: Record, crosswalk: dict, rows_by_id: dict[str, dict],
+                      sources: dict[str, Source]) -> list[dict[str, Any]]:
+    """Group each crosswalk pair's two rows (several pairs may share a canonical id); refuse a pair that
+    contradicts its rows."""
     groups: dict[str, dict[str, Any]] = {}
     for (kind, alias), pair in sorted(crosswalk.items()):
         if kind != record.name:
@@ -338,33 +337,27 @@ def _line_of(file: Path, *needles: str) -> int | None:
     return None
 
 
-def _title_groups(record: Record, rows: list[dict[str, Any]], *, linked_parents: set[str] | None,
-                  order: dict[str, int], kinds: dict[str, str]) -> list[dict[str, Any]]:
-    """Group rows of different sources whose titles match within one plan (or one linked parent)."""
+def _title_groups(record: Record, rows: list[dict[str, Any]], linked_parents: set[str]) -> list[dict[str, Any]]:
+    """Group rows of different sources whose titles match within one plan (or under one linked parent)."""
+    def scope(r: dict[str, Any]) -> tuple | None:
+        if r["synthetic"]:
+            return None
+        if record.parent is None:
+            return (r["jurisdiction_id"], r["cycle_start"])
+        return (r["__parent"],) if r["__parent"] in linked_parents else None
+
     buckets: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
-    leads: dict[str, list[str]] = defaultdict(list)
-    for r in rows:
-        if r["synthetic"]:
+    leads: dict[tuple, list[str | None]] = defaultdict(list)
+    scoped = [(scope(r), r) for r in rows]
+    for key, r in scoped:
+        if key is not None:
+            leads[key].append(r.get("lead_dept"))
+    for key, r in scoped:
+        if key is None:
             continue
-        if record.parent is None:
-            scope = (r["jurisdiction_id"], r["cycle_start"])
-        elif r["__parent"] in (linked_parents or ()):
-            scope = (r["__parent"],)
-        else:
-            continue
-        leads[scope].append(r.get("lead_dept"))
-    for r in rows:
-        if r["synthetic"]:
-            continue
-        if record.parent is None:
-            scope = (r["jurisdiction_id"], r["cycle_start"])
-        elif r["__parent"] in (linked_parents or ()):
-            scope = (r["__parent"],)
-        else:
-            continue
-        title = normalise_title(r.get("title_en"), leads[scope])
+        title = normalise_title(r.get("title_en"), leads[key])
         if title:
-            buckets[(*scope, title)].append(r)
+            buckets[(*key, title)].append(r)
     groups = []
     for key, members in buckets.items():
         per_source = defaultdict(int)
