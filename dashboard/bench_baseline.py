@@ -514,6 +514,7 @@ def commitment_milestones(f: Frames, commitment_id, as_of) -> pd.DataFrame:
         days_overdue=(as_of - m["due_date"]).dt.days.astype("Int64"),
         past_due=_past_due(m, as_of),
         overdue=_past_due(m, as_of).eq(progress.OVERDUE),
+        source=m["source"],
         synthetic=m["synthetic"],
     )
     out = out.assign(_key=out["milestone_id"].map(_natural)).sort_values(["_key", "milestone_id"], kind="stable")
@@ -540,7 +541,8 @@ def commitment_status_history(f: Frames, commitment_id) -> pd.DataFrame:
         "milestone_title_fr": s["milestone_id"].map(titles["title_fr"]),
         "reporting_period": s["reporting_period"], "period_date": s["period_date"], "progress": s["progress"],
         "progress_rank": s["progress_rank"], "status_code": s["status_code"], "status_vocab": s["status_vocab"],
-        "progress_en": s["progress_en"], "progress_fr": s["progress_fr"], "synthetic": s["synthetic"],
+        "progress_en": s["progress_en"], "progress_fr": s["progress_fr"], "source": s["source"],
+        "synthetic": s["synthetic"],
     })
     return out.sort_values(["series_id", "period_date"], kind="stable").reset_index(drop=True)
 

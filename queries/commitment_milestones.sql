@@ -55,6 +55,7 @@ final as (
         p.as_of - m.due_date as days_overdue,
         past_due_state(m.due_date, m.progress, p.as_of) as past_due,
         coalesce(past_due_state(m.due_date, m.progress, p.as_of) = 'overdue', false) as overdue,
+        m.source,
         m.synthetic,
     from milestones as m
     cross join params as p

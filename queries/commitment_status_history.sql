@@ -1,7 +1,8 @@
 -- One commitment's reported statuses: one row per milestone (or indicator, where the source reports per indicator) and reporting period.
 -- Params: $commitment_id
 -- series_id is the indicator id where there is one, else the milestone id. progress_en/fr
--- are the source's own words on progress in that period, where it gives them.
+-- are the source's own words on progress in that period, where it gives them; source names the
+-- source that gave the row (a chart's caption cites only those).
 with commitment_milestones as (
     -- Only this commitment's milestones: the table is sorted on commitment_id, so this reads a
     -- row group or two instead of building a hash table of every milestone.
@@ -29,6 +30,7 @@ final as (
         s.status_vocab,
         s.progress_en,
         s.progress_fr,
+        s.source,
         s.synthetic,
     from milestone_status as s
     left join commitment_milestones as m
