@@ -326,7 +326,9 @@ def test_the_page_of_an_alias_shows_its_record_and_says_so(app_env):
 
 
 def test_the_record_page_shows_each_conflicting_value_with_its_source(app_env):
-    [section] = find_all(_body("CA9001"), lambda n: getattr(n, "id", None) == "commitment-sources")
+    body = _body("CA9001")
+    assert "Sources: reference, nap (see “Sources of this record”)" in text_of(body)
+    [section] = find_all(body, lambda n: getattr(n, "id", None) == "commitment-sources")
     text = text_of(section)
     assert "This record joins 2 sources: reference (CA9001), nap (CA-NAP7-C01)." in text
     assert "From nap: " in text and "Title (French)" in text
@@ -339,7 +341,9 @@ def test_the_record_page_shows_each_conflicting_value_with_its_source(app_env):
 
 
 def test_a_record_from_one_source_has_no_sources_section(app_env):
-    assert not find_all(_body("CA-NAP8-C01"), lambda n: getattr(n, "id", None) == "commitment-sources")
+    body = _body("CA-NAP8-C01")
+    assert not find_all(body, lambda n: getattr(n, "id", None) == "commitment-sources")
+    assert "Source: nap" in text_of(body)
 
 
 # ---------------------------------------------------------------- the real files: Canada's 2018-2020 plan

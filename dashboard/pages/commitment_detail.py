@@ -256,13 +256,17 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
     if dates:
         facts.append((N_("Dates"), dates))
     irm = irm_facts(rec, lang)
-    source = [html.Span(_("Source: {name}", lang, name=rec.get("source", "–")))]
+    joined = rec.get("joined_sources") or []
+    source = [html.Span(_("Source: {name}", lang, name=rec.get("source", "–")) if len(joined) < 2 else
+                        _("Sources: {names} (see “Sources of this record”)", lang, names=", ".join(joined)))]
     if rec.get("synthetic"):
         source += [" ", html.Span(_("synthetic", lang), className="badge text-bg-warning synthetic-badge")]
     url = rec.get("url")
     if _present(url) and str(url).startswith(("https://", "http://")):
         source += [" · ", html.A(_("Open the source page", lang), href=str(url), target="_blank",
                                  rel="noopener noreferrer")]
+        if len(joined) > 1 and _present(rec.get("url_source")):
+            source.append(f" ({rec['url_source']})")
 
     def dl(pairs, term_width=4):
         items = []
@@ -341,27 +345,36 @@ def alias_notice(rec: dict, lang: str):
     return html.P(text, className="alert alert-info py-2 small mb-2", role="status", id="commitment-alias-notice")
 
 
-def sources_section(view: state_mod.ViewState, rec: dict) -> html.Section | None:
-    """Return the record's sources when several gave it: each one's id and fields, and where they disagree."""
-    lang = view.lang
+def record_sources(view: state_mod.ViewState, rec: dict) -> dict:
+    """Return what several sources say of the commitment: its aliases (and its milestones' and indicators'),
+    its fields' sources, their conflicts, and each source's id for it (the row's own source first)."""
     snapshot = served_snapshot(view)
     commitment_id = rec["commitment_id"]
-    aliases = plain_records(data.query("commitment_aliases", snapshot=snapshot, commitment_id=commitment_id))
-    fields = plain_records(data.query("commitment_field_sources", snapshot=snapshot, commitment_id=commitment_id))
-    conflicts = plain_records(data.query("commitment_conflicts", snapshot=snapshot, commitment_id=commitment_id))
+    found = {name: plain_records(data.query(f"commitment_{name}", snapshot=snapshot, commitment_id=commitment_id))
+             for name in ("aliases", "field_sources", "conflicts")}
+    own = rec.get("source")
+    ids: dict[str, str] = {own: commitment_id} if own else {}
+    for f in found["field_sources"]:
+        ids.setdefault(f["source"], f["source_record_id"])
+    for a in found["aliases"]:
+        if a["record"] == "commitment" and _present(a.get("alias_source")):
+            ids.setdefault(a["alias_source"], a["alias_id"])
+    for c in found["conflicts"]:
+        if c["record"] == "commitment":
+            ids.setdefault(c["source"], c["source_record_id"])
+    found["ids"] = ids if len(ids) > 1 else {}
+    found["url_source"] = next((f["source"] for f in found["field_sources"] if f["field"] == "url"), None)
+    return found
+
+
+def sources_section(view: state_mod.ViewState, rec: dict, found: dict) -> html.Section | None:
+    """Return the record's sources when several gave it: each one's id and fields, and where they disagree."""
+    lang = view.lang
+    commitment_id = rec["commitment_id"]
+    aliases, fields, conflicts, ids = found["aliases"], found["field_sources"], found["conflicts"], found["ids"]
     if not aliases and not fields and not conflicts:
         return None
     own = rec.get("source")
-    ids: dict[str, str] = {}
-    for f in fields:
-        ids.setdefault(f["source"], f["source_record_id"])
-    for a in aliases:
-        if a["record"] == "commitment" and _present(a.get("alias_source")):
-            ids.setdefault(a["alias_source"], a["alias_id"])
-    for c in conflicts:
-        if c["record"] == "commitment":
-            ids.setdefault(c["source"], c["source_record_id"])
-    ids = {own: ids.get(own, commitment_id), **{k: v for k, v in ids.items() if k != own}} if own else ids
     body = []
     if len(ids) > 1:
         joined = ", ".join(f"{name} ({rid})" for name, rid in ids.items())
@@ -425,7 +438,11 @@ def milestone_list_section(view: state_mod.ViewState, commitment_id: str) -> htm
     for r in rows:
         key = r.get("progress")
         pill = html.Span([html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}),
-                          fc.progress_label(key, lang) if key else _("No status yet", lang)], className="status-pill")
+                          fc.progress_label(key, lang) if key else _(progress.NO_STATUS_REPORTED, lang)],
+                         className="status-pill")
+        if r.get("indicators_total") is not None:
+            pill = html.Span([pill, html.Br(), html.Small(progress.indicators_reported(
+                int(r.get("indicators_reported") or 0), int(r["indicators_total"]), lang), className="text-body-secondary")])
         deadline = localized(r.get("deadline_text_en"), r.get("deadline_text_fr"), lang)
         trs.append(html.Tr([
             html.Th([html.Span(fc.short_milestone_id(r["milestone_id"], commitment_id) + " ", className="fw-semibold"),
@@ -574,6 +591,7 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
     timeline_height = max(280, 44 * n_milestones + 130)
     history_height = max(260, 32 * max(n_milestones, 3) + 150)
     key = rec["commitment_id"]
+    found = record_sources(view, rec)
     # A chart with nothing to draw would be a large blank card: say so in one line instead.
     if not n_milestones:
         timeline = quiet_section("commitment-milestones-none", N_("Milestones and their due dates"),
@@ -595,10 +613,10 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
             alias_notice(rec, lang),
             notices(view),
         ]),
-        record_card(rec, view),
-        sources_section(view, rec),
+        record_card({**rec, "joined_sources": list(found["ids"]), "url_source": found["url_source"]}, view),
         timeline,
         history,
+        sources_section(view, rec, found),
         dbc.Row([
             dbc.Col(datasets_section(view, rec["commitment_id"]), lg=5),
             dbc.Col(learning_section(view, rec["commitment_id"]), lg=7),
