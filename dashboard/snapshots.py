@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import fcntl
@@ -297,18 +298,41 @@ def build_inputs(config_file: Path) -> dict:
 def code_sha256() -> str:
     """Return a digest of the code that decides what a build writes.
 
-    That is the package's Python (pages and figures apart: they only read snapshots) and the rollup
-    definitions; a new release of the dashboard therefore rebuilds once even when no source changed.
+    That is the Python a build runs (snapshots.py, every connector and the package modules they
+    import, found by reading their imports) and the rollup definitions. A release that changes any
+    of them rebuilds once even when no source changed; pages, figures and the app do not count.
     """
     package = Path(schema.__file__).resolve().parent
     digest = hashlib.sha256()
-    for file in sorted(package.rglob("*.py")):
-        relative = file.relative_to(package)
-        if relative.parts[0] not in ("pages", "figures"):
-            digest.update(f"{relative.as_posix()}\t{sha256_file(file)}\n".encode())
+    for file in _build_modules(package):
+        digest.update(f"{file.relative_to(package).as_posix()}\t{sha256_file(file)}\n".encode())
     for file in sorted((config.QUERIES_DIR / "rollups").glob("*.sql")):
         digest.update(f"rollups/{file.name}\t{sha256_file(file)}\n".encode())
     return digest.hexdigest()
+
+
+def _build_modules(package: Path) -> list[Path]:
+    """Return the package's Python files a build runs: snapshots.py, the connectors, and what they import, transitively."""
+    todo = [package / "__init__.py", package / "snapshots.py", *(package / "ingest").rglob("*.py")]
+    seen: set[Path] = set()
+    while todo:
+        file = todo.pop()
+        if file in seen or not file.is_file():
+            continue
+        seen.add(file)
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "dashboard" and len(parts) > 1:
+                    module = package.joinpath(*parts[1:])
+                    todo += [module.with_suffix(".py"), module / "__init__.py"]
+    return sorted(seen)
 
 
 def reads_network(source: Source) -> bool:

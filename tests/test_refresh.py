@@ -121,6 +121,14 @@ def test_force_a_new_sources_file_or_new_code_build_again(workspace, capsys, mon
     assert inputs == {"sources_file_sha256": _sha(workspace / "sources.toml"), "code_sha256": "a new release"}
 
 
+def test_the_code_fingerprint_covers_what_a_build_runs_and_nothing_else():
+    package = Path(snapshots.__file__).resolve().parent
+    files = {f.relative_to(package).as_posix() for f in snapshots._build_modules(package)}
+    assert {"__init__.py", "snapshots.py", "schema.py", "data.py", "linking.py", "ingest/__init__.py",
+            "ingest/ckan.py", "ingest/reference.py", "ingest/synthetic.py"} <= files
+    assert not [f for f in files if f.startswith(("pages/", "figures/")) or f in ("app.py", "charts.py", "web.py")]
+
+
 def test_a_downloaded_source_is_compared_by_what_was_fetched(workspace, monkeypatch):
     """A URL source is read (downloaded) first; its hash and Last-Modified come from Source.fetched."""
     (workspace / "sources.toml").write_text(
@@ -204,7 +212,7 @@ def test_a_bad_data_date_stops_the_build_naming_source_file_and_value(workspace,
                            encoding="utf-8")
     code, out, err = _build(capsys, workspace)
     assert code == 1 and out == ""
-    assert "source 'metrics' (portal-metrics)" in err and str(config_file) in err
+    assert "source 'metrics'" in err and str(config_file) in err
     assert "column 'data_date'" in err and "YYYY-MM-DD" in err
     with pytest.raises(IngestError):
         snapshots.build(config_file, workspace / "data")

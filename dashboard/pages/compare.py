@@ -1,4 +1,4 @@
-"""Compare snapshots: what changed between two published snapshots (statuses, datasets, learners)."""
+"""Compare snapshots: what changed between two published snapshots (sources, commitments, statuses, datasets, learners)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dashboard.components import empty_state, kpi_tile, localized, page_header
 from dashboard.figures.compare import progress_label, transition_keys
 from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import SCALE
+from dashboard.snapshots import source_changes
 
 dash.register_page(__name__, path="/compare", name="Compare snapshots", order=4)
 
@@ -115,6 +116,8 @@ register(Chart(
 # ---------------------------------------------------------------- summary
 
 SUMMARY_MEASURES = (
+    ("commitments_added", N_("Commitments added")),
+    ("commitments_removed", N_("Commitments removed")),
     ("status_changes", N_("Milestones that changed status")),
     ("milestones_added", N_("Milestones added")),
     ("milestones_removed", N_("Milestones removed")),
@@ -137,10 +140,9 @@ def summary_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 
 def summary_sentence(rows: pd.DataFrame, lang: str) -> str:
-    counts = dict(zip(rows["measure"], rows["count"]))
-    return _("Status changes: {status}. Datasets added: {added}; removed: {removed}.", lang,
-             status=i18n.fmt_int(counts["status_changes"], lang), added=i18n.fmt_int(counts["datasets_added"], lang),
-             removed=i18n.fmt_int(counts["datasets_removed"], lang))
+    counts = {m: i18n.fmt_int(n, lang) for m, n in zip(rows["measure"], rows["count"])}
+    return _("Commitments added: {commitments_added}; removed: {commitments_removed}. Status changes: "
+             "{status_changes}. Datasets added: {datasets_added}; removed: {datasets_removed}.", lang, **counts)
 
 
 register(Chart(
@@ -149,7 +151,7 @@ register(Chart(
     rows=summary_rows,
     figure=figures.change_summary_bars,
     sentence=summary_sentence,
-    tables=("milestones", "datasets"),
+    tables=("commitments", "milestones", "datasets"),
     columns={"label": N_("Change"), "count": N_("Count")},
     empty=N_("Pick two different snapshots to compare."),
 ))
@@ -221,6 +223,143 @@ register(Chart(
 ))
 
 
+# ---------------------------------------------------------------- sources and commitments, in words
+
+SOURCE_CHANGES = {
+    "added": (N_("New source"), "text-bg-success"),
+    "dropped": (N_("Dropped"), "text-bg-danger"),
+    "updated": (N_("New data"), "text-bg-primary"),
+    "unchanged": (N_("Unchanged"), "text-bg-light border"),
+}
+
+
+def sources_rows(view: state_mod.ViewState) -> list[dict]:
+    """Return how the two snapshots' sources differ (snapshots.source_changes), or [] without two snapshots."""
+    chosen = pair(view)
+    if chosen is None:
+        return []
+    base, head = (data.get_snapshot(i).manifest for i in chosen)
+    return source_changes(base, head)
+
+
+def commitments_rows(view: state_mod.ViewState) -> pd.DataFrame:
+    return _diff("snapshot_diff_commitments", view, limit=None)
+
+
+def _names(rows: list[dict], change: str, lang: str) -> list[str]:
+    out = []
+    for r in rows:
+        if r["change"] != change:
+            continue
+        before, after = r.get("data_date_before"), r.get("data_date_after")
+        if change == "updated" and after and before and after != before:
+            out.append(_("{name} (data of {after}; before, {before})", lang, name=r["name"],
+                         after=i18n.fmt_date(after, lang), before=i18n.fmt_date(before, lang)))
+        else:
+            out.append(r["name"])
+    return out
+
+
+def change_story(summary: pd.Series | None, sources: list[dict], lang: str) -> list[str]:
+    """Return what changed between the two snapshots as sentences: sources, commitments, statuses, datasets, learners."""
+    said = []
+    for change, singular, plural in (
+        ("added", N_("Source added: {names}."), N_("Sources added: {names}.")),
+        ("dropped", N_("Source dropped: {names}."), N_("Sources dropped: {names}.")),
+        ("updated", N_("Source with new data: {names}."), N_("Sources with new data: {names}.")),
+    ):
+        names = _names(sources, change, lang)
+        if names:
+            said.append(ngettext(singular, plural, len(names), lang, names=", ".join(names)))
+    if sources and not said:
+        said.append(_("No source changed.", lang))
+    if summary is None:
+        return said
+    n = {k: int(summary[k]) for k in ("commitments_added", "commitments_removed", "status_changes",
+                                      "milestones_added", "milestones_removed", "datasets_added",
+                                      "datasets_removed", "learners_added", "events_added")}
+    fmt = {k: i18n.fmt_int(v, lang) for k, v in n.items()}
+    if n["commitments_added"] or n["commitments_removed"]:
+        said.append(_("Commitments added: {added}; removed: {removed}.", lang, added=fmt["commitments_added"],
+                      removed=fmt["commitments_removed"]))
+    if n["status_changes"] or n["milestones_added"] or n["milestones_removed"]:
+        said.append(_("Milestones that changed status: {n}; milestones added: {added}; removed: {removed}.", lang,
+                      n=fmt["status_changes"], added=fmt["milestones_added"], removed=fmt["milestones_removed"]))
+    if n["datasets_added"] or n["datasets_removed"]:
+        said.append(_("Datasets added: {added}; removed: {removed}.", lang, added=fmt["datasets_added"],
+                      removed=fmt["datasets_removed"]))
+    if n["learners_added"] or n["events_added"]:
+        said.append(_("Learners: {learners} ({events} events).", lang, learners=_signed(n["learners_added"], lang),
+                      events=_signed(n["events_added"], lang)))
+    if not any(n.values()):
+        said.append(_("No commitment, status, dataset or learning figure changed.", lang))
+    return said
+
+
+def _signed(n: int, lang: str) -> str:
+    return ("+" if n > 0 else "−" if n < 0 else "") + i18n.fmt_int(abs(n), lang)
+
+
+def source_list(rows: list[dict], lang: str):
+    """Return each source of the two snapshots: how it changed, its rows and its data date before and after."""
+    if not rows:
+        return empty_state(_("Neither snapshot names its sources.", lang), lang)
+    items = []
+    for r in rows:
+        label, badge = SOURCE_CHANGES[r["change"]]
+
+        def span(before, after, show):
+            if before is None or before == after:
+                return show(after)
+            if after is None:
+                return show(before)
+            return f"{show(before)} → {show(after)}"
+
+        rows_text = span(r["rows_before"], r["rows_after"], lambda v: "–" if v is None else i18n.fmt_int(v, lang))
+        date_text = span(r["data_date_before"], r["data_date_after"],
+                         lambda v: i18n.fmt_date(v, lang, "medium") if v else "–")
+        items.append(html.Li(className="list-group-item", children=[
+            html.Div([html.Span(_(label, lang), className=f"badge {badge} me-2"), html.Span(r["name"], className="fw-semibold"),
+                      " ", html.Code(r["kind"] or "", className="small")]),
+            html.Div(_("Rows: {rows} · data as of {date}", lang, rows=rows_text, date=date_text),
+                     className="small text-body-secondary"),
+        ]))
+    return html.Ul(items, className="list-group list-group-flush compare-sources")
+
+
+def commitment_list(rows: pd.DataFrame, view: state_mod.ViewState, base: str | None):
+    """Return the commitments added and those removed, the first LIST_MAX of each, each linking to its page."""
+    lang = view.lang
+    if rows.empty:
+        return empty_state(_("No commitment was added or removed between these two snapshots.", lang), lang)
+    blocks = []
+    for change, heading in (("added", _("Added", lang)), ("removed", _("Removed", lang))):
+        part = rows[rows["change"] == change]
+        if part.empty:
+            continue
+        # A removed commitment is shown from the earlier snapshot, where it still is.
+        query = view.to_query(base=None, page=1) if change == "added" else view.to_query(base=None, page=1,
+                                                                                          snapshot=base)
+        entries = []
+        for r in part.head(LIST_MAX).itertuples():
+            title = localized(r.title_en if isinstance(r.title_en, str) else None,
+                              r.title_fr if isinstance(r.title_fr, str) else None, lang)
+            where = figures.label_of(r._asdict(), lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id")
+            entries.append(html.Li([dcc.Link(r.commitment_id, href=f"/commitments/{r.commitment_id}" + query), " ",
+                                    title, html.Br(),
+                                    html.Span(f"{where} · {r.cycle} · {r.source}", className="text-body-secondary")]))
+        if len(part) > LIST_MAX:
+            entries.append(html.Li(_("and {n} more", lang, n=i18n.fmt_int(len(part) - LIST_MAX, lang)),
+                                   className="text-body-secondary"))
+        blocks.append(html.Div([
+            html.H3([heading, html.Span(i18n.fmt_int(len(part), lang), className="badge rounded-pill ms-2 "
+                                        + ("text-bg-success" if change == "added" else "text-bg-danger"))],
+                    className="h6 mt-2"),
+            html.Ul(entries, className="small compare-commitment-entries"),
+        ]))
+    return html.Div(blocks)
+
+
 # ---------------------------------------------------------------- layout
 
 def _picker(view: state_mod.ViewState, ids: list[str], chosen: tuple[str, str]) -> dbc.Row:
@@ -257,8 +396,8 @@ def layout(**query):
     lang = view.lang
     ids = data.available_snapshots()
     header = page_header(_("Compare snapshots", lang), view,
-                         lead=_("What changed between two published snapshots of the data: statuses, datasets "
-                                "and learners.", lang))
+                         lead=_("What changed between two published snapshots of the data: sources, commitments, "
+                                "statuses, datasets and learners.", lang))
     chosen = pair(view)
     if chosen is None:
         return html.Div(id="compare-page", children=[header, _one_snapshot(view, ids)])
@@ -276,6 +415,26 @@ def layout(**query):
         dcc.Store(id="compare-state", data={"search": compared.to_query()}),
         _picker(view, ids, chosen),
         html.Div(id="compare-kpis", className="row g-3 mb-4", **{"aria-live": "polite"}),
+        html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-story-title"},
+                     children=html.Div(className="card-body", children=[
+                         html.H2(_("What changed, in words", lang), id="compare-story-title", className="h5 card-title"),
+                         html.Div(id="compare-story", className="compare-story", **{"aria-live": "polite"}),
+                     ])),
+        dbc.Row([
+            dbc.Col(html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-source-list-title"},
+                                 children=html.Div(className="card-body", children=[
+                                     html.H2(_("Sources", lang), id="compare-source-list-title",
+                                             className="h5 card-title"),
+                                     html.Div(id="compare-source-list", className="compare-list"),
+                                 ])), lg=5),
+            dbc.Col(html.Section(className="chart-card card shadow-sm mb-4",
+                                 **{"aria-labelledby": "compare-commitment-list-title"},
+                                 children=html.Div(className="card-body", children=[
+                                     html.H2(_("Commitments added and removed", lang),
+                                             id="compare-commitment-list-title", className="h5 card-title"),
+                                     html.Div(id="compare-commitment-list", className="compare-list"),
+                                 ])), lg=7),
+        ], className="g-4"),
         dbc.Row([
             dbc.Col(chart_card("compare-transitions", compared, height=440), lg=7),
             dbc.Col(html.Section(className="chart-card card shadow-sm mb-4", **{"aria-labelledby": "compare-status-list-title"},
@@ -325,7 +484,7 @@ def _tile_rows(view: state_mod.ViewState) -> pd.Series | None:
 
 @callback(Output("compare-kpis", "children"), Input("compare-state", "data"))
 def compare_kpis(store):
-    """Return the headline tiles: status changes, milestones added, datasets added and removed, learners added."""
+    """Return the headline tiles: commitments added, status changes, datasets added and removed, learners added."""
     view = state_mod.from_store(store)
     lang = view.lang
     row = _tile_rows(view)
@@ -333,11 +492,13 @@ def compare_kpis(store):
         return None
 
     def signed(n) -> str:
-        n = int(n)
-        return ("+" if n > 0 else "−" if n < 0 else "") + i18n.fmt_int(abs(n), lang)
+        return _signed(int(n), lang)
 
     here = "/compare" + view.to_query()
     tiles = [
+        kpi_tile(_("Commitments added", lang), signed(row["commitments_added"]),
+                 here + "#compare-commitment-list-title", tile_id="compare-kpi-commitments",
+                 detail=_("removed: {removed}", lang, removed=i18n.fmt_int(int(row["commitments_removed"]), lang))),
         kpi_tile(_("Status changes", lang), i18n.fmt_int(int(row["status_changes"]), lang),
                  here + "#compare-status-list-title", tile_id="compare-kpi-status",
                  detail=_("milestones added: {added}, removed: {removed}", lang,
@@ -350,7 +511,7 @@ def compare_kpis(store):
         kpi_tile(_("Learners added", lang), signed(row["learners_added"]), here, tile_id="compare-kpi-learners",
                  detail=ngettext("{n} event", "{n} events", row["events_added"], lang, n=signed(row["events_added"]))),
     ]
-    return [dbc.Col(tile, xs=6, lg=3) for tile in tiles]
+    return [dbc.Col(tile, xs=6, md=4, xl=True) for tile in tiles]
 
 
 def status_list(rows: pd.DataFrame, view: state_mod.ViewState):
@@ -413,6 +574,23 @@ def dataset_list(rows: pd.DataFrame, view: state_mod.ViewState):
             html.Ul(entries, className="small compare-dataset-entries"),
         ]))
     return html.Div(blocks)
+
+
+@callback(
+    Output("compare-story", "children"),
+    Output("compare-source-list", "children"),
+    Output("compare-commitment-list", "children"),
+    Input("compare-state", "data"),
+)
+def compare_story(store):
+    """Return what changed in words, the sources of both snapshots and the commitments added and removed."""
+    view = state_mod.from_store(store)
+    lang = view.lang
+    chosen = pair(view)
+    sources = sources_rows(view)
+    story = change_story(_tile_rows(view), sources, lang)
+    return ([html.P(sentence, className="mb-1") for sentence in story], source_list(sources, lang),
+            commitment_list(commitments_rows(view), view, chosen[0] if chosen else None))
 
 
 @callback(
