@@ -197,14 +197,14 @@ def test_the_figure_draws_the_load_apart_and_keeps_the_releases_readable(app_env
     fig = fd.releases_over_time(rows, lang="en")
     released, loaded, total = fig.data
     assert released.name == "Released in the month" and sum(released.y) == 7
-    assert loaded.name == "Catalogue load: loaded, not released" and loaded.marker.pattern.shape == "/"
+    assert loaded.name == "Loaded in bulk, not released" and loaded.marker.pattern.shape == "/"
     assert [v for v in loaded.y if v] == [60] and loaded.marker.color == fd.LOAD_COLOUR
-    assert fig.layout.barmode == "stack" and total.yaxis == "y2"
+    assert fig.layout.barmode == "stack" and total.yaxis == "y2" and fig.layout.legend.traceorder == "normal"
     # The axis stops above the tallest release (2), the load is cut there with its count printed.
     assert tuple(fig.layout.yaxis.range) == (0, 3.0)
     assert [(a.x, a.text) for a in fig.layout.annotations] == [("2020-09-01", "▲ 60 loaded")]
     french = fd.releases_over_time(rows, lang="fr")
-    assert french.data[1].name == "Chargement de catalogue : versé, non publié"
+    assert french.data[1].name == "Versé en bloc, non publié"
     assert french.layout.annotations[0].text == "▲ 60 versées"
 
 
@@ -222,11 +222,10 @@ def test_the_sentence_never_calls_a_load_the_busiest_month(app_env):
     fig, sentence, *_ = charts.render("datasets-releases", "")
     assert sentence == (
         "7 datasets were released from August 2020 to March 2021; the busiest months were September 2020 and "
-        "November 2020, with 2 each. 60 more records were loaded into the catalogue in bulk (September 2020): that "
-        "date is when they entered the catalogue, not when they were released, so they are drawn apart (grey, "
-        "hatched) and not counted as releases. A day or month is a catalogue load when at least 50 records dated "
-        "only by their entry in the catalogue fall on it, 10 times the portal’s usual rate or more. By the end, "
-        "the catalogue held 67 datasets (orange line, right axis).")
+        "November 2020, with 2 each. 60 more records were loaded into the catalogue in bulk (September 2020); that "
+        "is when they entered the catalogue, not when they were released, so they are drawn apart (grey, hatched) "
+        "and not counted as releases. (A catalogue load: a day or month with at least 50 records and 10 times the "
+        "portal’s usual rate.) By the end, the catalogue held 67 datasets (orange line, right axis).")
     fig, sentence, *_ = charts.render("datasets-releases", "?interval=year&lang=fr")
     assert sentence.startswith("Jeux de données publiés de 2020 à 2021\u00a0: 7\u00a0; l’année la plus active a été "
                                "2020, avec 5. 60 autres fiches ont été versées en bloc au catalogue (2020)")

@@ -151,7 +151,7 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     annotations = []
     if any(loads):
         traces.append(go.Bar(
-            x=x, y=[v or None for v in loads], name=_("Catalogue load: loaded, not released", lang),
+            x=x, y=[v or None for v in loads], name=_("Loaded in bulk, not released", lang),
             marker=dict(color=LOAD_COLOUR, pattern=dict(shape="/", fgcolor="#ffffff", solidity=0.3),
                         line=dict(color="#4a5057", width=1)),
             hovertemplate=hover_load + "<extra></extra>", **period,
@@ -166,7 +166,8 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                     annotations.append(dict(
                         x=when, y=top, xref="x", yref="y", yanchor="top", showarrow=False,
                         text="▲ " + ngettext("{n} loaded", "{n} loaded", v, lang),
-                        font=dict(size=13, color="#33383d"), bgcolor="rgba(255,255,255,0.85)"))
+                        font=dict(size=14, color="#1b1f24"), bgcolor="rgba(255,255,255,0.9)",
+                        bordercolor="#4a5057", borderwidth=1, borderpad=3))
     traces.append(go.Scatter(
         x=x, y=totals, name=_("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
         line=dict(color=PALETTE[1], width=3), marker=dict(color=PALETTE[1], size=7, symbol="diamond"),
@@ -181,6 +182,7 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         xaxis=dict(title=None, **({"tickformat": "d", **({"dtick": 1} if len(x) <= 20 else {})} if yearly else {})),
         bargap=0.15 if yearly else 0.05, barmode="stack",
         hovermode="closest", annotations=annotations,
+        legend=dict(traceorder="normal"),  # releases, then the load, then the total (a stack would reverse them)
         margin=dict(l=60, r=70, t=36, b=40),
     )
 

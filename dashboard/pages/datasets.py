@@ -90,14 +90,14 @@ def releases_sentence(rows: pd.DataFrame, lang: str) -> str:
             ngettext("{n} year", "{n} years", len(when), lang) if yearly
             else ngettext("{n} month", "{n} months", len(when), lang))
         text += " " + ngettext(
-            "{n} more record was loaded into the catalogue in bulk ({when}): that date is when it entered the "
-            "catalogue, not when it was released, so it is drawn apart (grey, hatched) and not counted as a release.",
-            "{n} more records were loaded into the catalogue in bulk ({when}): that date is when they entered the "
+            "{n} more record was loaded into the catalogue in bulk ({when}); that is when it entered the catalogue, "
+            "not when it was released, so it is drawn apart (grey, hatched) and not counted as a release.",
+            "{n} more records were loaded into the catalogue in bulk ({when}); that is when they entered the "
             "catalogue, not when they were released, so they are drawn apart (grey, hatched) and not counted as "
             "releases.",
             loads, lang, when=named)
-        text += " " + _("A day or month is a catalogue load when at least {minimum} records dated only by their "
-                        "entry in the catalogue fall on it, {multiple} times the portal’s usual rate or more.", lang,
+        text += " " + _("(A catalogue load: a day or month with at least {minimum} records and {multiple} times the "
+                        "portal’s usual rate.)", lang,
                         minimum=i18n.fmt_int(releases.LOAD_MIN_RECORDS, lang), multiple=releases.LOAD_MULTIPLE)
     final_total = _n(rows["cumulative_datasets"].iloc[-1])
     return text + " " + ngettext("By the end, the catalogue held {n} dataset (orange line, right axis).",
@@ -131,7 +131,7 @@ register(Chart(
     sentence=releases_sentence,
     tables=("datasets",),
     columns={"month": N_("Month"), "year": N_("Year"), "datasets": N_("Datasets released"),
-             "catalogue_load_datasets": N_("Catalogue load: loaded, not released"),
+             "catalogue_load_datasets": N_("Loaded in bulk, not released"),
              "cumulative_datasets": N_("Catalogue total"), "synthetic_rows": N_("Synthetic records")},
     on_click=releases_click,
     empty=N_("No dataset has a publication date in this selection. Widen the period or clear a filter."),
