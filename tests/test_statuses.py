@@ -29,6 +29,8 @@ COMMITMENTS = [
     {"commitment_id": "C3", "jurisdiction_id": "ca", "cycle": "2022-2024", "cycle_start": 2022, "cycle_end": 2024,
      "title_en": "All reported", "progress": "complete", "progress_rank": 3, "status_code": "C",
      "status_vocab": "nap", "indicators_total": 3, "indicators_reported": 3},
+    {"commitment_id": "C4", "jurisdiction_id": "ca", "cycle": "2022-2024", "cycle_start": 2022, "cycle_end": 2024,
+     "title_en": "Undated milestones"},
 ]
 
 
@@ -48,6 +50,7 @@ MILESTONES = [
     _m("C1-8", None, None, None, None, None),  # nothing reported, no due date: never past due
     _m("C1-9", "not_started", 0, "NS", "nap", SOON),  # reported below substantial, due soon
     _m("C1-10", "substantial", 2, "SP", "nap", LATER),  # reported, due later: nothing to say
+    {**_m("C4-1", None, None, None, None, None, indicators_total=2, indicators_reported=0), "commitment_id": "C4"},
 ]
 
 
@@ -190,6 +193,16 @@ def test_commitment_page_sentence_and_timeline_say_what_was_reported(app_env):
     words = {tr.name: list(tr.text) for tr in fig.data if tr.name}
     assert words["Aucun état déclaré"][2] == \
         "Aucun état déclaré · état déclaré pour 1 des 7 indicateurs · échéance passée"
+
+
+def test_undated_milestone_list_says_no_status_reported_and_the_indicators(app_env):
+    page = page_module("commitment_detail")
+    section = page.milestone_list_section(state.parse(""), "C4")
+    row = find_all(section, lambda n: type(n).__name__ == "Tr")[1]
+    assert text_of(row.children[3]) == "No status reported0 of 2 indicators reported"
+    section = page.milestone_list_section(state.parse("?lang=fr"), "C4")
+    row = find_all(section, lambda n: type(n).__name__ == "Tr")[1]
+    assert text_of(row.children[3]) == "Aucun état déclaréétat déclaré pour 0 des 2 indicateurs"
 
 
 # ---------------------------------------------------------------- one of seven indicators, end to end
