@@ -72,7 +72,7 @@ def target(path: str) -> tuple[str, str | None] | None:
 
 
 def brief_path(path: str) -> str | None:
-    """Return the address of the briefing of a dashboard page path ('/commitments/X' -> '/brief/commitment/X'), or None."""
+    """Return the briefing address of a dashboard page path ('/commitments/X' -> '/brief/commitment/X'), or None."""
     found = target(path)
     if found is None:
         return None

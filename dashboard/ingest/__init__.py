@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from dashboard.ingest import settings
 from dashboard.ingest.common import IngestError, Source
 
 # kind -> module under dashboard.ingest. A new source format is a new module and a line here.
@@ -40,16 +41,20 @@ def load_sources(config_file: str | Path) -> list[Source]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise IngestError("config", f"not valid TOML: {exc}", file=where) from None
+    settings.check_document(doc, file=where)
     entries = doc.get("source")
     if not isinstance(entries, list) or not entries:
         raise IngestError("config", "no [[source]] tables", file=where)
     sources, seen = [], set()
     for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise IngestError("config", "each source is a [[source]] table", file=where, row=i, value=entry)
         name = entry.get("name") or f"source{i}"
         kind = entry.get("kind")
         if kind not in KINDS:
             raise IngestError(name, f"unknown kind (expected one of {', '.join(KINDS)})", file=where,
                               row=i, column="kind", value=kind)
+        settings.check(entry, name=name, index=i, file=where)  # every key known to its kind, every value its type
         if name in seen:
             raise IngestError(name, "two sources share this name", file=where, row=i, column="name", value=name)
         seen.add(name)
