@@ -376,14 +376,12 @@ def _with_yielded(record: Record, table: pa.Table, groups: list[dict[str, Any]],
     ids = table.column(record.id)
     yielded: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for source, part in parts:
-        if not part.num_rows:
-            continue
-        same = part.filter(pc.is_in(part.column(record.id), value_set=ids))
-        if not same.num_rows:
-            continue
-        for r in same.to_pylist():
-            if r["source"] != source.name:
-                continue
+        if not part.num_rows or source.options.get("on_duplicate") != "skip":
+            continue  # only a source that yields can have rows left out
+        kept_own = table.filter(pc.equal(table.column("source"), source.name)).column(record.id)
+        left_out = pc.and_(pc.is_in(part.column(record.id), value_set=ids),
+                           pc.invert(pc.is_in(part.column(record.id), value_set=kept_own)))
+        for r in part.filter(left_out).to_pylist():
             yielded[r[record.id]].append(r)
     if not yielded:
         return groups

@@ -395,8 +395,7 @@ def sources_section(view: state_mod.ViewState, rec: dict, found: dict) -> html.S
                         html.Td(a.get("alias_source") or _("no loaded source", lang)),
                         html.Td(_(RULES.get(a["rule"], a["rule"]), lang))]) for a in other_ids]
         body.append(html.Details([
-            html.Summary(ngettext("{n} other id of its milestones and indicators", "{n} other ids of its milestones "
-                                  "and indicators", len(other_ids), lang)),
+            html.Summary(ngettext("{n} other id", "{n} other ids", len(other_ids), lang)),
             html.Div(_table((N_("Record"), N_("Kept as"), N_("Also known as"), N_("Source"), N_("Linked by")), trs,
                             _("Other ids", lang), lang), className="table-responsive"),
         ], className="mb-2"))
