@@ -1,6 +1,7 @@
 """The `ogdash` command: build and check snapshots, serve the dashboard, generate scale data.
 
-Exit codes: 0 success, 1 failure (with a one-line reason on stderr), 2 usage error.
+Exit codes: 0 success (a build that found nothing changed included), 1 failure (with a one-line reason on
+stderr), 2 usage error, 75 another build or prune holds the data folder (try again later, or --wait).
 """
 
 from __future__ import annotations
