@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard import __version__, snapshots
+from dashboard.config import BUNDLED_DIR
 from dashboard.ingest import datastore, http, learning, load_sources, nap_tracker, ogp_export, portal_metrics
 from dashboard.ingest.common import IngestError, Source
 
@@ -436,7 +437,7 @@ def test_sources_file_url_rules(tmp_path):
 
 
 def test_the_live_sources_file_loads():
-    live = load_sources(Path(__file__).resolve().parent.parent / "data" / "sources.live.toml")
+    live = load_sources(BUNDLED_DIR / "sources.live.toml")
     assert [(s.name, s.kind) for s in live] == [
         ("reference", "reference"), ("canada-nap", "nap-tracker"), ("open-canada", "ckan"),
         ("donneesquebec", "ckan"), ("open-canada-metrics", "portal-metrics")]
@@ -458,7 +459,7 @@ def package_search_route(packages: list[dict], *, page_cap: int = 100):
 @pytest.mark.shared
 def test_the_live_sources_file_builds_against_a_local_mirror(server, shared_data, tmp_path):
     """data/sources.live.toml as it is, its hosts pointed at 127.0.0.1, each path served with real files."""
-    live = (Path(__file__).resolve().parent.parent / "data" / "sources.live.toml").read_text(encoding="utf-8")
+    live = (BUNDLED_DIR / "sources.live.toml").read_text(encoding="utf-8")
     nap, report = shared_data / "canada-nap", shared_data / "open-canada" / "corporate_report.csv"
     packages = json.loads((shared_data / "open-canada" / "freshness_tree_municipal_user.json")
                           .read_text(encoding="utf-8"))["packages"]
@@ -470,7 +471,7 @@ def test_the_live_sources_file_builds_against_a_local_mirror(server, shared_data
     server.routes["/recherche/api/3/action/package_search"] = package_search_route(packages[200:])
     server.routes["/open-data/analytics-corporate-reporting/main/Corporate_reporting/open_data/"
                   "corporate_report.csv"] = serve_file(report, "text/plain")
-    local, reference = server.url(""), Path(__file__).resolve().parent.parent / "data" / "reference"
+    local, reference = server.url(""), BUNDLED_DIR / "reference"
     mirrored = (live.replace("https://raw.githubusercontent.com", local)
                 .replace('url = "https://open.canada.ca/data"', f'url = "{local}/data"\nportal = "open.canada.ca"')
                 .replace('url = "https://www.donneesquebec.ca/recherche"',

@@ -7,12 +7,11 @@ import datetime as dt
 import json
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
 from conftest import make_snapshot
-from dashboard import charts, cli, data, snapshots, state
+from dashboard import charts, cli, config, data, snapshots, state
 from layout_helpers import find_all
 
 D = dt.date.fromisoformat
@@ -344,7 +343,7 @@ def test_the_story_of_two_identical_snapshots(page, app_env):
     assert same == ["No source changed.", "No commitment, status, dataset or learning figure changed."]
 
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "sources"
+BUNDLED = config.BUNDLED_DIR / "sources"
 REFRESH_SOURCES = """
 [[source]]
 name = "canada-nap"

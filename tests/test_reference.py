@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import config
 from dashboard.ingest import reference
 from dashboard.ingest.common import IngestError, Source
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO / "data" / "reference"
+REFERENCE = config.BUNDLED_DIR / "reference"  # shipped with the package (data/ in a checkout before the move)
 SHARED_REFERENCE = REPO.parent / "shared" / "reference"
 
 

@@ -25,7 +25,7 @@ from conftest import make_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 LEARNING = REPO / "tests" / "fixtures" / "ingest" / "learning" / "learning_events.csv"
-REPORT = REPO / "data" / "sources" / "open-canada" / "corporate_report.csv"
+REPORT = config.BUNDLED_DIR / "sources" / "open-canada" / "corporate_report.csv"
 
 SOURCES = """
 [[source]]

@@ -14,7 +14,7 @@ import pytest
 from dashboard import cli, config, snapshots
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO / "data" / "reference"
+REFERENCE = config.BUNDLED_DIR / "reference"
 
 SOURCES = """
 [[source]]
@@ -73,7 +73,7 @@ def _clone(data_dir: Path, snapshot_id: str, new_id: str) -> Path:
 
 def test_bundled_sources_build_end_to_end_and_quickly(tmp_path, capsys):
     started = time.perf_counter()
-    code, out, err = _run(capsys, "snapshot", "build", "--config", str(REPO / "data" / "sources.toml"),
+    code, out, err = _run(capsys, "snapshot", "build", "--config", str(config.DEFAULT_SOURCES),
                           "--data-dir", str(tmp_path))
     elapsed = time.perf_counter() - started
     assert code == 0, err
@@ -290,7 +290,7 @@ def test_a_half_written_snapshot_is_never_listed(built, capsys):
 
 # ---------------------------------------------------------------- the example sources file
 
-EXAMPLE = REPO / "data" / "sources.example.toml"
+EXAMPLE = config.BUNDLED_DIR / "sources.example.toml"
 
 
 def test_example_sources_show_every_kind():

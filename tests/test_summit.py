@@ -108,7 +108,7 @@ def test_the_bundled_playlists_play_with_the_registered_charts(monkeypatch):
         prefixes = {s.chart.split("-")[0] for s in playlist.slides}
         assert {"overview", "commitments", "datasets", "training"} <= prefixes
         assert all(s.chart in charts.REGISTRY for s in playlist.slides)
-    assert (config.PROJECT_DIR / "playlists" / "default.toml").is_file()
+    assert (config.PLAYLISTS_DIR / "default.toml").is_file()
 
 
 def test_presentation_state_round_trips_through_the_url():
@@ -147,7 +147,7 @@ def bundled(tmp_path_factory):
         mp.setenv("OGDASH_DATA_DIR", str(data_dir))
         from dashboard import cli
 
-        assert cli.main(["export-site", "--playlist", str(config.PROJECT_DIR / "playlists" / "default.toml"),
+        assert cli.main(["export-site", "--playlist", str(config.PLAYLISTS_DIR / "default.toml"),
                          "--out", str(out), "--data-dir", str(data_dir)]) == 0
         yield {"site": out, "snapshot": snap, "data_dir": data_dir}
 
@@ -167,7 +167,7 @@ def test_export_site_writes_a_self_contained_bundle(bundled):
     for name in ("index.html", "player.js", "player.css", "data/slides.js"):
         assert not re.search(r"https?://", (site / name).read_text(encoding="utf-8")), f"{name} names a URL"
     show = json.loads((site / "data" / "slides.json").read_text(encoding="utf-8"))
-    playlist = playlists.load(config.PROJECT_DIR / "playlists" / "default.toml")
+    playlist = playlists.load(config.PLAYLISTS_DIR / "default.toml")
     assert [s["chart"] for s in show["slides"]] == [s.chart for s in playlist.slides]
     for slide in show["slides"]:
         for lang in ("en", "fr"):

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard import config
+
 pytestmark = pytest.mark.browser
 
 
@@ -132,7 +134,7 @@ def test_the_offline_bundle_plays_from_file_without_network(browser, live_data_d
     from . import harness
 
     site = tmp_path / "site"
-    done = subprocess.run(harness.ogdash_command() + ["export-site", "--playlist", str(harness.REPO / "playlists" / "default.toml"),
+    done = subprocess.run(harness.ogdash_command() + ["export-site", "--playlist", str(config.PLAYLISTS_DIR / "default.toml"),
                                                       "--out", str(site), "--data-dir", str(live_data_dir)],
                           capture_output=True, text=True, timeout=300, cwd=harness.REPO)
     assert done.returncode == 0, done.stderr[-3000:]
