@@ -197,7 +197,8 @@ def _footer(lang: str):
         return dbc.Container(_("No verified snapshot is available.", lang), fluid=True)
     refused = data.refused_snapshots()
     # Each source's own data date, then the build time labelled as such: the build is not the data's date.
-    dates = "; ".join(f"{name} {charts.data_date_short(date, lang)}" for name, date, _basis in charts.data_dates(snap))
+    dates = _("; ", lang).join(f"{name} {charts.data_date_short(date, lang)}"
+                               for name, date, _basis in charts.data_dates(snap))
     parts = [
         html.Span(_("Data as of: {dates}", lang, dates=dates or "–"), className="footer-data-dates"), " · ",
         html.Span(charts.built_text(snap, lang)), " · ",

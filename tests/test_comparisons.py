@@ -170,11 +170,11 @@ def test_small_numbers_are_drawn_pale_with_their_n_and_never_called_highest_or_l
     # Five or more assessed (Albania 6, Indonesia exactly 5): the full scale. Fewer: the pale trace.
     assert [list(r) for r in sure.z] == [[4 / 6, None, None, None], [None, None, None, None],
                                          [None, None, 0.2, None], [None, None, None, None]]
-    assert [list(r) for r in sure.text] == [["67% (n = 6)", "", "–", "–"], ["", "–", "", "–"],
-                                            ["", "", "20% (n = 5)", ""], ["", "", "", ""]]
+    assert [list(r) for r in sure.text] == [["67%<br>n = 6", "", "–", "–"], ["", "–", "", "–"],
+                                            ["", "", "20%<br>n = 5", ""], ["", "", "", ""]]
     assert [list(r) for r in low.z] == [[None] * 4, [0.0, None, 1.0, None], [None] * 4, [1.0, None, None, None]]
-    assert [list(r) for r in low.text] == [["", "", "", ""], ["0% (n = 1)", "", "100% (n = 4)", ""],
-                                           ["", "", "", ""], ["100% (n = 1)", "", "", ""]]
+    assert [list(r) for r in low.text] == [["", "", "", ""], ["0%<br>n = 1", "", "100%<br>n = 4", ""],
+                                           ["", "", "", ""], ["100%<br>n = 1", "", "", ""]]
     assert low.customdata[3][0][5] == "1st action plan (2017)"
     assert low.customdata[3][0][7] == "<br>Fewer than 5 assessed commitments: read with care"
     assert sure.customdata[0][0][7] == ""
@@ -232,11 +232,13 @@ def test_the_overview_tile_says_a_share_rests_on_too_few(app_env):
     page = page_module("overview")
     view = state.parse("?jurisdiction=ca-qc")
     tiles = page.kpi_tiles(page.kpis(view), view)
-    assert text_of(tiles[1]) == ("Complete or substantial100%1 of 1 assessed commitments · too few to read with "
-                                 "confidence (fewer than 5)")
+    assert text_of(tiles[1]) == ("Complete or substantial100% n = 11 of 1 assessed commitments · too few to read "
+                                 "with confidence (fewer than 5)")
+    assert tiles[1].children.children.children[1].children.className == "low-confidence"
     assert text_of(tiles[0]).endswith("1 jurisdiction · 1 action plan")
     every = state.parse("")
-    assert text_of(page.kpi_tiles(page.kpis(every), every)[1]).endswith("10 of 17 assessed commitments")
+    confident = page.kpi_tiles(page.kpis(every), every)[1]
+    assert text_of(confident) == "Complete or substantial59%10 of 17 assessed commitments"
 
 
 # ---------------------------------------------------------------- labels
@@ -304,7 +306,7 @@ def test_data_as_of_shows_each_sources_data_date_and_the_build_time_as_such(app_
     assert footer.startswith("Data as of: reference June 30, 2017; ogp July 31, 2024; canada-nap date not recorded · "
                              f"Snapshot {snap.id}, built {_built(app_env)} · ")
     assert text_of(app_module._footer("fr")).startswith(
-        "Données au\u00a0: reference 30 juin 2017; ogp 31 juillet 2024; canada-nap date non consignée · "
+        "Données au\u00a0: reference 30 juin 2017\u00a0; ogp 31 juillet 2024\u00a0; canada-nap date non consignée · "
         f"Instantané {snap.id}, produit le ")
     page = page_module("overview")
     panel = text_of(page.sources_panel(state.parse("")))

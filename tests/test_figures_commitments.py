@@ -31,9 +31,10 @@ def test_completion_heatmap_lines_plans_up_by_place_and_pales_small_numbers():
     assert list(sure.y) == ["Alberta", "Canada", "Québec"]  # French name, else English; sorted
     # Five or more assessed: the full scale, share and n printed. Fewer: the pale trace only, n printed.
     assert [list(r) for r in sure.z] == [[None, None, None], [None, 4 / 6, None], [None, None, None]]
-    assert [list(r) for r in sure.text] == [["", "", ""], ["", "67\u00a0% (n = 6)", "–"], ["", "", ""]]
+    assert [list(r) for r in sure.text] == [["", "", ""], ["", "67\u00a0%<br>n = 6", "–"], ["", "", ""]]
     assert [list(r) for r in low.z] == [[1.0, None, None], [None, None, None], [0.25, None, None]]
-    assert [list(r) for r in low.text] == [["100\u00a0% (n = 1)", "", ""], ["", "", ""], ["25\u00a0% (n = 4)", "", ""]]
+    assert [list(r) for r in low.text] == [["100\u00a0%<br>n = 1", "", ""], ["", "", ""],
+                                           ["25\u00a0%<br>n = 4", "", ""]]
     assert sure.colorscale == tuple(tuple(s) for s in SHARE_SCALE) and low.showscale is False
     assert low.colorscale[-1][1] == fc.LOW_CONFIDENCE_SCALE[-1][1] == "#b5c1d3"  # lighter than the full scale's 50%
     assert list(sure.customdata[1][1]) == ["ca", 10, 6, 4, "2018-2020", "4e plan d’action (2018-2020)", "67\u00a0%", ""]
@@ -51,8 +52,8 @@ def test_completion_heatmap_by_start_year():
     fig = fc.completion_heatmap(cells(), lang="en", align="year")
     sure, low = fig.data
     assert list(sure.x) == ["2017", "2018", "2021", "2022"]
-    assert [list(r) for r in sure.text][1] == ["", "67% (n = 6)", "", "–"]
-    assert [list(r) for r in low.text][0] == ["100% (n = 1)", "", "", ""]
+    assert [list(r) for r in sure.text][1] == ["", "67%<br>n = 6", "", "–"]
+    assert [list(r) for r in low.text][0] == ["100%<br>n = 1", "", "", ""]
     assert fig.layout.xaxis.title.text == "Year the action plan started"
 
 

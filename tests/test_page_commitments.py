@@ -164,7 +164,8 @@ def test_heatmap_chart_draws_shares_and_cross_filters(page):
     assert list(sure.y) == ["Canada", "Quebec", "Testville"]
     # Every cell rests on fewer than 5 assessed commitments: all are pale, each with its n.
     assert [list(r) for r in sure.text] == [["", ""], ["", ""], ["", ""]]
-    assert [list(r) for r in low.text] == [["67% (n = 3)", "0% (n = 1)"], ["100% (n = 1)", ""], ["0% (n = 1)", ""]]
+    assert [list(r) for r in low.text] == [["67%<br>n = 3", "0%<br>n = 1"], ["100%<br>n = 1", ""],
+                                           ["0%<br>n = 1", ""]]
     assert sentence == ("Across 3 jurisdictions and 4 action plans, 50% of the 6 assessed commitments are complete or "
                         "substantial. Plans are lined up by their place in each jurisdiction's own sequence (1st, "
                         "2nd … action plan), not by their years. Fewer than two have 5 or more assessed commitments, "
@@ -175,14 +176,22 @@ def test_heatmap_chart_draws_shares_and_cross_filters(page):
     view = state.parse("?lang=fr&level=national")
     point = {"x": "1er plan", "y": "Canada", "customdata": list(low.customdata[0][0])}
     assert page.heatmap_click(point, view) == "/commitments?lang=fr&jurisdiction=ca&level=national&cycle=2018-2020"
+    # Dash sends a heatmap cell's labels without its customdata: the cell is found by them.
+    assert page.heatmap_click({"x": "1st plan", "y": "Quebec"}, state.parse("")) == \
+        "/commitments?jurisdiction=ca-qc&cycle=2022-2024"
+    assert page.heatmap_click({"x": "2e plan", "y": "Canada"}, state.parse("?lang=fr")) == \
+        "/commitments?lang=fr&jurisdiction=ca&cycle=2022-2024"
+    assert page.heatmap_click({"x": "2018", "y": "Testville"}, state.parse("?align=year")) == \
+        "/commitments?jurisdiction=xx&cycle=2018-2020&align=year"
     # A forged value is refused rather than put in the URL.
-    assert page.heatmap_click({"x": "1st plan", "y": "Quebec"}, state.parse("")) is None
+    assert page.heatmap_click({"x": "9th plan", "y": "Quebec"}, state.parse("")) is None
+    assert page.heatmap_click({"x": "1st plan", "y": "<b>"}, state.parse("")) is None
     assert page.heatmap_click({"customdata": ["ca", 1, 1, 1, "<b>", "", "", ""]}, state.parse("")) is None
 
 
 def test_heatmap_in_french_prints_french_percentages(page):
     fig, sentence, *_ = charts.render("commitments-heatmap", "?lang=fr")
-    assert [list(r) for r in fig.data[1].text][0] == ["67\u00a0% (n = 3)", "0\u00a0% (n = 1)"]
+    assert [list(r) for r in fig.data[1].text][0] == ["67\u00a0%<br>n = 3", "0\u00a0%<br>n = 1"]
     assert sentence.startswith("Dans 3 administrations et 4 plans d’action, 50\u00a0% des 6 engagements")
 
 
@@ -215,8 +224,8 @@ def test_progress_chart_compares_the_last_two_assessed_plans(page):
     assert [trace.name for trace in fig.data] == ["Complete", "Substantial", "Limited", "Not started", "Withdrawn",
                                                   "Not assessed"]
     assert sentence == ("In the 2nd action plan (2022-2024), 0% (n = 1) of the assessed commitments are complete or "
-                        "substantial. Before that, in the 1st action plans: 60% (n = 5). One of the two rests on "
-                        "fewer than 5 assessed commitments, too few to compare. 1 commitment is not assessed yet "
+                        "substantial. Before that, in the 1st action plans (3 jurisdictions): 60% (n = 5). One of "
+                        "the two rests on fewer than 5 assessed commitments. 1 commitment is not assessed yet "
                         "(light grey).")
     # A bar of every member's 1st plan is not a set of cycles: no link. By start year, or for one member, it is.
     click = {"x": "1st plan", "customdata": ["limited", "50%", "2018-2020,2022-2024", 1]}
@@ -226,8 +235,9 @@ def test_progress_chart_compares_the_last_two_assessed_plans(page):
     assert page.progress_click({"customdata": ["", "25%", "2022-2024", 2]}, state.parse("?jurisdiction=ca")) == \
         "/commitments?jurisdiction=ca&cycle=2022-2024"
     _, by_year, *_ = charts.render("commitments-progress-cycle", "?align=year")
-    assert by_year.startswith("In the plans started in 2022, 50% (n = 2) of the assessed commitments are complete or "
-                              "substantial. Before that, in the plans started in 2018: 50% (n = 4).")
+    assert by_year.startswith("In the plans started in 2022 (2 jurisdictions), 50% (n = 2) of the assessed "
+                              "commitments are complete or substantial. Before that, in the plans started in 2018 "
+                              "(2 jurisdictions): 50% (n = 4).")
 
 
 def test_impact_chart_follows_the_status_filter(page):

@@ -74,7 +74,9 @@ def test_tiles_link_into_their_pages_with_the_filter(page, app_env):
         f"/datasets?lang=fr&jurisdiction=ca&from={since}",
         "/training?lang=fr&jurisdiction=ca",
     ]
-    assert [text_of(t.children.children.children[1]) for t in tiles] == ["5", "50\u00a0%", "1", "2", "100"]
+    # 4 assessed: the share is faded and carries its n.
+    assert [text_of(t.children.children.children[1]) for t in tiles] == ["5", "50\u00a0% n = 4", "1", "2", "100"]
+    assert tiles[1].children.children.children[1].children.className == "low-confidence"
     # Every percentage with its n; under 5 assessed commitments, the tile says it is too few.
     assert text_of(tiles[1]).endswith("2 des 4 engagements évalués · trop peu pour une lecture fiable (moins de 5)")
     assert text_of(tiles[0]).endswith("1 administration · 2 plans d’action")

@@ -218,7 +218,9 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
                 continue
             share = cell["done"] / cell["assessed"] if cell["assessed"] else None
             low = low_confidence(cell["assessed"])
-            label = share_with_n(share, cell["assessed"], lang)
+            # On two lines, so that a column stays narrow enough for a phone (the chart scrolls sideways there).
+            label = (i18n.fmt_pct(share, lang) + "<br>" + _("n = {n}", lang, n=i18n.fmt_int(cell["assessed"], lang))
+                     if share is not None else "–")
             note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED) if low else ""
             row[0].append(None if low else share)
             row[1].append(share if low else None)
@@ -235,22 +237,28 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
     common = dict(x=columns, y=y, customdata=custom, hovertemplate=hover, texttemplate="%{text}", zmin=0, zmax=1,
                   xgap=3, ygap=3, hoverongaps=False)
     sure = go.Heatmap(
-        z=z_sure, text=text_sure, textfont=dict(size=13), colorscale=SHARE_SCALE, name=_("Complete or substantial", lang),
+        z=z_sure, text=text_sure, textfont=dict(size=12), colorscale=SHARE_SCALE, name=_("Complete or substantial", lang),
         colorbar=dict(title=dict(text=_("Complete or substantial", lang), side="right"), thickness=14,
                       tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[i18n.fmt_pct(s, lang) for s in (0, .25, .5, .75, 1)]),
         **common)
     low = go.Heatmap(
-        z=z_low, text=text_low, textfont=dict(size=13, color="#3d444c"), colorscale=LOW_CONFIDENCE_SCALE,
+        z=z_low, text=text_low, textfont=dict(size=12, color="#3d444c"), colorscale=LOW_CONFIDENCE_SCALE,
         showscale=False, name=_("Fewer than {n} assessed", lang, n=MIN_ASSESSED), **common)
     title = _("Place in each jurisdiction's own sequence of action plans", lang) if align != "year" \
         else _("Year the action plan started", lang)
+    # Said on the chart itself too, so that an exported image keeps it.
+    key = dict(xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-6, showarrow=False,
+               align="left", font=dict(size=12, color="#3d444c"),
+               text=_("Pale cells: fewer than {n} assessed commitments. Each share is printed with its n.", lang,
+                      n=MIN_ASSESSED))
     return figure(
         [sure, low], lang=lang,
         xaxis=dict(title=title, side="top", type="category", categoryorder="array", categoryarray=columns,
                    showgrid=False, fixedrange=True),
         yaxis=dict(autorange="reversed", type="category", categoryorder="array", categoryarray=y, showgrid=False,
                    fixedrange=True),
-        margin=dict(l=8, r=8, t=72, b=8),
+        margin=dict(l=8, r=8, t=72, b=36),
+        annotations=[key],
     )
 
 

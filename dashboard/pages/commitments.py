@@ -15,7 +15,7 @@ from dashboard.components import empty_state, href, localized, page_header
 from dashboard.figures import commitments as fc
 from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import MIN_ASSESSED, SCALE
-from dashboard.vocab import cycle_label, ordinal
+from dashboard.vocab import cycle_label, ordinal, plan_short as vocab_plan_short
 
 dash.register_page(__name__, path="/commitments", name="Commitments", order=1)
 
@@ -147,7 +147,8 @@ def heatmap_click(point: dict, view: state_mod.ViewState) -> str | None:
     """Return this page narrowed to the clicked cell's (or bar's) jurisdiction and plan."""
     custom = point.get("customdata")
     if not isinstance(custom, list) or not custom:
-        return None
+        # Dash sends a heatmap cell's x and y but not its customdata: find the cell by its labels.
+        return _cell_href(point.get("x"), point.get("y"), view)
     if len(custom) == 6 and len(view.jurisdictions) == 1:  # one jurisdiction's bars: [cycle, ...]
         jurisdiction, cycles = view.jurisdictions[0], _cycles_in(custom[0])
     elif len(custom) == 8:  # the heatmap: [jurisdiction, commitments, assessed, done, cycles, ...]
@@ -157,6 +158,22 @@ def heatmap_click(point: dict, view: state_mod.ViewState) -> str | None:
     if not isinstance(jurisdiction, str) or not jurisdiction or not cycles:
         return None
     return safe_href("/commitments", view, jurisdictions=(jurisdiction,), cycles=cycles, page=1, q="")
+
+
+def _cell_href(x, y, view: state_mod.ViewState) -> str | None:
+    """Return the link for the heatmap cell labelled (x: a place or start year, y: a jurisdiction's name), or None."""
+    if not isinstance(x, str) or not isinstance(y, str):
+        return None
+    rows = heatmap_rows(view)
+    lang = view.lang
+    named = rows[(rows["jurisdiction_name_en"] == y) | (rows["jurisdiction_name_fr"] == y)]
+    column = [str(int(s)) if view.align == "year" else vocab_plan_short(p, lang)
+              for s, p in zip(named["cycle_start"], named["plan_number"])]
+    hit = named[[c == x for c in column]]
+    if hit.empty or hit["jurisdiction_id"].nunique() != 1:
+        return None
+    return safe_href("/commitments", view, jurisdictions=(hit["jurisdiction_id"].iloc[0],),
+                     cycles=tuple(hit["cycle"]), page=1, q="")
 
 
 def heatmap_heading(view: state_mod.ViewState) -> str | None:
@@ -211,7 +228,10 @@ def progress_sentence(rows: pd.DataFrame, lang: str, align: str = "plan") -> str
     unrated = int(rows.loc[rows["progress"].isna(), "commitments"].sum())
 
     def where(p, e):
-        return position_phrase(p, sorted(e["cycles"]) if e["jurisdictions"] == 1 else [], lang, align)
+        if e["jurisdictions"] == 1:  # one jurisdiction's plan: its years say which
+            return position_phrase(p, sorted(e["cycles"]), lang, align)
+        return position_phrase(p, [], lang, align) + " (" + ngettext(
+            "{n} jurisdiction", "{n} jurisdictions", e["jurisdictions"], lang) + ")"
 
     parts = []
     if rated:
@@ -220,17 +240,13 @@ def progress_sentence(rows: pd.DataFrame, lang: str, align: str = "plan") -> str
                        where=where(last_p, last), share=fc.share_with_n(last["done"] / last["assessed"],
                                                                       last["assessed"], lang)))
         if len(rated) >= 2:
+            # Both shares with their n, and no difference in points: the two places hold different
+            # jurisdictions' plans, and a difference between shares of a handful is not a change.
             prev_p, prev = rated[-2]
-            change = last["done"] / last["assessed"] - prev["done"] / prev["assessed"]
-            before = fc.share_with_n(prev["done"] / prev["assessed"], prev["assessed"], lang)
-            if min(last["assessed"], prev["assessed"]) >= MIN_ASSESSED:
-                parts.append(_("Before that, in {where}: {share}, a change of {change} points.", lang,
-                               where=where(prev_p, prev), share=before,
-                               change=("+" if change >= 0 else "−") + i18n.fmt_num(abs(change) * 100, lang, 0)))
-            else:  # a difference between shares of a handful of commitments is not a change worth a number
-                parts.append(_("Before that, in {where}: {share}. One of the two rests on fewer than {n} assessed "
-                               "commitments, too few to compare.", lang, where=where(prev_p, prev), share=before,
-                               n=MIN_ASSESSED))
+            parts.append(_("Before that, in {where}: {share}.", lang, where=where(prev_p, prev),
+                           share=fc.share_with_n(prev["done"] / prev["assessed"], prev["assessed"], lang)))
+            if min(last["assessed"], prev["assessed"]) < MIN_ASSESSED:
+                parts.append(_("One of the two rests on fewer than {n} assessed commitments.", lang, n=MIN_ASSESSED))
     else:
         parts.append(_("None of these commitments has been assessed yet.", lang))
     if unrated:
@@ -345,7 +361,7 @@ def _heatmap_height(view: state_mod.ViewState) -> int:
         if view.levels:
             jur = jur[jur["level"].isin(view.levels)]
         n = len(jur)
-    return max(300, min(2400, 30 * n + 130))
+    return max(300, min(3200, 36 * n + 150))  # room for a share and its n on two lines
 
 
 ALIGN_CHOICES = {

@@ -101,6 +101,17 @@ def headline(k: dict, view: state_mod.ViewState) -> str:
     return " ".join(parts)
 
 
+def share_value(k: dict, lang: str):
+    """Return the completion tile's number: the share, faded and with its n when it rests on too few."""
+    if k["share"] is None:
+        return "–"
+    share = i18n.fmt_pct(k["share"], lang)
+    if not fc.low_confidence(k["assessed"]):
+        return share
+    return html.Span([share, html.Small(" " + _("n = {n}", lang, n=i18n.fmt_int(k["assessed"], lang)),
+                                        className="kpi-n")], className="low-confidence")
+
+
 def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
     """Return the five KPI tiles, each a link to the page behind its number with the matching filter."""
     lang = view.lang
@@ -124,7 +135,7 @@ def kpi_tiles(k: dict, view: state_mod.ViewState) -> list:
                  detail=ngettext("{n} jurisdiction", "{n} jurisdictions", k["jurisdictions"], lang) + " · "
                  + ngettext("{n} action plan", "{n} action plans", k["plans"], lang),
                  tile_id="overview-kpi-commitments"),
-        kpi_tile(_("Complete or substantial", lang), i18n.fmt_pct(k["share"], lang) if k["share"] is not None else "–",
+        kpi_tile(_("Complete or substantial", lang), share_value(k, lang),
                  "/commitments" + view.to_query(**{**plain, "statuses": ("substantial", "complete")}),
                  detail=_("{done} of {assessed} assessed commitments", lang, done=i18n.fmt_int(k["done"], lang),
                           assessed=i18n.fmt_int(k["assessed"], lang))

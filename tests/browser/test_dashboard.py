@@ -141,7 +141,8 @@ HEATMAP_CELL_JS = """
             return {
                 x: box.left + xa._offset + xa.d2p(trace.x[j]),
                 y: box.top + ya._offset + ya.d2p(trace.y[i]),
-                cycle: trace.x[j],
+                // Columns are places in each member's sequence (1st plan ...): the cell's cycle is in its customdata.
+                cycle: trace.customdata ? trace.customdata[i][j][4] : trace.x[j],
                 custom: trace.customdata ? trace.customdata[i][j] : null,
             };
         }
