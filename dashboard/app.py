@@ -197,10 +197,8 @@ def _footer(lang: str):
         return dbc.Container(_("No verified snapshot is available.", lang), fluid=True)
     refused = data.refused_snapshots()
     # Each source's own data date, then the build time labelled as such: the build is not the data's date.
-    dates = _("; ", lang).join(f"{name} {charts.data_date_short(date, lang)}"
-                               for name, date, _basis in charts.data_dates(snap))
     parts = [
-        html.Span(_("Data as of: {dates}", lang, dates=dates or "–"), className="footer-data-dates"), " · ",
+        html.Span(charts.data_as_of_text(snap, lang), className="footer-data-dates"), " · ",
         html.Span(charts.built_text(snap, lang)), " · ",
         dcc.Link(_("Sources and licences", lang), href="/data" + ("?lang=fr" if lang == "fr" else "")),
     ]

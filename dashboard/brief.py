@@ -260,7 +260,7 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
 <script src="/brief/static/plotly.min.js"></script><script src="/brief/static/brief.js" defer></script></head>
 <body data-ready="0" data-snapshot="{_e(snapshot.id)}">
 <header><p class="kicker">{_e(_("Open Government Monitor", lang))}</p><h1>{_e(title)}</h1>
-<p>{_e(_("Generated {date}", lang, date=i18n.fmt_date(now, lang)))} · {_e(_("Snapshot {id}", lang, id=snapshot.id))} · {_e(_("Data as of {date}", lang, date=i18n.fmt_date(snapshot.created_at, lang)))}</p>
+<p>{_e(_("Generated {date}", lang, date=i18n.fmt_date(now, lang)))} · {_e(charts.built_text(snapshot, lang))} · {_e(charts.data_as_of_text(snapshot, lang))}</p>
 <h2 class="small">{_e(_("Filters", lang))}</h2>{filter_html}
 <p>{_e(_("Reproduce this view:", lang))} <a href="{_e(link)}">{_e(link)}</a></p></header>
 <main>{"".join(sections) or f"<p>{_e(_('This page draws no charts.', lang))}</p>"}</main>

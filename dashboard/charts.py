@@ -186,6 +186,12 @@ def data_date_short(date: dt.date | None, lang: str) -> str:
     return i18n.fmt_date(date, lang) if date is not None else _("date not recorded", lang)
 
 
+def data_as_of_text(snapshot, lang: str) -> str:
+    """Return "Data as of: <source> <its data date>; ..." for every source of the snapshot (the footer, briefings)."""
+    dates = _("; ", lang).join(f"{name} {data_date_short(date, lang)}" for name, date, _basis in data_dates(snapshot))
+    return _("Data as of: {dates}", lang, dates=dates or "–")
+
+
 def built_text(snapshot, lang: str) -> str:
     """Return "Snapshot <id>, built <date>": the build time, never called the data's date."""
     return _("Snapshot {snapshot}, built {date}", lang, snapshot=snapshot.id,

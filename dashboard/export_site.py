@@ -29,18 +29,16 @@ def _ui(lang: str) -> dict[str, str]:
 def slides_payload(playlist: playlists.Playlist) -> list[dict]:
     """Return, per slide, its view, chart and {lang: {title, sentence, caption, figure}} computed by the chart builders."""
     out = []
-    snapshot = data.current_snapshot()
     for slide in playlist.slides:
         chart = charts.REGISTRY[slide.chart]
         per_lang = {}
         for lang in i18n.LANGS:
             fig, sentence, _table, caption, _badge = charts.render(slide.chart, slide.search(lang))
             fig.update_layout(font={"size": FONT_SIZE}, title=None, height=None, autosize=True)
-            as_of = _("Data as of {date}", lang, date=i18n.fmt_date(snapshot.created_at, lang))
             per_lang[lang] = {
                 "title": slide.title.get(lang) or _(chart.title, lang),
                 "sentence": sentence,
-                "caption": f"{as_of} · {caption}",
+                "caption": caption,  # each shown source's data date, and the build time labelled as such
                 "figure": json.loads(fig.to_json()),
                 "config": {"displayModeBar": False, "responsive": True, **i18n.plotly_locale(lang)},
             }

@@ -8,7 +8,7 @@ import dash
 from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import charts, data, i18n, playlists
+from dashboard import charts, i18n, playlists
 from dashboard.charts import URL
 from dashboard.i18n import _
 from dashboard.playlists import parse_show, step
@@ -126,7 +126,7 @@ def slide_content(name: str, number, lang: str):
     chart = charts.REGISTRY[slide.chart]
     fig, sentence, _table, caption, _badge = charts.render(slide.chart, slide.search(lang))
     fig.update_layout(font={"size": FONT_SIZE}, title=None, height=None, autosize=True)
-    as_of = _("Data as of {date}", lang, date=i18n.fmt_date(data.current_snapshot().created_at, lang))
     title = slide.title.get(lang) or _(chart.title, lang)
-    return fig, title, sentence, f"{as_of} · {caption}"
+    # The caption gives each shown source's data date and the build time, labelled as such.
+    return fig, title, sentence, caption
 

@@ -51,7 +51,7 @@ def test_presentation_advances_pauses_steps_and_switches_language(tab):
     assert tab.query["lang"] == "fr" and tab.query["slide"] == str(paused_on)
     assert page.inner_text("#present-status") == "En pause"
     assert page.inner_text("#present-title") != english
-    assert "Données au" in page.inner_text("#present-caption")
+    assert "produit le" in page.inner_text("#present-caption")  # the build time, called the build time
     assert page.locator("#present-graph .js-plotly-plot .main-svg").count()
 
     page.keyboard.press("k")
@@ -165,7 +165,7 @@ def test_the_offline_bundle_plays_from_file_without_network(browser, live_data_d
         page.wait_for_function("() => document.querySelector('.present-mode').lang === 'fr'")
         assert "Diapositive 2 sur" in page.inner_text("#present-counter")
         assert page.inner_text("#present-title") not in (english, "")
-        assert "Données au" in page.inner_text("#present-caption")
+        assert "produit le" in page.inner_text("#present-caption")
         page.keyboard.press("Space")
         page.wait_for_function("() => document.querySelector('.present-mode').dataset.paused === '1'")
         assert page.inner_text("#present-status") == "En pause"
