@@ -243,8 +243,9 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
     areas = [a for a in (list(areas) if areas is not None and not isinstance(areas, str) else []) if a]
     facts = [
         (N_("Jurisdiction"), jurisdiction),
-        (N_("Action-plan cycle"), dcc.Link(rec["cycle"], href=href("/commitments", view, cycles=(rec["cycle"],),
-                                                                     page=1, q="", statuses=()))),
+        (N_("Action-plan cycle"), dcc.Link(vocab.cycle_label(rec["cycle"]),
+                                           href=href("/commitments", view, cycles=(rec["cycle"],), page=1, q="",
+                                                     statuses=()))),
         (N_("Status"), _status(rec, lang)),
         (N_("Lead institution"), rec.get("lead_institution") if _present(rec.get("lead_institution"))
          else html.Span(_("Not stated in the source", lang), className="text-body-secondary")),
@@ -607,7 +608,7 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
         _crumbs(view, rec["commitment_id"]),
         html.Header(className="page-header mb-3", children=[
             html.Div([html.Span(rec["commitment_id"], className="badge text-bg-primary me-2 commitment-id"),
-                      html.Span(rec["cycle"], className="text-body-secondary")], className="mb-1"),
+                      html.Span(vocab.cycle_label(rec["cycle"]), className="text-body-secondary")], className="mb-1"),
             html.H1(title, className="display-6 fw-semibold mb-1 commitment-title"),
             alias_notice(rec, lang),
             notices(view),
