@@ -185,7 +185,7 @@ def test_milestone_timeline_marks_status_three_ways_and_the_as_of_line():
                                                     "10.2 · Soutenir le partenariat", "10.3 · No date"]
     line = fig.layout.shapes[0]
     assert line.x0 == line.x1 == pd.Timestamp("2024-06-01")
-    assert fig.layout.annotations[0].text == "Données au 1 juin 2024"
+    assert fig.layout.annotations[0].text == "Jugé au 1 juin 2024"  # the build day past due is judged on, not a data date
 
 
 

@@ -67,7 +67,7 @@ def test_translations_keep_their_placeholders():
 
 def test_the_extractor_sees_the_shell():
     strings = ui_strings()
-    assert {"Overview", "Skip to main content", "Data as of {date}"} <= strings
+    assert {"Overview", "Skip to main content", "Data as of: {dates}"} <= strings
 
 
 def test_fr_ca_formats():

@@ -544,7 +544,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             shapes=[dict(type="line", xref="x", x0=as_of, x1=as_of, yref="paper", y0=0, y1=1,
                          line=dict(color="#0b2f55", width=2, dash="dash"))],
             annotations=[dict(x=as_of, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-                              text=_("Data as of {date}", lang, date=i18n.fmt_date(as_of.date(), lang, "medium")),
+                              text=_("Judged on {date}", lang, date=i18n.fmt_date(as_of.date(), lang, "medium")),
                               font=dict(size=12, color="#0b2f55"))])
     else:
         as_of_marks = {}

@@ -116,7 +116,8 @@ def milestone_sentence(rows: pd.DataFrame, lang: str) -> str:
                                                             int(built["indicators_total"].sum()), lang))
     dated = rows[rows["due_date"].notna()]
     if len(dated):
-        text += " " + _("Due dates run from {first} to {last}; the dashed line is the data's as-of date.", lang,
+        text += " " + _("Due dates run from {first} to {last}; the dashed line is the day the snapshot was built, on which "
+                        "past due is judged.", lang,
                         first=i18n.fmt_date(pd.Timestamp(dated["due_date"].min()).date(), lang),
                         last=i18n.fmt_date(pd.Timestamp(dated["due_date"].max()).date(), lang))
     return text
