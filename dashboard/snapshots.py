@@ -21,9 +21,9 @@ from typing import Any, Callable, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from tqdm import tqdm
 
 from dashboard import config, linking, schema
+from dashboard.console import progress_bar
 from dashboard.ingest import load_sources, read_source
 from dashboard.ingest.common import IngestError, Source, validate_table
 
@@ -508,11 +508,6 @@ def remove_leftovers(data_dir: Path, *, log: Callable[[str], None] = lambda s: N
                 removed.append(folder.name)
                 log(f"removed {folder.name}, left by a build or prune that was interrupted")
     return removed
-
-
-def progress_bar(iterable: Iterable | None = None, **options) -> tqdm:
-    """Return a tqdm progress bar on stderr, drawn only when stderr is a terminal (a scheduler's log stays clean)."""
-    return tqdm(iterable, file=sys.stderr, disable=None, leave=False, dynamic_ncols=True, **options)
 
 
 def prune(data_dir: Path, keep: int, *, log: Callable[[str], None] = lambda s: None, wait: float = 0.0) -> list[str]:

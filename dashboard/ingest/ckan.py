@@ -100,16 +100,18 @@ def _api_records(source: Source) -> Iterator[tuple[int, dict[str, Any]]]:
         if opts.get(key):
             params[key] = opts[key]
     start, count = 0, None
-    with http.session(source) as session:
+    with http.session(source) as session, progress_bar(desc=f"{source.name}: packages", unit="package") as bar:
         while count is None or start < count:
             result = _get_json(source, session, endpoint, {**params, "start": start})
             if count is None:
                 count = result["count"]
+                bar.reset(total=count)
             page = result["results"]
             if not page:  # the portal has fewer records than it said; stop rather than loop forever
                 break
             for i, package in enumerate(page, start=start + 1):
                 yield i, package
+            bar.update(len(page))
             start += len(page)  # a portal may cap rows below what was asked
     if count is not None and start < count:
         _short_answer(source, count, start, endpoint)

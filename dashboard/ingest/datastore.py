@@ -36,12 +36,13 @@ def records(source: Source, url: str) -> Iterator[tuple[int, dict[str, Any]]]:
     offset = _whole(source, query.get("offset", 0), "offset", url)
     query.setdefault("sort", DEFAULT_SORT)
     n, total, estimated = 0, None, False
-    with http.session(source) as session:
+    with http.session(source) as session, progress_bar(desc=f"{source.name}: records", unit="record") as bar:
         while total is None or n < total:
             params = {**query, "limit": limit, "offset": offset}
             result = _page(source, endpoint, params, session)
             if total is None:
                 total, estimated = result["total"], bool(result.get("total_was_estimated"))
+                bar.reset(total=total)
             page = result["records"]
             if not page:
                 break
@@ -50,6 +51,7 @@ def records(source: Source, url: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 if not isinstance(rec, dict):
                     raise source.error("a record must be a JSON object", file=url, row=n, value=rec)
                 yield n, rec
+            bar.update(len(page))
             offset += len(page)  # a server may cap limit below what was asked: follow what came
     if n < total and not estimated:
         raise source.error(f"datastore_search said total {total} but its pages ran out after {n} records",
