@@ -14,6 +14,7 @@ import pyarrow as pa
 import requests
 
 from dashboard import releases
+from dashboard.console import progress_bar
 from dashboard.ingest import http
 from dashboard.ingest._shared import JURISDICTION_ID, existing_file, jurisdiction_row, parse_timestamp
 from dashboard.ingest.common import Source, build_table

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from dashboard.console import progress_bar
 from dashboard.ingest import http
 from dashboard.ingest.common import Source
 
