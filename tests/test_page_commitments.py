@@ -243,8 +243,8 @@ def test_progress_chart_compares_the_last_two_assessed_plans(page):
 def test_impact_chart_follows_the_status_filter(page):
     fig, sentence, *_ = charts.render("commitments-impact", "?status=complete")
     assert list(fig.data[0].y) == ["Transformative", "Minor"]
-    assert sentence == ("Of 2 commitments, 2 have an IRM potential-impact rating. 1 were rated transformative; "
-                        "1 of them are complete or substantial.")
+    assert sentence == ("Of 2 commitments, 2 have an IRM potential-impact rating. 1 was rated transformative "
+                        "(1 complete or substantial).")
     _, everything, *_ = charts.render("commitments-impact", "")
     assert everything.endswith("Missing ratings are shown as their own rows: No data (ND) 1, Not reviewed (NR) 1, "
                                "Not applicable (NA) 1, Not recorded 1.")

@@ -317,8 +317,9 @@ def impact_sentence(rows: pd.DataFrame, lang: str) -> str:
     parts = [_("Of {n} commitments, {rated} have an IRM potential-impact rating.", lang,
                n=i18n.fmt_int(total, lang), rated=i18n.fmt_int(rated["commitments"].sum(), lang))]
     if t_n:
-        parts.append(_("{t} were rated transformative; {done} of them are complete or substantial.", lang,
-                       t=i18n.fmt_int(t_n, lang), done=i18n.fmt_int(t_done, lang)))
+        parts.append(ngettext("{t} was rated transformative ({done} complete or substantial).",
+                              "{t} were rated transformative; {done} of them are complete or substantial.", t_n, lang,
+                              t=i18n.fmt_int(t_n, lang), done=i18n.fmt_int(t_done, lang)))
     missing = rows[rows["potential_impact"].isna()]
     if len(missing):
         counts = missing.groupby(missing["potential_impact_missing"].fillna(""))["commitments"].sum()
