@@ -1,9 +1,10 @@
-"""The theme, the colour-blind-safe palette and the empty state shared by every figure."""
+"""The theme, the colour-blind-safe palette, the empty state and the escaping of data in labels, shared by every figure."""
 
 from __future__ import annotations
 
 import json
 import pkgutil
+from html import escape as _escape, unescape as _unescape
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -85,6 +86,23 @@ def theme_template_json() -> dict:
 pio.templates["ogdash"] = go.layout.Template(layout=THEME, _validate=False)
 pio.templates["ogdash_white"] = go.layout.Template(theme_template_json(), _validate=False)
 pio.templates.default = "ogdash_white"
+
+
+def to_label(value) -> str:
+    """Return a string from the data as Plotly label text: its '&', '<' and '>' escaped.
+
+    Plotly reads labels, tick text, hover text, legend names and annotations as pseudo-HTML: an
+    `<a href>` in a jurisdiction's name would be a link (on the page, in a briefing's PDF and in an
+    offline bundle), a `<span style>` would restyle it. Escaped, the name is shown exactly as typed
+    (Plotly turns the entities back into the characters). Apply it once, where a data string becomes a
+    label; the tags a figure adds itself (<br>, <b>) go around what it returns.
+    """
+    return _escape(str(value), quote=False)
+
+
+def from_label(label: str) -> str:
+    """Return the string from the data that `to_label` made `label` from (a clicked point's x or y)."""
+    return _unescape(label)
 
 
 def figure(traces: list, *, lang: str, thousands: bool = False, **layout) -> go.Figure:

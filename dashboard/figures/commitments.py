@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure
+from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure, to_label
 from dashboard.i18n import N_, _
 from dashboard.progress import NO_STATUS_REPORTED, OVERDUE, PAST_DUE_UNREPORTED, indicators_reported
 from dashboard.progress import MIN_ASSESSED
@@ -143,8 +143,13 @@ def share_with_n(share, n, lang: str) -> str:
 
 
 def position_label(position, cycles, lang: str, *, align: str = "plan", html_break: bool = False) -> str:
-    """Return a place in the plan comparison: "4th plan" (align plan) or "2018" (align year), with the plan's years when it is one plan."""
+    """Return a place in the plan comparison: "4th plan" (align plan) or "2018" (align year), with the plan's years when it is one plan.
+
+    With `html_break` it is Plotly text: its lines broken with <br>, the cycle from the data escaped (to_label).
+    """
     cycles = [vocab.cycle_label(c) for c in _cycles_of(cycles)]
+    if html_break:
+        cycles = [to_label(c) for c in cycles]
     one = cycles[0] if len(cycles) == 1 else None
     if align == "year":
         if one:
@@ -227,13 +232,14 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
             row[2].append("" if low else label)
             row[3].append(label if low else "")
             row[4].append([j, cell["commitments"], cell["assessed"], cell["done"], ",".join(cell["cycles"]),
-                           "; ".join(cell["plans"]), i18n.fmt_pct(share, lang) if share is not None else "–", note])
+                           to_label("; ".join(cell["plans"])), i18n.fmt_pct(share, lang) if share is not None else "–",
+                           note])
         for target, part in zip((z_sure, z_low, text_sure, text_low, custom), row):
             target.append(part)
     hover = _("<b>%{y}</b> · %{customdata[5]}<br>Complete or substantial: %{customdata[6]}<br>"
               "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang) \
         + "%{customdata[7]}<extra></extra>"
-    y = [names[j] for j in jurisdictions]
+    y = [to_label(names[j]) for j in jurisdictions]  # a name is shown as typed, never as markup
     common = dict(x=columns, y=y, customdata=custom, hovertemplate=hover, texttemplate="%{text}", zmin=0, zmax=1,
                   xgap=3, ygap=3, hoverongaps=False)
     sure = go.Heatmap(
@@ -273,7 +279,7 @@ def plan_by_plan_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         assessed = _count(r.assessed)
         share = _count(r.complete_or_substantial) / assessed if assessed else None
         low = low_confidence(assessed)
-        labels.append(f"{vocab.plan_short(r.plan_number, lang)}<br>{vocab.cycle_label(r.cycle)}")
+        labels.append(f"{vocab.plan_short(r.plan_number, lang)}<br>{to_label(vocab.cycle_label(r.cycle))}")
         shares.append(share if share is not None else 0)
         texts.append(share_with_n(share, assessed, lang) if assessed
                      else _("not assessed (n = 0)", lang))
@@ -281,7 +287,7 @@ def plan_by_plan_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         patterns.append(LOW_CONFIDENCE_PATTERN if low else "")
         note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED) if low else ""
         custom.append([r.cycle, _count(r.commitments), assessed, _count(r.complete_or_substantial),
-                       plan_description(r.plan_number, r.cycle, lang), note])
+                       to_label(plan_description(r.plan_number, r.cycle, lang)), note])
     bar = go.Bar(
         x=labels, y=shares, text=texts, texttemplate="%{text}", textposition="outside", cliponaxis=False,
         marker=dict(color="#0072B2", opacity=opacities,
@@ -378,7 +384,7 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         text.append(text_row)
         custom.append(custom_row)
     heat = go.Heatmap(
-        x=columns, y=impacts, z=z, text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=custom,
+        x=[to_label(c) for c in columns], y=[to_label(i) for i in impacts], z=z, text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=custom,
         colorscale=SHARE_SCALE, zmin=0, xgap=3, ygap=3, hoverongaps=False,
         hovertemplate=_("Potential impact: <b>%{y}</b><br>Progress: <b>%{x}</b><br>%{text} commitments", lang)
         + "<extra></extra>",
@@ -448,7 +454,7 @@ def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     order = [p for p in READ_ORDER if p in by_key]
     for progress in order:
         n = by_key[progress]
-        label = progress_label(progress, lang)
+        label = to_label(progress_label(progress, lang))
         share = i18n.fmt_pct(n / total, lang) if total else "–"
         bars.append(go.Bar(
             y=[label], x=[n], orientation="h", name=label, customdata=[[progress or "", share]],
@@ -462,7 +468,8 @@ def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     return figure(
         bars, lang=lang,
         showlegend=False, bargap=0.25,
-        yaxis=dict(type="category", categoryorder="array", categoryarray=[progress_label(p, lang) for p in order],
+        yaxis=dict(type="category", categoryorder="array", categoryarray=[to_label(progress_label(p, lang))
+                                                                          for p in order],
                    autorange="reversed", fixedrange=True),
         xaxis=dict(title=_("Commitments", lang), fixedrange=True, rangemode="tozero"),
         margin=dict(r=90),
@@ -505,7 +512,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         title = title if _present(title) else ""
         if len(title) > 26:
             title = title[:25].rstrip() + "…"
-        labels.append(f"{short} · {title}" if title else short)
+        labels.append(to_label(f"{short} · {title}" if title else short))
     rows = rows.assign(label=labels, key=[_key(p) for p in rows["progress"]])
     traces = []
     spans = rows[rows["start_date"].notna() & rows["due_date"].notna()]
@@ -527,13 +534,13 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         if part.empty:
             continue
         label = progress_label(progress, lang) if progress else _(NO_STATUS_REPORTED, lang)
-        words = [_status_words(label, r, lang) for r in part.itertuples()]
+        words = [to_label(_status_words(label, r, lang)) for r in part.itertuples()]
         traces.append(go.Scatter(
-            x=part["due_date"], y=part["label"], mode="markers+text", name=label, text=words,
+            x=part["due_date"], y=part["label"], mode="markers+text", name=to_label(label), text=words,
             textposition="middle right", textfont=dict(size=13),
             marker=dict(symbol=_SYMBOLS.get(progress, "circle"), size=16,
                         color=_colour(progress) if progress else "#4a5057", line=dict(color="#1b1f24", width=1.5)),
-            customdata=part[["milestone_id"]].values.tolist(),
+            customdata=[[to_label(m)] for m in part["milestone_id"]],
             hovertemplate=_("<b>%{customdata[0]}</b><br>Due %{x|%Y-%m-%d}<br>%{text}", lang) + "<extra></extra>",
         ))
     as_of = rows["as_of"].iloc[0] if "as_of" in rows and len(rows) else None
@@ -561,11 +568,11 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             # No date to place them at: their status is written at the left edge, saying so.
             traces.append(go.Scatter(
                 x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
-                text=[_status_words(progress_label(r.key, lang) if _present(r.key) else _(NO_STATUS_REPORTED, lang),
-                                    r, lang) + " · " + _("no due date", lang)
+                text=[to_label(_status_words(progress_label(r.key, lang) if _present(r.key)
+                                             else _(NO_STATUS_REPORTED, lang), r, lang) + " · " + _("no due date", lang))
                       for r in undated.itertuples()],
                 textposition="middle right", textfont=dict(size=13, color="#3d444c"),
-                customdata=undated[["milestone_id"]].values.tolist(),
+                customdata=[[to_label(m)] for m in undated["milestone_id"]],
                 hovertemplate="<b>%{customdata[0]}</b><br>%{text}<extra></extra>",
             ))
     return figure(
@@ -601,8 +608,8 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                 continue
             rank = r.progress_rank if _present(r.progress_rank) else None
             z_row.append(int(rank) if rank is not None else None)
-            text_row.append(str(r.status_code))
-            custom_row.append(progress_label(_key(r.progress), lang))
+            text_row.append(to_label(r.status_code))
+            custom_row.append(to_label(progress_label(_key(r.progress), lang)))
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
@@ -610,9 +617,9 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     scale = []
     for i, c in enumerate(colours):
         scale += [[i / 4, c], [(i + 1) / 4, c]]
-    short = [short_milestone_id(s, commitment) for s in series]
+    short = [to_label(short_milestone_id(s, commitment)) for s in series]
     heat = go.Heatmap(
-        x=periods, y=short, z=z, text=text, texttemplate="%{text}", textfont=dict(size=13), customdata=custom,
+        x=[to_label(p) for p in periods], y=short, z=z, text=text, texttemplate="%{text}", textfont=dict(size=13), customdata=custom,
         colorscale=scale, zmin=-0.5, zmax=3.5, xgap=2, ygap=2, hoverongaps=False,
         hovertemplate=_("<b>%{y}</b> · %{x}<br>%{customdata} (%{text})", lang) + "<extra></extra>",
         colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=[progress_label(p, lang) for p in _RANKED], thickness=14,

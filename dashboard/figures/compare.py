@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, PROGRESS_ORDER
+from dashboard.figures.base import PALETTE, PROGRESS_ORDER, to_label
 from dashboard.figures.datasets import finish, label_of, wrap_label
 from dashboard.i18n import N_, _
 
@@ -71,7 +71,7 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     z = [[counts.get((f, to)) for to in x_keys] for f in y_keys]
     text = [["" if v is None else i18n.fmt_int(v, lang) for v in line] for line in z]
     x_labels = [wrap_label(progress_label(k, lang), width=10) for k in x_keys]  # columns are narrow on a phone
-    y_labels = [progress_label(k, lang) for k in y_keys]
+    y_labels = [to_label(progress_label(k, lang)) for k in y_keys]  # an unknown status is the source's own text
     top = max([v for line in z for v in line if v is not None] or [1])
     fig = go.Figure(go.Heatmap(
         z=z, x=x_labels, y=y_labels, text=text, texttemplate="%{text}", textfont=dict(size=18),
@@ -118,7 +118,8 @@ def _signed(n: int, lang: str) -> str:
 def dataset_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return datasets added (right, green) and removed (left, vermillion) per jurisdiction, counts printed."""
     records = rows.to_dict("records")
-    labels = [label_of(r, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id") for r in records]
+    labels = [to_label(label_of(r, lang, "jurisdiction_name_en", "jurisdiction_name_fr", "jurisdiction_id"))
+              for r in records]
     added = [int(r["added"]) for r in records]
     removed = [int(r["removed"]) for r in records]
     ids = [[r["jurisdiction_id"]] for r in records]
@@ -157,7 +158,7 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
         x=values, y=short, orientation="h", text=[_signed(v, lang) for v in values], textposition="auto",
         insidetextanchor="end", textfont=dict(size=14),
         cliponaxis=False, marker=dict(color=[ADDED_COLOUR if v >= 0 else REMOVED_COLOUR for v in values]),
-        customdata=[[lbl, int(r["events_added"])] for lbl, r in zip(labels, records)],
+        customdata=[[to_label(lbl), int(r["events_added"])] for lbl, r in zip(labels, records)],
         hovertemplate=_("%{customdata[0]}: %{x:+,} learners (%{customdata[1]:+,} events)", lang) + "<extra></extra>",
     ))
     span = max([abs(v) for v in values] + [1])

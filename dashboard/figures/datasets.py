@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, figure, styled
+from dashboard.figures.base import PALETTE, figure, styled, to_label
 from dashboard.i18n import N_, _, ngettext
 
 __all__ = [
@@ -71,7 +71,8 @@ def _short(label: str, limit: int = LABEL_MAX) -> str:
 
 
 def wrap_label(label: str, width: int = 24, lines: int = 2) -> str:
-    """Return `label` broken into at most `lines` lines of about `width` characters (<br>), the rest elided."""
+    """Return `label` broken into at most `lines` lines of about `width` characters (<br>), the rest elided, as
+    Plotly label text (base.to_label: markup in the label is shown, not applied)."""
     words, out, line = label.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
@@ -83,7 +84,7 @@ def wrap_label(label: str, width: int = 24, lines: int = 2) -> str:
     if len(out) > lines:
         out = out[:lines]
         out[-1] = _short(out[-1] + " …", width)
-    return "<br>".join(_short(part, width + 6) for part in out)
+    return "<br>".join(to_label(_short(part, width + 6)) for part in out)
 
 
 def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lang: str,
@@ -98,7 +99,7 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
         short.append(s if seen[s] == 1 else f"{s} ({seen[s]})")  # a category axis merges equal labels
     bar = go.Bar(
         x=list(values), y=short, orientation="h", text=list(texts), textposition="outside", cliponaxis=False,
-        marker=dict(color=colour), customdata=[[lbl] + list(c if isinstance(c, (list, tuple)) else [c])
+        marker=dict(color=colour), customdata=[[to_label(lbl)] + list(c if isinstance(c, (list, tuple)) else [c])
                                                 for lbl, c in zip(labels, customdata or [None] * len(labels))],
         hovertemplate=(hover or "%{customdata[0]}: %{x:,}") + "<extra></extra>",
     )
@@ -214,7 +215,7 @@ def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) ->
     labels = [f"{label} · {r['portal']}" if label in repeated else label for label, r in zip(labels, records)]
     values = [int(v) for v in top["datasets"]]
     texts = [i18n.fmt_int(v, lang) for v in values]
-    custom = [[r["jurisdiction_id"], r["portal"]] for r in records]
+    custom = [[r["jurisdiction_id"], to_label(r["portal"])] for r in records]  # the portal is shown in the hover
     return hbar_ranked(labels, values, texts, lang=lang, customdata=custom, colour=PALETTE[2],
                        hover=_("%{customdata[0]} (%{customdata[2]}): %{x:,} datasets", lang),
                        axis_title=_("Datasets released", lang))
@@ -286,7 +287,7 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
         xaxis: dict = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
         yaxis: dict = {"anchor": f"x{suffix}", "domain": [bottom, top], "rangemode": "tozero"}
         layout["annotations"].append(dict(
-            text=f"<b>{metric_label(metric, lang)}</b>", xref="paper", yref="paper", x=0, y=top, xanchor="left",
+            text=f"<b>{to_label(metric_label(metric, lang))}</b>", xref="paper", yref="paper", x=0, y=top, xanchor="left",
             yanchor="bottom", showarrow=False, font=dict(size=15, color="#0b2f55")))
         labels_left = MAX_FLAG_LABELS
         panel_dates: list[str] = []
@@ -303,7 +304,7 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
             few = len(dates) <= 3
             traces.append(dict(
                 type="scatter", x=dates, y=[None if f else v for v, f in zip(values, flags)],
-                mode="lines+markers+text" if few else "lines", name=portal, legendgroup=portal,
+                mode="lines+markers+text" if few else "lines", name=to_label(portal), legendgroup=portal,
                 showlegend=portal not in in_legend, line=dict(color=colour, width=2),
                 marker=dict(size=9, color=colour),
                 text=[i18n.fmt_int(v, lang) if v is not None else "" for v in values] if few else None,
@@ -324,8 +325,8 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
                     marker=dict(symbol="x-thin-open", size=12, color=FLAGGED_COLOUR,
                                 line=dict(width=3, color=FLAGGED_COLOUR)),
                     text=text, textposition="top center", textfont=dict(color="#a04000", size=13), cliponaxis=False,
-                    customdata=[[portal, vocab.label(vocab.glitch_reason, reason_codes[k], lang)
-                                 or _("no reason given", lang)] for k in idx],
+                    customdata=[[to_label(portal), to_label(vocab.label(vocab.glitch_reason, reason_codes[k], lang)
+                                                          or _("no reason given", lang))] for k in idx],
                     hovertemplate=flag_hover, **axes,
                 ))
                 in_legend.add("flagged")

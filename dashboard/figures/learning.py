@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, figure
+from dashboard.figures.base import PALETTE, figure, to_label
 from dashboard.figures.datasets import hbar_ranked, label_of, wrap_label
 from dashboard.i18n import _, ngettext
 
@@ -36,7 +36,7 @@ def reach_text(events, learners, organisations, lang: str) -> str:
 
 def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return learners per reporting period (bars) and events (diamonds, right axis), periods as the sources give them."""
-    periods = [str(p) for p in rows["period"]]
+    periods = [to_label(p) for p in rows["period"]]  # as the sources give them: plain text
     learners = [int(v) for v in rows["learners"]]
     events = [int(v) for v in rows["events"]]
     custom = [[pd.Timestamp(s).strftime("%Y-%m-%d"), pd.Timestamp(e).strftime("%Y-%m-%d")]
@@ -101,7 +101,8 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
     dots = go.Scatter(
         x=values, y=short, mode="markers+text", marker=dict(size=14, color=PALETTE[3], line=dict(width=1, color="#1b1f24")),
         text=[i18n.fmt_num(v, lang, 0 if v >= 100 else 1) for v in values], textposition="middle right",
-        customdata=[[lbl, int(e)] for lbl, e in zip(labels, data["events"])], cliponaxis=False, showlegend=False,
+        customdata=[[to_label(lbl), int(e)] for lbl, e in zip(labels, data["events"])], cliponaxis=False,
+        showlegend=False,
         hovertemplate=_("%{customdata[0]}: %{x:,.1f} learners per event (%{customdata[1]:,} events)", lang)
         + "<extra></extra>",
     )

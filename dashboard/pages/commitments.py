@@ -166,6 +166,7 @@ def _cell_href(x, y, view: state_mod.ViewState) -> str | None:
         return None
     rows = heatmap_rows(view)
     lang = view.lang
+    y = figures.from_label(y)  # the label is the name as Plotly text (figures.to_label)
     named = rows[(rows["jurisdiction_name_en"] == y) | (rows["jurisdiction_name_fr"] == y)]
     column = [str(int(s)) if view.align == "year" else vocab_plan_short(p, lang)
               for s, p in zip(named["cycle_start"], named["plan_number"])]
