@@ -1,29 +1,38 @@
-"""Shared fixtures: tiny hand-written snapshots, and the path to the real files in ../shared/data."""
+"""Shared fixtures: an app on a tiny hand-written snapshot, the real files in ../shared/data, a fresh query cache.
+
+Helpers that are not fixtures (paths, the snapshot writer, page modules, tree readers) are in tests/helpers/.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
-from dashboard import schema, snapshots
-from dashboard.ingest.common import Source, build_table
+from dashboard import schema
+from dashboard.app import create_app
+from helpers import SHARED_DATA
+# Re-exported only while tests/test_security_snapshots.py (being written) still imports it from here: remove then.
+from helpers import make_snapshot  # noqa: F401
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
 
+@pytest.fixture(scope="module")
+def app_on(tmp_path_factory) -> Callable[[str, Callable[[Path], Any]], dict]:
+    """Return app_on(name, write): an app serving the tiny snapshot `write(data_dir)` writes into a new folder.
 
-def make_snapshot(data_dir: Path, tables: dict[str, list[dict[str, Any]]], *,
-                  snapshot_id: str | None = None) -> snapshots.Snapshot:
-    """Write a snapshot of hand-written rows; `source` and `synthetic` default to "test" and False."""
-    src = Source(name="test", kind="reference")
-    built = {}
-    for name, rows in tables.items():
-        full = [{"source": "test", "synthetic": False, **r} for r in rows]
-        built[name] = build_table(name, full, source=src, file=f"fixture:{name}")
-    return snapshots.write_snapshot(data_dir, built, [{"name": "test", "kind": "reference", "rows": {}}],
-                                    snapshot_id=snapshot_id)
+    The folder is named after `name`; $OGDASH_DATA_DIR points to it until the test module ends. It
+    returns {"app", "snapshot" (what `write` returned), "data_dir", "client" (a Flask test client)}.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        def build(name: str, write: Callable[[Path], Any]) -> dict:
+            data_dir = tmp_path_factory.mktemp(name)
+            snap = write(data_dir)
+            mp.setenv("OGDASH_DATA_DIR", str(data_dir))
+            app = create_app(data_dir)
+            return {"app": app, "snapshot": snap, "data_dir": data_dir, "client": app.server.test_client()}
+
+        yield build
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import bench_baseline, data
+from bench import baseline
+from dashboard import data
 from dashboard.ingest import synthetic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,7 +79,7 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
 
 
 def _variants(small: Path) -> list[dict]:
-    frames = bench_baseline.load(small)
+    frames = baseline.load(small)
     jurisdictions = sorted(frames.t["jurisdictions"]["jurisdiction_id"])
     cycles = sorted(frames.t["commitments"]["cycle"].unique())
     linked = [frames.t[name]["commitment_id"].dropna().iloc[0] for name in ("indicators", "datasets", "learning_events")]
@@ -101,7 +102,7 @@ DEFAULTS = {"jurisdictions": [], "levels": [], "cycles": [], "date_from": None, 
             "stale_periods": 3, "horizon_days": 60, "min_assessed": 5, "align": "plan"}
 
 
-@pytest.mark.parametrize("name", sorted(bench_baseline.QUERIES))
+@pytest.mark.parametrize("name", sorted(baseline.QUERIES))
 def test_baseline_matches_the_query(small, name):
     """The pandas baseline returns the same columns and rows as queries/<name>.sql, so the bench compares like with like."""
     if name not in data.query_names():
@@ -110,7 +111,7 @@ def test_baseline_matches_the_query(small, name):
         params = {**DEFAULTS, **variant}
         wanted = {p: params[p] for p in data.parameters(data.sql_text(name))}
         expected = data.query(name, data_dir=small, **wanted)
-        got = bench_baseline.query(name, data_dir=small, **wanted)
+        got = baseline.query(name, data_dir=small, **wanted)
         assert list(got.columns) == list(expected.columns), (name, variant)
         assert _rows(got) == _rows(expected), (name, variant)
 

@@ -11,8 +11,9 @@ import sys
 import pytest
 import requests
 
-from conftest import REPO
-from test_prod_nginx import NGINX, _wait_port, _wrapper, loadtest, render
+from bench import servers
+from helpers import REPO
+from helpers.nginx import NGINX, render, wait_port, wrapper
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(
     NGINX is None, reason="nginx is not installed (Debian: apt-get install -y nginx)")]
@@ -26,7 +27,7 @@ def proxied(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("brief-nginx-data")
     synthetic.write_scale_snapshot(data_dir, "small")
     logs = tmp_path_factory.mktemp("brief-nginx-logs")
-    port = loadtest.free_port()
+    port = servers.free_port()
     env = {"OGDASH_WORKERS": "1", "OGDASH_THREADS": "4"}
     env_without = {k: v for k, v in os.environ.items() if k not in ("OGDASH_PRINT_URL", "OGDASH_PUBLIC_URL")}
     with open(logs / "serve.log", "w") as log_file:
@@ -36,15 +37,15 @@ def proxied(tmp_path_factory):
             start_new_session=True)
     nginx = None
     try:
-        loadtest.wait_healthy(f"http://127.0.0.1:{port}", server)
+        servers.wait_healthy(f"http://127.0.0.1:{port}", server)
         conf_dir = tmp_path_factory.mktemp("brief-nginx")
-        listen = loadtest.free_port()
+        listen = servers.free_port()
         # Both upstream slots point at the one instance: the file is used as written, ports aside.
         (conf_dir / "ogdash.conf").write_text(render((port, port), listen))
-        (conf_dir / "nginx.conf").write_text(_wrapper(conf_dir, conf_dir / "ogdash.conf"))
+        (conf_dir / "nginx.conf").write_text(wrapper(conf_dir, conf_dir / "ogdash.conf"))
         nginx = subprocess.Popen([NGINX, "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf")],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        _wait_port(listen, nginx)
+        wait_port(listen, nginx)
         yield f"http://127.0.0.1:{listen}"
     finally:
         if nginx is not None:
@@ -53,7 +54,7 @@ def proxied(tmp_path_factory):
                 nginx.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(nginx.pid, signal.SIGKILL)
-        loadtest.stop_server(server)
+        servers.stop_server(server)
 
 
 def test_the_briefing_pdf_prints_through_the_proxy(proxied):

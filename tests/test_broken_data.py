@@ -14,7 +14,7 @@ import pytest
 
 from dashboard import data, snapshots
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 
 GOOD = "20260101T000000Z"
 BROKEN = "20260201T000000Z"

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 
 import pytest
 
-from conftest import make_snapshot
 from dashboard import charts, data, releases, snapshots, state
 from dashboard.figures import datasets as fd
 from dashboard.ingest import ckan
 from dashboard.ingest.common import Source
+from helpers import make_snapshot, page_module
 
 D = dt.date.fromisoformat
 CREATED, PUBLISHED = releases.FROM_METADATA_CREATED, releases.FROM_DATE_PUBLISHED
@@ -131,19 +130,9 @@ NO_FILTER = {"jurisdictions": [], "levels": [], "date_from": None, "date_to": No
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("loads-data")
-    make_snapshot(data_dir, {"jurisdictions": JURISDICTIONS, "datasets": DATASETS}, snapshot_id="20260101T000000Z")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        yield {"app": create_app(data_dir), "data_dir": data_dir}
-
-
-def page_module(name: str):
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
+def app_env(app_on):
+    return app_on("loads-data", lambda data_dir: make_snapshot(
+        data_dir, {"jurisdictions": JURISDICTIONS, "datasets": DATASETS}, snapshot_id="20260101T000000Z"))
 
 
 def _rows(frame, *columns):

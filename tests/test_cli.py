@@ -17,6 +17,7 @@ import pytest
 
 import dashboard
 from dashboard import cli, config
+from helpers import page_module
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -178,7 +179,7 @@ def test_not_found_page_in_both_languages():
     from dashboard.app import create_app
 
     create_app()
-    module = next(m for name, m in sys.modules.items() if name.endswith("not_found_404") and hasattr(m, "layout"))
+    module = page_module("not_found_404")
     assert any(p["module"].endswith("not_found_404") for p in dash.page_registry.values())
     english, french = str(module.layout()), str(module.layout(lang="fr"))
     assert "Page not found" in english and "Page introuvable" in french

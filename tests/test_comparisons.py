@@ -4,7 +4,6 @@ marked and kept out of superlatives, labels normalised, captions naming only the
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from types import SimpleNamespace
 
 import pytest
@@ -13,8 +12,7 @@ from dashboard import charts, data, snapshots, state, vocab
 from dashboard.figures import commitments as fc
 from dashboard.ingest.common import Source, build_table
 from dashboard.progress import MIN_ASSESSED
-
-from layout_helpers import find_all
+from helpers import find_all, page_module
 
 D = dt.date.fromisoformat
 
@@ -85,20 +83,8 @@ def write(data_dir, sources=SOURCES, snapshot_id=None) -> snapshots.Snapshot:
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("comparisons-data")
-    snap = write(data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
-
-
-def page_module(name: str):
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
+def app_env(app_on):
+    return app_on("comparisons-data", write)
 
 
 def text_of(node) -> str:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from dashboard import config, progress, schema
+from helpers import make_snapshot
 
 README = config.DATA_DICTIONARY  # data/README.md in a checkout, shipped with the package
 
@@ -80,8 +81,6 @@ def test_every_status_code_and_missing_code_is_documented():
 
 
 def test_manifest_keys_are_documented(tmp_path):
-    from conftest import make_snapshot
-
     snap = make_snapshot(tmp_path, {"jurisdictions": [
         {"jurisdiction_id": "ca", "name_en": "Canada", "level": "national"}]})
     text = README.read_text(encoding="utf-8")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from dashboard import snapshots
 from dashboard.ingest import ckan
 from dashboard.ingest.common import IngestError, Source, build_table
+from helpers import page_module
 
 
 def read(options: dict | None = None, **kw) -> dict:
@@ -175,11 +175,6 @@ def test_legacy_title_fra_is_read(tmp_path):
 
 
 # ---------------------------------------------------------------- shown on the datasets page
-
-def page_module(name: str):
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
-
 
 def test_the_datasets_page_shows_a_partial_catalogue(tmp_path, monkeypatch):
     data_dir = tmp_path / "data"

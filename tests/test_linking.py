@@ -10,11 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from conftest import REPO, SHARED_DATA
 from dashboard import data, linking, schema, snapshots, state
 from dashboard.ingest.common import IngestError, Source, build_table
-from layout_helpers import find_all
-from test_page_commitments import page_module, records, text_of
+from helpers import REPO, SHARED_DATA, find_all, page_module, records, text_of
 
 D = dt.date.fromisoformat
 NAP_PLANS = REPO / "tests" / "fixtures" / "ingest" / "nap"  # made-up plans NAP7 (2030-2032) and NAP8

@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 from dashboard import data
 from dashboard.progress import MIN_ASSESSED
 
-from conftest import REPO, make_snapshot
+from helpers import REPO, make_snapshot
 
 NOTEBOOK = REPO / "notebooks" / "completion_rate.ipynb"
 

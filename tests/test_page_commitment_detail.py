@@ -6,23 +6,16 @@ import datetime as dt
 
 import pytest
 
-import commitments_data as fx
 from dashboard import charts, data, state
-from test_page_commitments import find_all, no_nested_lists, page_module, records, text_of
+from helpers import commitments_data as fx
+from helpers import find_all, no_nested_lists, page_module, records, text_of
 
 AS_OF = dt.date(2024, 6, 1)
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("commitment-detail-data")
-    snap = fx.write(data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap}
+def app_env(app_on):
+    return app_on("commitment-detail-data", fx.write)
 
 
 @pytest.fixture

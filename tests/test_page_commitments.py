@@ -3,70 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pandas as pd
 import pytest
 
-import commitments_data as fx
 from dashboard import charts, data, state
-from layout_helpers import find_all
+from helpers import commitments_data as fx
+from helpers import find_all, no_nested_lists, page_module, records, text_of
 
 AS_OF = dt.date(2024, 6, 1)
 NO_FILTER = {"jurisdictions": [], "levels": [], "cycles": []}
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("commitments-data")
-    snap = fx.write(data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
+def app_env(app_on):
+    return app_on("commitments-data", fx.write)
 
 
 @pytest.fixture
 def page(app_env):
     return page_module("commitments")
-
-
-def page_module(name: str):
-    """Return the page module Dash Pages loaded from dashboard/pages/<name>.py."""
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
-
-
-def _plain(v):
-    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-        return None
-    return v.item() if hasattr(v, "item") else v
-
-
-def records(frame, *columns):
-    """Return the chosen columns as tuples, missing values as None."""
-    return [tuple(_plain(v) for v in row) for row in frame[list(columns)].itertuples(index=False)]
-
-
-def no_nested_lists(node) -> bool:
-    """Dash cannot render a list directly inside a list of children; return True when there is none."""
-    if isinstance(node, (list, tuple)):
-        return all(not isinstance(child, (list, tuple)) and no_nested_lists(child) for child in node)
-    children = getattr(node, "children", None)
-    return children is None or isinstance(children, str) or no_nested_lists(children)
-
-
-def text_of(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return "".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
-
 
 
 # ---------------------------------------------------------------- queries

@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import sys
 
 import pytest
 
-from conftest import make_snapshot
 from dashboard import charts, cli, config, data, snapshots, state
-from layout_helpers import find_all
+from helpers import find_all, make_snapshot, page_module
 
 D = dt.date.fromisoformat
 BASE, HEAD = "20260101T000000Z", "20260201T000000Z"
@@ -97,21 +95,13 @@ def write_two(data_dir):
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("compare-data")
-    write_two(data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "data_dir": data_dir}
+def app_env(app_on):
+    return app_on("compare-data", write_two)
 
 
 @pytest.fixture
 def page(app_env):
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith("dashboard/pages/compare.py"))
+    return page_module("compare")
 
 
 def records(frame, *columns):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pytest
 
-from conftest import make_snapshot
 from dashboard import data, downloads, schema
-from layout_helpers import find_all
+from helpers import find_all, make_snapshot, page_module
 
 SNAP = "20260101T000000Z"
 DATASETS = [
@@ -21,21 +19,13 @@ DATASETS = [
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("data-page")
-    make_snapshot(data_dir, {"datasets": DATASETS}, snapshot_id=SNAP)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "data_dir": data_dir, "client": app.server.test_client()}
+def app_env(app_on):
+    return app_on("data-page", lambda data_dir: make_snapshot(data_dir, {"datasets": DATASETS}, snapshot_id=SNAP))
 
 
 @pytest.fixture
 def page(app_env):
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith("dashboard/pages/data_page.py"))
+    return page_module("data_page")
 
 
 def text_of(node) -> str:

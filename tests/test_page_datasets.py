@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pytest
 
-from conftest import make_snapshot
 from dashboard import charts, data, state
-from layout_helpers import find_all
+from helpers import find_all, make_snapshot, page_module
 
 D = dt.date.fromisoformat
 HOSTILE = ["'", ";", "' or 1=1 --", "'; drop table datasets; --", "ca' union select 1 --"]
@@ -53,27 +51,15 @@ NO_FILTER = {"jurisdictions": [], "levels": [], "date_from": None, "date_to": No
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("datasets-data")
-    snap = make_snapshot(data_dir, {"jurisdictions": JURISDICTIONS, "datasets": DATASETS, "portal_metrics": METRICS},
-                         snapshot_id="20260101T000000Z")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
+def app_env(app_on):
+    return app_on("datasets-data", lambda data_dir: make_snapshot(
+        data_dir, {"jurisdictions": JURISDICTIONS, "datasets": DATASETS, "portal_metrics": METRICS},
+        snapshot_id="20260101T000000Z"))
 
 
 @pytest.fixture
 def page(app_env):
     return page_module("datasets")
-
-
-def page_module(name: str):
-    """Return the page module Dash Pages loaded from dashboard/pages/<name>.py."""
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
 
 
 def records(frame, *columns):
@@ -229,10 +215,6 @@ def test_get_datasets_page(app_env):
 
 
 def test_portal_metrics_over_years_are_thinned_to_weeks_but_keep_every_flagged_day(tmp_path, monkeypatch):
-    import datetime as dt
-
-    from conftest import make_snapshot
-
     start = D("2024-01-01")  # a Monday
     rows = [{"portal": "p", "metric": "visits", "date": start + dt.timedelta(days=i), "value": float(i),
              "is_outlier": i == 10, "outlier_reason": "reported as 0" if i == 10 else None}
@@ -250,10 +232,6 @@ def test_portal_metrics_over_years_are_thinned_to_weeks_but_keep_every_flagged_d
 
 
 def test_portal_metrics_over_more_than_three_years_are_thinned_to_months(tmp_path, monkeypatch):
-    import datetime as dt
-
-    from conftest import make_snapshot
-
     start = D("2020-01-01")
     rows = [{"portal": "p", "metric": "datasets", "date": start + dt.timedelta(days=i), "value": float(i),
              "is_outlier": i == 40, "outlier_reason": "reported as 0" if i == 40 else None}

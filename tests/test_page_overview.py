@@ -6,21 +6,14 @@ import datetime as dt
 
 import pytest
 
-import commitments_data as fx
 from dashboard import charts, state
-from test_page_commitments import find_all, no_nested_lists, page_module, text_of
+from helpers import commitments_data as fx
+from helpers import find_all, no_nested_lists, page_module, text_of
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("overview-data")
-    snap = fx.write(data_dir)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap}
+def app_env(app_on):
+    return app_on("overview-data", fx.write)
 
 
 @pytest.fixture

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pytest
 
-from conftest import make_snapshot
 from dashboard import charts, data, state
-from layout_helpers import find_all
+from helpers import find_all, make_snapshot, page_module
 
 D = dt.date.fromisoformat
 HOSTILE = ["'", ";", "' or 1=1 --", "'; drop table learning_events; --"]
@@ -43,22 +41,15 @@ EVENTS = [
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("training-data")
-    snap = make_snapshot(data_dir, {"jurisdictions": JURISDICTIONS, "commitments": COMMITMENTS,
-                                    "learning_events": EVENTS}, snapshot_id="20260101T000000Z")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
+def app_env(app_on):
+    return app_on("training-data", lambda data_dir: make_snapshot(
+        data_dir, {"jurisdictions": JURISDICTIONS, "commitments": COMMITMENTS, "learning_events": EVENTS},
+        snapshot_id="20260101T000000Z"))
 
 
 @pytest.fixture
 def page(app_env):
-    return next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith("dashboard/pages/training.py"))
+    return page_module("training")
 
 
 def records(frame, *columns):

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 from dashboard import data, snapshots
 
 JUR = [
@@ -128,8 +128,6 @@ def test_attention_counts_are_what_overdue_milestones_lists(small_demo, where):
 
 def test_threads_share_one_database_and_bind_each_snapshot_once(tmp_path, monkeypatch):
     import threading
-
-    from conftest import make_snapshot
 
     make_snapshot(tmp_path, {"jurisdictions": [{"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Canada",
                                                 "level": "national", "parent_id": None, "source": "t",

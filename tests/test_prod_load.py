@@ -8,13 +8,13 @@ import json
 import subprocess
 import sys
 
-from conftest import REPO
+from helpers import REPO
 
 
 def test_ten_users_for_twenty_seconds_see_no_errors(tmp_path):
     report = tmp_path / "load.json"
     run = subprocess.run(
-        [sys.executable, "scripts/loadtest.py", "--start", "--demo", "small", "--users", "10", "--duration", "20",
+        [sys.executable, "-m", "bench.loadtest", "--start", "--demo", "small", "--users", "10", "--duration", "20",
          "--workers", "2", "--sample-every", "5", "--json", str(report)],
         cwd=REPO, capture_output=True, text=True, timeout=600)
     assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -18,11 +17,8 @@ import requests
 
 from dashboard import prod, snapshots, web
 
-from conftest import REPO, make_snapshot
-
-_spec = importlib.util.spec_from_file_location("loadtest", REPO / "scripts" / "loadtest.py")
-loadtest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(loadtest)
+from bench import frontend, servers
+from helpers import REPO, make_snapshot
 
 FIRST = "20260101T000000Z"
 TABLES = {
@@ -37,18 +33,18 @@ def server(tmp_path_factory):
     """`ogdash serve --prod` with two workers of two threads, on a free loopback port."""
     data_dir = tmp_path_factory.mktemp("prod-data")
     make_snapshot(data_dir, TABLES, snapshot_id=FIRST)
-    port = loadtest.free_port()
+    port = servers.free_port()
     log_path = tmp_path_factory.mktemp("prod-log") / "server.log"
     with open(log_path, "w") as log_file:
-        proc = loadtest.start_server(data_dir, port, log_file=log_file, env={
+        proc = servers.start_server(data_dir, port, log_file=log_file, env={
             "OGDASH_WORKERS": "2", "OGDASH_THREADS": "2", "OGDASH_INSTANCE": "prod-test",
             "OGDASH_ACCESS_LOG": "-"})
         base = f"http://127.0.0.1:{port}"
         try:
-            loadtest.wait_healthy(base, proc)
+            servers.wait_healthy(base, proc)
             yield {"base": base, "proc": proc, "data_dir": data_dir, "log": log_path}
         finally:
-            loadtest.stop_server(proc)
+            servers.stop_server(proc)
     assert proc.returncode == 0, log_path.read_text()[-2000:]
 
 
@@ -74,7 +70,7 @@ def test_options_are_sized_from_the_cpu_count_and_bind_loopback(monkeypatch):
 
 
 def test_gunicorn_runs_the_requested_workers_and_health_names_the_instance(server):
-    workers = loadtest._children(server["proc"].pid)
+    workers = servers.children(server["proc"].pid)
     assert len(workers) == 2
     health = _fresh_get(server["base"] + "/healthz").json()
     assert health["status"] == "ok" and health["snapshot_id"] == FIRST
@@ -133,16 +129,16 @@ def test_oversize_requests_are_refused(server):
 
 def test_callbacks_answer_through_gunicorn(server):
     deps = _fresh_get(server["base"] + "/_dash-dependencies").json()
-    router = next(d for d in deps if d["output"] == loadtest.ROUTER)
-    answer = requests.post(server["base"] + loadtest.CALLBACK_PATH, timeout=30,
-                           json=loadtest.callback_request(router, ["/commitments", "?lang=fr"]))
+    router = next(d for d in deps if d["output"] == frontend.ROUTER)
+    answer = requests.post(server["base"] + frontend.CALLBACK_PATH, timeout=30,
+                           json=frontend.callback_request(router, ["/commitments", "?lang=fr"]))
     assert answer.status_code == 200
     layout = answer.json()["response"]["_pages_content"]["children"]
-    calls = loadtest.store_callbacks(deps, layout)
+    calls = frontend.store_callbacks(deps, layout)
     assert any("chart" in match for _, match, _ in calls)
     for dep, match, values in calls:
-        response = requests.post(server["base"] + loadtest.CALLBACK_PATH, timeout=60,
-                                 json=loadtest.callback_request(dep, values, match=match))
+        response = requests.post(server["base"] + frontend.CALLBACK_PATH, timeout=60,
+                                 json=frontend.callback_request(dep, values, match=match))
         assert response.status_code in (200, 204), (dep["output"][:80], response.text[:300])
 
 
@@ -173,12 +169,12 @@ def test_a_new_snapshot_reaches_every_worker_without_a_restart(server):
 
 def test_sigterm_stops_the_server_gracefully(tmp_path):
     make_snapshot(tmp_path, TABLES, snapshot_id=FIRST)
-    port = loadtest.free_port()
+    port = servers.free_port()
     with open(tmp_path / "server.log", "w") as log_file:
-        proc = loadtest.start_server(tmp_path, port, log_file=log_file, env={"OGDASH_WORKERS": "1"})
+        proc = servers.start_server(tmp_path, port, log_file=log_file, env={"OGDASH_WORKERS": "1"})
         try:
-            loadtest.wait_healthy(f"http://127.0.0.1:{port}", proc)
-            workers = loadtest._children(proc.pid)
+            servers.wait_healthy(f"http://127.0.0.1:{port}", proc)
+            workers = servers.children(proc.pid)
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(30) == 0
             assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
@@ -195,7 +191,7 @@ def test_serve_refuses_to_start_without_a_verified_snapshot(tmp_path):
 
     snapshots.snapshots_dir(tmp_path).mkdir(parents=True)
     run = subprocess.run([sys.executable, "-m", "dashboard.cli", "serve", "--prod", "--data-dir", str(tmp_path),
-                          "--port", str(loadtest.free_port())], cwd=REPO, capture_output=True, text=True, timeout=60)
+                          "--port", str(servers.free_port())], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "no verified snapshot" in run.stderr
 
 
@@ -221,8 +217,6 @@ def test_static_files_are_compressed_once_and_callbacks_never_kept():
 
 
 def test_the_compressed_plotly_bundle_is_served_the_same_twice(tmp_path, monkeypatch):
-    from conftest import make_snapshot
-
     make_snapshot(tmp_path, {})
     monkeypatch.setenv("OGDASH_DATA_DIR", str(tmp_path))
     from dashboard.app import create_app

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import config, data, snapshots
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 
 D = dt.date.fromisoformat
 BASE_ID = "20240101T000000Z"

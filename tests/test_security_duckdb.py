@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import data, snapshots
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 
 JUR = [{"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Canada", "level": "national"}]
 

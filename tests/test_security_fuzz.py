@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -19,11 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard import state as state_mod
 
-from conftest import REPO, make_snapshot
-
-_spec = importlib.util.spec_from_file_location("loadtest", REPO / "scripts" / "loadtest.py")
-loadtest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(loadtest)
+from bench import frontend
+from helpers import make_snapshot
 
 D = dt.date.fromisoformat
 CALLBACK = "/_dash-update-component"
@@ -145,10 +141,10 @@ class _Site(dict):
 
 
 def _layouts(client, deps) -> dict[str, object]:
-    router = next(d for d in deps if d["output"] == loadtest.ROUTER)
+    router = next(d for d in deps if d["output"] == frontend.ROUTER)
     layouts = {}
     for path in PAGES:
-        answer = client.post(CALLBACK, json=loadtest.callback_request(router, [path, ""]))
+        answer = client.post(CALLBACK, json=frontend.callback_request(router, [path, ""]))
         assert answer.status_code == 200, (path, answer.data[:300])
         layouts[path] = answer.get_json()["response"]["_pages_content"]["children"]
     return layouts
@@ -203,9 +199,9 @@ def test_state_parse_and_from_store_never_raise(value):
 def test_fuzzed_query_strings_load_every_page_safely(site, path, search):
     client, deps = site["client"], site["deps"]
     _assert_safe(client.get(path + search), site, f"GET {path}{search}")
-    for dep in loadtest.url_callbacks(deps):
+    for dep in frontend.url_callbacks(deps):
         values = [path if i["property"] == "pathname" else search for i in dep["inputs"]]
-        response = client.post(CALLBACK, json=loadtest.callback_request(dep, values))
+        response = client.post(CALLBACK, json=frontend.callback_request(dep, values))
         _assert_safe(response, site, f"{dep['output'][:60]} for {path}{search}")
     _assert_data_unchanged(site)
 
@@ -239,7 +235,7 @@ def test_fuzzed_paths_never_fail_or_leak(site, path, method):
 def _store_calls(site):
     calls = []
     for layout in site["layouts"].values():
-        calls.extend(loadtest.store_callbacks(site["deps"], layout))
+        calls.extend(frontend.store_callbacks(site["deps"], layout))
     return calls
 
 
@@ -250,7 +246,7 @@ def test_every_store_driven_callback_survives_a_hostile_view(site, data, search)
     calls = _store_calls(site)
     dep, match, values = data.draw(st.sampled_from(calls), label="callback")
     fuzzed = [data.draw(st.one_of(st.just({"search": search}), garbage), label="store") for _ in values]
-    response = site["client"].post(CALLBACK, json=loadtest.callback_request(dep, fuzzed, match=match))
+    response = site["client"].post(CALLBACK, json=frontend.callback_request(dep, fuzzed, match=match))
     _assert_safe(response, site, f"{dep['output'][:80]} {match} {fuzzed!r:.200}")
     assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]
     _assert_data_unchanged(site)
@@ -259,7 +255,7 @@ def test_every_store_driven_callback_survives_a_hostile_view(site, data, search)
 def _real_ids(site, pattern) -> list:
     found = []
     for layout in site["layouts"].values():
-        found += [cid for cid, _, _ in loadtest.components(layout) if loadtest.matches(pattern, cid)]
+        found += [cid for cid, _, _ in frontend.components(layout) if frontend.matches(pattern, cid)]
     return found
 
 
@@ -267,10 +263,10 @@ def _real_ids(site, pattern) -> list:
 @given(data=st.data())
 def test_every_server_callback_survives_garbage_values(site, data):
     """Each server callback, with every input and state value replaced by garbage (ids stay real)."""
-    deps = loadtest.server_callbacks(site["deps"])
+    deps = frontend.server_callbacks(site["deps"])
     dep = data.draw(st.sampled_from(deps), label="callback")
     match = {}
-    for ident, _ in loadtest.declared_outputs(dep["output"]):
+    for ident in [output["id"] for output in frontend.split_output(dep["output"])]:
         if isinstance(ident, dict):
             real = _real_ids(site, ident)
             for key, value in ident.items():
@@ -282,7 +278,7 @@ def test_every_server_callback_survives_garbage_values(site, data):
     def values(declared):
         out = []
         for dec in declared:
-            ident = loadtest.parse_id(dec["id"])
+            ident = frontend.parse_id(dec["id"])
             if isinstance(ident, dict) and any(v in (["ALL"], ["ALLSMALLER"]) for v in ident.values()):
                 ids = _real_ids(site, ident)
                 out.append([(i, data.draw(garbage, label="value")) for i in ids])
@@ -297,7 +293,7 @@ def test_every_server_callback_survives_garbage_values(site, data):
     inputs, state = values(dep["inputs"]), values(dep.get("state") or [])
     changed = data.draw(st.lists(st.sampled_from([f"{i['id']}.{i['property']}" for i in dep["inputs"]]),
                                  max_size=2), label="changed")
-    body = loadtest.callback_request(dep, inputs, state, match=match, changed=changed)
+    body = frontend.callback_request(dep, inputs, state, match=match, changed=changed)
     response = site["client"].post(CALLBACK, json=body)
     _assert_safe(response, site, f"{dep['output'][:80]} {json.dumps(body, default=str)[:400]}")
     assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]
@@ -308,12 +304,12 @@ def test_every_server_callback_survives_garbage_values(site, data):
 @given(data=st.data())
 def test_malformed_callback_requests_are_refused_not_crashed(site, data):
     """Bodies Dash's front end would never send: wrong shapes, unknown outputs, ids and properties."""
-    deps = loadtest.server_callbacks(site["deps"])
+    deps = frontend.server_callbacks(site["deps"])
     dep = data.draw(st.sampled_from(deps), label="callback")
     def blanks(declared):
         return [[] if "ALL" in d["id"] else None for d in declared]
 
-    valid = loadtest.callback_request(dep, blanks(dep["inputs"]), blanks(dep.get("state") or []),
+    valid = frontend.callback_request(dep, blanks(dep["inputs"]), blanks(dep.get("state") or []),
                                       match={"chart": "commitments-heatmap", "status": "complete"})
     mutation = data.draw(st.sampled_from(["body", "drop", "replace", "unknown-output", "unknown-id",
                                           "url-type", "clientside", "raw"]), label="mutation")
@@ -333,11 +329,11 @@ def test_malformed_callback_requests_are_refused_not_crashed(site, data):
             target["id"] = data.draw(garbage, label="id")
         body = {**valid, "inputs": inputs}
     elif mutation == "url-type":
-        router = next(d for d in site["deps"] if d["output"] == loadtest.ROUTER)
-        body = loadtest.callback_request(router, [data.draw(garbage), data.draw(garbage)])
+        router = next(d for d in site["deps"] if d["output"] == frontend.ROUTER)
+        body = frontend.callback_request(router, [data.draw(garbage), data.draw(garbage)])
     elif mutation == "clientside":
         side = [d for d in site["deps"] if d.get("clientside_function")]
-        body = loadtest.callback_request(side[0], [1] * len(side[0]["inputs"]), match={"chart": "x"})
+        body = frontend.callback_request(side[0], [1] * len(side[0]["inputs"]), match={"chart": "x"})
     else:
         raw = data.draw(st.one_of(st.binary(max_size=200), st.just(b"[" * 50000), st.just(b"{\"output\":")),
                         label="raw")
@@ -364,8 +360,8 @@ def test_oversize_posts_are_refused_with_413(site, path):
 def test_a_body_just_under_the_limit_is_read(site):
     from dashboard import web
 
-    dep = next(d for d in site["deps"] if d["output"] == loadtest.ROUTER)
-    body = loadtest.callback_request(dep, ["/", "?q=" + "a" * 1000])
+    dep = next(d for d in site["deps"] if d["output"] == frontend.ROUTER)
+    body = frontend.callback_request(dep, ["/", "?q=" + "a" * 1000])
     padded = json.dumps({**body, "padding": "x" * (web.MAX_REQUEST_BYTES - 2000)})
     assert len(padded) <= web.MAX_REQUEST_BYTES
     assert site["client"].post(CALLBACK, data=padded, content_type="application/json").status_code == 200

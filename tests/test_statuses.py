@@ -7,12 +7,11 @@ import datetime as dt
 
 import pytest
 
-from conftest import make_snapshot
 from dashboard import charts, data, progress, state
 from dashboard.ingest import nap_tracker
 from dashboard.ingest.common import Source
-from test_ingest_nap_tracker import seven_indicator_plan
-from test_page_commitments import find_all, page_module, records, text_of
+from helpers import find_all, make_snapshot, page_module, records, text_of
+from helpers.nap_tracker import seven_indicator_plan
 
 TODAY = dt.date.today()
 LONG_AGO = dt.date(2020, 6, 30)
@@ -55,16 +54,9 @@ MILESTONES = [
 
 
 @pytest.fixture(scope="module")
-def app_env(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("statuses-data")
-    snap = make_snapshot(data_dir, {"jurisdictions": JURISDICTIONS, "commitments": COMMITMENTS,
-                                    "milestones": MILESTONES})
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        app = create_app(data_dir)
-        yield {"app": app, "snapshot": snap, "data_dir": data_dir}
+def app_env(app_on):
+    return app_on("statuses-data", lambda data_dir: make_snapshot(
+        data_dir, {"jurisdictions": JURISDICTIONS, "commitments": COMMITMENTS, "milestones": MILESTONES}))
 
 
 def _attention(**params):

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sys
-
 import pandas as pd
 import pytest
 
-from conftest import make_snapshot
 from dashboard import charts, figures, vocab
 from dashboard.ingest import portal_metrics
-from layout_helpers import find_all
+from helpers import find_all, make_snapshot, page_module
 
 NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def app_page_modules(tmp_path_factory):
+def app_page_modules(app_on):
     """Return the page modules by name, registered by an app over a one-row snapshot."""
-    data_dir = tmp_path_factory.mktemp("vocab-data")
-    make_snapshot(data_dir, {"jurisdictions": [{"jurisdiction_id": "ca", "name_en": "Canada", "level": "national"}]})
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OGDASH_DATA_DIR", str(data_dir))
-        from dashboard.app import create_app
-
-        create_app(data_dir)
-        yield {name: next(m for m in list(sys.modules.values())
-                          if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith(f"dashboard/pages/{name}.py"))
-               for name in ("datasets", "training", "commitment_detail")}
+    app_on("vocab-data", lambda data_dir: make_snapshot(
+        data_dir, {"jurisdictions": [{"jurisdiction_id": "ca", "name_en": "Canada", "level": "national"}]}))
+    return {name: page_module(name) for name in ("datasets", "training", "commitment_detail")}
 
 
 def text_of(node) -> str:

@@ -4,21 +4,14 @@ callback the page fires is accepted (the callback-shape check refuses nothing a 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from bench import loadtest, servers
 
 pytestmark = pytest.mark.browser
 
 PAGES = ("/", "/commitments", "/datasets", "/training", "/compare", "/data", "/?lang=fr",
          "/commitments?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&level=national")
-
-_spec = importlib.util.spec_from_file_location("loadtest", REPO / "scripts" / "loadtest.py")
-loadtest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(loadtest)
 
 WATCH = """
 window.__csp = [];
@@ -33,14 +26,14 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = loadtest.demo_data("small", tmp_path_factory.mktemp("csp-data"))
-    port = loadtest.free_port()
+    port = servers.free_port()
     with open(tmp_path_factory.mktemp("csp-log") / "server.log", "w") as log_file:
-        proc = loadtest.start_server(data_dir, port, log_file=log_file, env={"OGDASH_WORKERS": "2"})
+        proc = servers.start_server(data_dir, port, log_file=log_file, env={"OGDASH_WORKERS": "2"})
         try:
-            loadtest.wait_healthy(f"http://127.0.0.1:{port}", proc)
+            servers.wait_healthy(f"http://127.0.0.1:{port}", proc)
             yield f"http://127.0.0.1:{port}"
         finally:
-            loadtest.stop_server(proc)
+            servers.stop_server(proc)
 
 
 def _visit(browser, url: str):

@@ -1,16 +1,17 @@
-#!/usr/bin/env python3
 """Bounded load test of `ogdash serve --prod`: virtual users load pages the way a browser does.
 
 Each virtual user (a thread with its own keep-alive session) repeats a page view: GET the page,
 GET /_dash-layout and /_dash-dependencies, POST the page router and the URL-driven shell
 callbacks, then POST every callback that the returned page layout's stores drive (the chart
-callbacks and the page's own), with concrete ids, exactly as Dash's front end would. Filters vary
+callbacks and the page's own), with concrete ids, exactly as Dash's front end would (bench/frontend.py). Filters vary
 from view to view (jurisdiction, level, cycle, language), chosen from what the served snapshot offers.
 
-    python scripts/loadtest.py --start --demo small --users 10 --duration 20     # the CI variant
-    python scripts/loadtest.py --start --demo small --users 50 --duration 300    # the full run
-    python scripts/loadtest.py --start --demo small --users 20 --duration 600 --sample-every 15  # soak
-    python scripts/loadtest.py --url http://127.0.0.1:8050 --pid <gunicorn master pid> ...
+    python -m bench.loadtest --start --demo small --users 10 --duration 20     # the CI variant
+    python -m bench.loadtest --start --demo small --users 50 --duration 300    # the full run
+    python -m bench.loadtest --start --demo small --users 20 --duration 600 --sample-every 15  # soak
+    python -m bench.loadtest --url http://127.0.0.1:8050 --pid <gunicorn master pid> ...
+
+(run from the checkout: the bench/ folder is not part of the installed package).
 
 It reports p50/p95/max latency per kind of request, errors, requests and callbacks per second, and
 (when it knows the gunicorn master's pid) the RSS and PSS of master + workers sampled over time.
@@ -23,8 +24,6 @@ import argparse
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,135 +36,11 @@ from urllib.parse import urlencode
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
+from bench.frontend import (CALLBACK_PATH, LOCATION, ROUTER, callback_request, split_output, store_callbacks,
+                            url_callbacks)
+from bench.servers import REPO, free_port, start_server, stop_server, tree_memory, wait_healthy
+
 PAGES = ("/", "/commitments", "/datasets", "/training", "/compare", "/data")
-URL = "_pages_location"
-ROUTER = ".._pages_content.children..._pages_store.data.."
-CALLBACK_PATH = "/_dash-update-component"
-
-
-# ---------------------------------------------------------------- Dash callback requests
-
-def parse_id(text: str):
-    return json.loads(text) if isinstance(text, str) and text.startswith("{") else text
-
-
-def declared_outputs(output: str) -> list[tuple[object, str]]:
-    """Return the (id, property) pairs of a callback's output string; pattern ids come back as dicts."""
-    multi = output.startswith("..") and output.endswith("..")
-    parts = output[2:-2].split("...") if multi else [output]
-    return [(parse_id(p.rpartition(".")[0]), p.rpartition(".")[2]) for p in parts]
-
-
-def is_wildcard(value) -> bool:
-    return isinstance(value, list) and len(value) == 1 and value[0] in ("MATCH", "ALL", "ALLSMALLER")
-
-
-def matches(pattern, concrete) -> bool:
-    """Return whether a concrete component id fits a (possibly wildcard) declared id."""
-    if not isinstance(pattern, dict):
-        return pattern == concrete
-    if not isinstance(concrete, dict) or set(concrete) != set(pattern):
-        return False
-    return all(is_wildcard(v) or concrete[k] == v for k, v in pattern.items())
-
-
-def concrete(pattern, match: dict):
-    """Return `pattern` with each MATCH wildcard replaced by the value in `match`."""
-    if not isinstance(pattern, dict):
-        return pattern
-    return {k: (match[k] if v == ["MATCH"] else v) for k, v in pattern.items()}
-
-
-def callback_request(dep: dict, inputs: list, state: list | None = None, *, match: dict | None = None,
-                     changed: list[str] | None = None) -> dict:
-    """Return the JSON body Dash's front end POSTs for callback `dep` (an entry of /_dash-dependencies).
-
-    `inputs` and `state` are lists of values (or, for an ALL pattern, lists of (id, value) pairs);
-    `match` gives the values MATCH wildcards take.
-    """
-    match = match or {}
-    output = dep["output"]
-    outs = [{"id": concrete(i, match), "property": p} for i, p in declared_outputs(output)]
-
-    def items(declared, values):
-        result = []
-        for dec, value in zip(declared, values):
-            ident = parse_id(dec["id"])
-            if isinstance(ident, dict) and any(v in (["ALL"], ["ALLSMALLER"]) for v in ident.values()):
-                result.append([{"id": i, "property": dec["property"], "value": v} for i, v in value])
-            else:
-                result.append({"id": concrete(ident, match), "property": dec["property"], "value": value})
-        return result
-
-    multi = output.startswith("..") and output.endswith("..")
-    body = {
-        "output": output,
-        "outputs": outs if multi else outs[0],
-        "inputs": items(dep["inputs"], inputs),
-        "changedPropIds": changed if changed is not None else [],
-    }
-    if dep.get("state"):
-        body["state"] = items(dep["state"], state or [None] * len(dep["state"]))
-    return body
-
-
-def components(layout) -> list[tuple[object, str, dict]]:
-    """Return (id, type, props) of every component in a Dash layout (JSON), depth first."""
-    found = []
-    stack = [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(reversed(node))
-        elif isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict):
-                if "id" in props:
-                    found.append((props["id"], node.get("type"), props))
-                stack.extend(v for v in props.values() if isinstance(v, (dict, list)))
-    return found
-
-
-def server_callbacks(deps: list[dict]) -> list[dict]:
-    return [d for d in deps if not d.get("clientside_function")]
-
-
-def url_callbacks(deps: list[dict]) -> list[dict]:
-    """Return the server callbacks driven only by the URL: the page router and the shell's."""
-    return [d for d in server_callbacks(deps)
-            if d["inputs"] and all(i["id"] == URL for i in d["inputs"]) and not d.get("state")]
-
-
-def store_callbacks(deps: list[dict], layout) -> list[tuple[dict, dict, list]]:
-    """Return (callback, match, input values) for every callback the stores in a page layout drive.
-
-    These are what the browser fires when a page arrives: chart cards (one MATCH request per card)
-    and page-level callbacks whose every input is a store's data.
-    """
-    stores = [(cid, props.get("data")) for cid, kind, props in components(layout) if kind == "Store"]
-    calls = []
-    for dep in server_callbacks(deps):
-        if not dep["inputs"] or dep.get("state") or any(i["property"] != "data" for i in dep["inputs"]):
-            continue
-        patterns = [parse_id(i["id"]) for i in dep["inputs"]]
-        if any(isinstance(p, dict) and any(v in (["ALL"], ["ALLSMALLER"]) for v in p.values()) for p in patterns):
-            continue
-        first = patterns[0]
-        for cid, value in stores:
-            if not matches(first, cid):
-                continue
-            match = {k: cid[k] for k, v in first.items() if v == ["MATCH"]} if isinstance(first, dict) else {}
-            values = [value]
-            for pattern in patterns[1:]:
-                want = concrete(pattern, match)
-                found = [v for c, v in stores if c == want]
-                if not found:
-                    break
-                values.append(found[0])
-            else:
-                calls.append((dep, match, values))
-    return calls
 
 
 # ---------------------------------------------------------------- measurements
@@ -205,31 +80,6 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def _proc_kb(pid: int, field: str, source: str = "status") -> int:
-    try:
-        for line in Path(f"/proc/{pid}/{source}").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def memory_sample(master: int) -> dict:
-    """Return the RSS and PSS (MB) of the gunicorn master and its workers."""
-    pids = [master] + _children(master)
-    rss = sum(_proc_kb(p, "VmRSS") for p in pids) / 1024
-    pss = sum(_proc_kb(p, "Pss", "smaps_rollup") for p in pids) / 1024
-    return {"processes": len(pids), "rss_mb": round(rss, 1), "pss_mb": round(pss, 1)}
-
-
 # ---------------------------------------------------------------- virtual users
 
 class Site:
@@ -246,7 +96,7 @@ class Site:
 
     def _filter_values(self, session, timeout) -> tuple[list[str], list[str]]:
         for dep in self.shell:
-            ids = [i for i, _ in declared_outputs(dep["output"])]
+            ids = [o["id"] for o in split_output(dep["output"])]
             if "filters-jurisdiction" in ids:
                 body = callback_request(dep, [""] * len(dep["inputs"]))
                 answer = session.post(self.base + CALLBACK_PATH, json=body, timeout=timeout).json()["response"]
@@ -298,7 +148,7 @@ def page_view(site: Site, session: requests.Session, rng: random.Random, results
     call("layout", "GET", "/_dash-layout")
     call("dependencies", "GET", "/_dash-dependencies")
     routed = call("router", "POST", CALLBACK_PATH,
-                  json=callback_request(site.router, [path, search], changed=[f"{URL}.pathname"]))
+                  json=callback_request(site.router, [path, search], changed=[f"{LOCATION}.pathname"]))
     for dep in site.shell:
         values = [path if i["property"] == "pathname" else search for i in dep["inputs"]]
         call("shell callback", "POST", CALLBACK_PATH, json=callback_request(dep, values))
@@ -337,7 +187,7 @@ def run_load(base: str, *, users: int, duration: float, think: float, timeout: f
     next_sample = started
     while time.perf_counter() - started < duration:
         if master_pid and time.perf_counter() >= next_sample:
-            sample = {"t": round(time.perf_counter() - started, 1), **memory_sample(master_pid)}
+            sample = {"t": round(time.perf_counter() - started, 1), **tree_memory(master_pid)}
             samples.append(sample)
             log(f"  t={sample['t']:>6}s  processes={sample['processes']}  rss={sample['rss_mb']} MB  "
                 f"pss={sample['pss_mb']} MB  views={results.views}")
@@ -348,7 +198,7 @@ def run_load(base: str, *, users: int, duration: float, think: float, timeout: f
         th.join(timeout + 5)
     elapsed = time.perf_counter() - started
     if master_pid:
-        samples.append({"t": round(elapsed, 1), **memory_sample(master_pid)})
+        samples.append({"t": round(elapsed, 1), **tree_memory(master_pid)})
     return report(results, elapsed, users=users, duration=duration, think=think, samples=samples,
                   load_average=os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
 
@@ -421,48 +271,7 @@ def print_report(rep: dict, log=print) -> None:
         log(f"  error: {sample}")
 
 
-# ---------------------------------------------------------------- a server to test
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(base: str, proc: subprocess.Popen | None = None, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            response = requests.get(base + "/healthz", timeout=2)
-            if response.status_code == 200:
-                return response.json()
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{base} did not become healthy in {timeout:g} s")
-
-
-def start_server(data_dir: Path, port: int, *, log_file, env: dict | None = None) -> subprocess.Popen:
-    """Start `ogdash serve --prod` on 127.0.0.1:`port` in its own process group."""
-    full_env = {**os.environ, "OGDASH_ACCESS_LOG": "", **(env or {})}
-    return subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--prod", "--data-dir", str(data_dir),
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=full_env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_server(proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Stop gunicorn gracefully (SIGTERM to the master), then by force."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-
+# ---------------------------------------------------------------- the command
 
 def demo_data(scale: str, into: Path) -> Path:
     subprocess.run([sys.executable, "-m", "dashboard.cli", "demo-data", "--scale", scale, "--data-dir", str(into)],

@@ -3,7 +3,7 @@
 What it measures, and how:
 
 - every server callback of every page, through the real endpoint (POST /_dash-update-component),
-  with payloads built the way the Dash renderer builds them: from GET /_dash-dependencies and the
+  with payloads built the way the Dash renderer builds them (bench/frontend.py): from GET /_dash-dependencies and the
   layouts the server returns, firing what a browser fires when a page loads (the pages router, the
   shell callbacks, then each newly mounted component's callbacks, following chained outputs), then
   the user actions (clicks on a drawn mark, toggles). The URL of each load carries filter
@@ -15,7 +15,7 @@ What it measures, and how:
   calls replay views already sent to the same process.
 - response bytes (as decoded JSON, and on the wire with gzip), server RSS/PSS of the process tree,
   cold start (launch to the first 200 on "/").
-- the pandas baseline (dashboard/bench_baseline.py): the same app and the same callbacks with
+- the pandas baseline (bench/baseline.py): the same app and the same callbacks with
   data.query answered by DataFrames loaded once at start; medians, ratios, its RSS.
 - a load run: 8 concurrent clients of figure callbacks against `ogdash serve --prod`.
 - page weight of a first visit and the overview's LCP, in headless Chromium.
@@ -24,15 +24,13 @@ What it measures, and how:
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import importlib.util
 import json
 import os
 import platform
 import random
+import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,13 +41,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import dash
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import requests
+from dash import _callback
 
-CHROMIUM = os.environ.get("OGDASH_CHROMIUM", "/usr/bin/chromium")
+from bench.frontend import CALLBACK_PATH, ROUTER_NAME, Browserless, Call
+from bench.servers import CpuProbe, Server
+from dashboard import config, data, progress, state as state_mod
+from dashboard.app import create_app
+
+CHROMIUM = config.chromium() or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-LOCATION = "_pages_location"
-ROUTER = "pages router"  # Dash Pages' own callback: renders a page's layout for a path and query string
 FIGURE = "charts.draw_chart"
 
 
@@ -82,7 +87,7 @@ TARGETS = {
 }
 
 
-# ---------------------------------------------------------------- machine and memory
+# ---------------------------------------------------------------- the machine
 
 def machine() -> dict:
     """Return what this machine is: CPUs, memory, CPU model, software versions."""
@@ -114,186 +119,6 @@ def machine() -> dict:
     return info
 
 
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            try:
-                kids += [int(k) for k in (task / "children").read_text().split()]
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return kids
-
-
-def tree_memory(pid: int) -> dict:
-    """Return RSS and PSS (MB) summed over a process and all its descendants, and how many processes."""
-    pids = _tree(pid)
-    rss = pss = 0
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1])
-        except OSError:
-            continue
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except OSError:
-            pass
-    return {"rss_mb": round(rss / 1024, 1), "pss_mb": round(pss / 1024, 1), "processes": len(pids)}
-
-
-def _tree(pid: int) -> list[int]:
-    pids, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        todo += _children(p)
-    return pids
-
-
-_TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 1e7
-
-
-def tree_cpu_ns(pid: int) -> tuple[int, int]:
-    """Return CPU time used so far by a process tree: (ns summed over live threads, ns from clock ticks).
-
-    The first is exact (schedstat) but forgets threads that have exited; the second (utime +
-    stime) counts them, to 10 ms.
-    """
-    live = ticks = 0
-    for p in _tree(pid):
-        try:
-            for task in Path(f"/proc/{p}/task").iterdir():
-                try:
-                    live += int((task / "schedstat").read_text().split()[0])
-                except (OSError, ValueError, IndexError):
-                    pass
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int((int(fields[11]) + int(fields[12])) * _TICK_NS)
-        except (OSError, ValueError, IndexError):
-            pass
-    return live, ticks
-
-
-class CpuProbe:
-    """Server CPU spent on one request, read from /proc around it (the bench sends one request at a time).
-
-    A server whose threads outlive the request (gunicorn's gthread workers) is read per thread,
-    to the nanosecond; a thread-per-request server (the development server) loses the thread's
-    time when it exits, so it is read from the process's clock ticks, to 10 ms.
-    """
-
-    def __init__(self, pid: int, *, threads_outlive_requests: bool = True):
-        self.pid = pid
-        self.exact = threads_outlive_requests
-
-    def read(self) -> tuple[int, int]:
-        return tree_cpu_ns(self.pid)
-
-    def spent_ms(self, before: tuple[int, int], after: tuple[int, int]) -> float:
-        live, ticks = after[0] - before[0], after[1] - before[1]
-        return round((live if self.exact and live >= 0 else ticks) / 1e6, 2)
-
-
-class MemoryWatch:
-    """Samples a process tree's memory in the background; keeps the peak."""
-
-    def __init__(self, pid: int, every: float = 0.25):
-        self.pid, self.every = pid, every
-        self.peak = {"rss_mb": 0.0, "pss_mb": 0.0, "processes": 0}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.every)
-
-    def sample(self) -> dict:
-        now = tree_memory(self.pid)
-        if now["rss_mb"] >= self.peak["rss_mb"]:
-            self.peak = now
-        return now
-
-    def stop(self) -> dict:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        return {"peak": self.peak, "end": self.sample()}
-
-
-# ---------------------------------------------------------------- servers
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A server process the bench started, on 127.0.0.1, in its own process group; stopped by its id."""
-
-    def __init__(self, kind: str, data_dir: Path, logs: Path, *, env: dict | None = None, timeout: float = 300):
-        self.kind = kind
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        if kind == "baseline":
-            cmd = [sys.executable, "-m", "dashboard.bench_baseline", "--data-dir", str(data_dir), "--port",
-                   str(self.port)]
-        else:
-            cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--data-dir", str(data_dir), "--host",
-                   "127.0.0.1", "--port", str(self.port)] + (["--prod"] if kind == "prod" else [])
-        self.log_path = logs / f"{kind}-{self.port}.log"
-        full_env = {**os.environ, "OGDASH_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
-        self._log = open(self.log_path, "wb")
-        started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=full_env,
-                                     start_new_session=True, cwd=str(Path(__file__).resolve().parent.parent))
-        self.ready_s = self._wait_ready(started, timeout)
-        self.memory = MemoryWatch(self.proc.pid)
-
-    def _wait_ready(self, started: float, timeout: float) -> float:
-        while time.perf_counter() - started < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.kind} server exited with {self.proc.returncode}; see {self.log_path}:\n"
-                                   + self.log_path.read_text(errors="replace")[-3000:])
-            try:
-                r = requests.get(self.url + "/", timeout=30)
-                if r.status_code == 200:
-                    return time.perf_counter() - started
-            except requests.RequestException:
-                pass
-            time.sleep(0.02)
-        self.stop()
-        raise RuntimeError(f"{self.kind} server not answering after {timeout:.0f} s; see {self.log_path}")
-
-    def stop(self) -> dict:
-        memory = self.memory.stop() if hasattr(self, "memory") else {}
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)  # the group this bench created for this server
-                self.proc.wait(timeout=25)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
-        self._log.close()
-        return memory
-
-    def __enter__(self) -> "Server":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
 # ---------------------------------------------------------------- realistic filter values
 
 @dataclass
@@ -310,11 +135,6 @@ class Values:
 
     @classmethod
     def from_snapshot(cls, data_dir: Path, seed: int = 0) -> "Values":
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        from dashboard import data
-
         snap = data.current_snapshot(data_dir)
         rng = random.Random(seed)
         jur = pq.read_table(snap.table_path("jurisdictions"), columns=["jurisdiction_id", "level"]).to_pylist()
@@ -363,8 +183,6 @@ class Views:
 
     def next(self) -> str:
         """Return the query string of a view whose (jurisdictions, levels) pair this process has not seen."""
-        from dashboard import progress, state as state_mod
-
         v, rng = self.values, self.rng
         if not self.used:
             self.used.add(((), ()))
@@ -400,71 +218,10 @@ class Views:
         raise RuntimeError("ran out of new (jurisdictions, levels) pairs; use fewer views per process")
 
 
-# ---------------------------------------------------------------- the Dash protocol, as the renderer speaks it
-
-def _stringify(id_: Any) -> str:
-    if isinstance(id_, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{json.dumps(id_[k])}" for k in sorted(id_)) + "}"
-    return id_
-
-
-def _parse_id(text: str) -> Any:
-    return json.loads(text) if text.startswith("{") else text
-
-
-def _split(spec: str) -> list[dict]:
-    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
-    out = []
-    for part in parts:
-        id_, prop = part.rsplit(".", 1)
-        out.append({"id": _parse_id(id_), "property": prop.split("@")[0]})
-    return out
-
-
-def _wild(id_: Any) -> bool:
-    return isinstance(id_, dict) and any(isinstance(v, list) for v in id_.values())
-
-
-@dataclass
-class Dep:
-    """One server callback from /_dash-dependencies."""
-
-    key: str  # the "output" string the server looks callbacks up by
-    name: str
-    outputs: list[dict]
-    inputs: list[dict]
-    state: list[dict]
-    prevent_initial_call: bool
-    multi: bool
-
-    @property
-    def wildcard_kind(self) -> str | None:
-        kinds = {v[0] for d in self.inputs + self.state + self.outputs if _wild(d["id"])
-                 for v in d["id"].values() if isinstance(v, list)}
-        return "MATCH" if "MATCH" in kinds else ("ALL" if kinds else None)
-
-
-def load_deps(raw: list[dict], names: dict[str, str]) -> list[Dep]:
-    deps = []
-    for d in raw:
-        if d.get("clientside_function"):
-            continue  # runs in the browser
-        out = d["output"]
-        name = names.get(out) or (ROUTER if out.startswith(".._pages_content.children") else out)
-        deps.append(Dep(out, name, _split(out),
-                        [{"id": _parse_id(i["id"]), "property": i["property"]} for i in d.get("inputs", [])],
-                        [{"id": _parse_id(s["id"]), "property": s["property"]} for s in d.get("state", [])],
-                        bool(d.get("prevent_initial_call")), out.startswith("..")))
-    return deps
-
+# ---------------------------------------------------------------- the app's callbacks and pages
 
 def callback_names(data_dir: Path) -> tuple[dict[str, str], list[dict]]:
     """Return {output key: module.function} for every registered callback, and the pages (path, template)."""
-    import dash
-    from dash import _callback
-
-    from dashboard.app import create_app
-
     create_app(data_dir)
     names = {}
     for key, entry in _callback.GLOBAL_CALLBACK_MAP.items():
@@ -474,39 +231,6 @@ def callback_names(data_dir: Path) -> tuple[dict[str, str], list[dict]]:
     pages = [{"path": p["path"], "template": p.get("path_template"), "module": p["module"]}
              for p in sorted(dash.page_registry.values(), key=lambda p: (p.get("order") or 0, p["path"]))]
     return names, pages
-
-
-def _walk(node: Any, index: dict[str, dict]) -> None:
-    if isinstance(node, list):
-        for n in node:
-            _walk(n, index)
-    elif isinstance(node, dict):
-        if "props" in node and "type" in node and isinstance(node["props"], dict):
-            props = node["props"]
-            if props.get("id") is not None:
-                index[_stringify(props["id"])] = {"id": props["id"], "props": props, "type": node["type"]}
-            for value in props.values():
-                _walk(value, index)
-        else:
-            for value in node.values():
-                if isinstance(value, (dict, list)):
-                    _walk(value, index)
-
-
-def _matches(pattern: Any, id_: Any) -> bool:
-    if not isinstance(pattern, dict) or not isinstance(id_, dict) or set(pattern) != set(id_):
-        return False
-    return all(isinstance(v, list) or id_[k] == v for k, v in pattern.items())
-
-
-@dataclass
-class Call:
-    """One concrete callback invocation: the body to POST, and what it is."""
-
-    dep: Dep
-    instance: str  # the MATCH value (a chart id), or the triggering component for ALL callbacks
-    body: dict
-    trigger: str  # "load" | "chain" | "action"
 
 
 @dataclass
@@ -524,289 +248,10 @@ class Sample:
     cpu_ms: float | None = None  # server CPU for this request
 
 
-class Browserless:
-    """Speaks to one server the way the Dash renderer does, without a browser."""
-
-    def __init__(self, url: str, names: dict[str, str], *, timeout: float = 300, cpu: CpuProbe | None = None):
-        self.url = url
-        self.cpu = cpu
-        self.http = requests.Session()
-        self.http.headers.update({"Accept-Encoding": "gzip", "Content-Type": "application/json"})
-        self.timeout = timeout
-        self.deps = load_deps(self.http.get(url + "/_dash-dependencies", timeout=timeout).json(), names)
-        self.shell = self.http.get(url + "/_dash-layout", timeout=timeout).json()
-
-    # -- one POST
-
-    def post(self, body: bytes) -> tuple[int, float, bytes, int, float | None]:
-        """Return status, seconds, body, bytes on the wire and the server's CPU ms for one callback request."""
-        before = self.cpu.read() if self.cpu else None
-        started = time.perf_counter()
-        r = self.http.post(self.url + "/_dash-update-component", data=body, timeout=self.timeout)
-        content = r.content
-        elapsed = time.perf_counter() - started
-        cpu_ms = self.cpu.spent_ms(before, self.cpu.read()) if self.cpu else None
-        wire = r.headers.get("Content-Length")
-        wire_bytes = int(wire) if wire and r.headers.get("Content-Encoding") else (
-            len(gzip.compress(content, 6)) if content else 0)
-        return r.status_code, elapsed, content, wire_bytes, cpu_ms
-
-    # -- a page load
-
-    def load_page(self, path: str, search: str, *, record, actions: bool = True) -> dict[str, dict]:
-        """Fire every callback a browser fires on loading path+search, then the user actions; return the components."""
-        index: dict[str, dict] = {}
-        _walk(json.loads(json.dumps(self.shell)), index)  # a copy: responses are written into the index
-        location = {"pathname": path, "search": search, "href": f"http://127.0.0.1{path}{search}", "hash": ""}
-        index[LOCATION] = {"id": LOCATION, "props": {**index.get(LOCATION, {}).get("props", {}), **location},
-                           "type": "Location"}
-        queue: list[Call] = []
-        changed_location = [f"{LOCATION}.pathname", f"{LOCATION}.search"]
-        for dep in self.deps:  # the Location sets pathname and search on mount: those callbacks fire first
-            if any(i["id"] == LOCATION and i["property"] in ("pathname", "search") for i in dep.inputs):
-                queue += self._instances(dep, index, changed=changed_location, trigger="load")
-        for dep in self.deps:  # then the shell's initial calls
-            if not dep.prevent_initial_call and dep not in [c.dep for c in queue]:
-                queue += self._instances(dep, index, changed=[], trigger="load")
-        self._run(queue, index, path, search, record)
-        if actions:
-            self._actions(index, path, search, record)
-        return index
-
-    def _run(self, queue: list[Call], index: dict, path: str, search: str, record) -> None:
-        budget = 300
-        seen_initial: set[tuple[str, str]] = {(c.dep.key, c.instance) for c in queue}
-        while queue and budget:
-            budget -= 1
-            call = self._next(queue)
-            queue.remove(call)
-            body = self._fill(call, index)
-            status, elapsed, content, wire, cpu_ms = self.post(json.dumps(body).encode())
-            error = None if status in (200, 204) else content[:300].decode(errors="replace")
-            record(call, status, elapsed, content, wire, error, cpu_ms)
-            if status != 200:
-                continue
-            try:
-                response = json.loads(content).get("response", {})
-            except ValueError:
-                continue
-            mounted: dict[str, dict] = {}
-            changed: list[str] = []
-            for id_str, props in response.items():
-                comp = index.setdefault(id_str, {"id": _parse_id(id_str), "props": {}, "type": "?"})
-                for prop, value in props.items():
-                    comp["props"][prop] = value
-                    changed.append(f"{id_str}.{prop}")
-                    if prop == "children" or isinstance(value, (dict, list)):
-                        _walk(value, mounted)
-            index.update(mounted)
-            for dep in self.deps:
-                if dep is call.dep:
-                    continue  # a callback's own outputs do not fire it again
-                if not dep.prevent_initial_call:  # newly mounted components fire their callbacks
-                    for c in self._instances(dep, index, changed=[], trigger="load", within=set(mounted)):
-                        if (dep.key, c.instance) not in seen_initial:
-                            seen_initial.add((dep.key, c.instance))
-                            queue.append(c)
-                for c in self._instances(dep, index, changed=changed, trigger="chain"):
-                    if not any(q.dep is c.dep and q.instance == c.instance for q in queue):
-                        queue.append(c)
-
-    def _next(self, queue: list[Call]) -> Call:
-        """Return the first call none of whose inputs another queued call will still write (as the renderer waits)."""
-        for call in queue:
-            ins = {(_stringify(i["id"]) if not _wild(i["id"]) else None, i["property"]) for i in call.dep.inputs}
-            blocked = False
-            for other in queue:
-                if other is call:
-                    continue
-                for o in other.dep.outputs:
-                    if (_stringify(o["id"]), o["property"]) in ins:
-                        blocked = True
-            if not blocked:
-                return call
-        return queue[0]
-
-    def _instances(self, dep: Dep, index: dict, *, changed: list[str], trigger: str,
-                   within: set[str] | None = None) -> list[Call]:
-        """Return the concrete calls of `dep` on this page: one per MATCH value, one for the rest.
-
-        With `changed`, only calls one of whose inputs changed; with `within`, only calls touching those components.
-        """
-        kind = dep.wildcard_kind
-        specs = dep.inputs + dep.state + dep.outputs
-        for spec in specs:  # every plain id must be on the page
-            if not _wild(spec["id"]) and _stringify(spec["id"]) not in index:
-                return []
-        if kind == "MATCH":
-            pattern = next(s["id"] for s in specs if _wild(s["id"]) and any(v == ["MATCH"] for v in s["id"].values()))
-            keys = [k for k, v in pattern.items() if v == ["MATCH"]]
-            values = sorted({tuple(c["id"][k] for k in keys) for c in index.values() if _matches(pattern, c["id"])})
-            bindings = [dict(zip(keys, v)) for v in values]
-        else:
-            bindings = [{}]
-        calls = []
-        for binding in bindings:
-            resolved = {"inputs": [], "state": [], "outputs": []}
-            ok = True
-            for group in ("inputs", "state", "outputs"):
-                for spec in getattr(dep, group):
-                    id_ = spec["id"]
-                    if _wild(id_):
-                        concrete = {k: (binding[k] if v == ["MATCH"] else v) for k, v in id_.items()}
-                        if any(v == ["MATCH"] for v in id_.values()):
-                            key = _stringify(concrete)
-                            if key not in index:
-                                ok = False
-                            resolved[group].append({"id": concrete, "property": spec["property"]})
-                        else:
-                            found = [c["id"] for c in index.values() if _matches(id_, c["id"])]
-                            resolved[group].append([{"id": f, "property": spec["property"]} for f in found])
-                    else:
-                        resolved[group].append({"id": id_, "property": spec["property"]})
-            if not ok:
-                continue
-            flat_inputs = [x for i in resolved["inputs"] for x in (i if isinstance(i, list) else [i])]
-            input_keys = [f"{_stringify(i['id'])}.{i['property']}" for i in flat_inputs]
-            hits = [k for k in input_keys if k in changed]
-            if changed and not hits:
-                continue
-            touched = {_stringify(x["id"]) for g in resolved.values() for i in g for x in (i if isinstance(i, list) else [i])}
-            if within is not None and not (touched & within):
-                continue
-            instance = "/".join(str(v) for v in binding.values())
-            calls.append(Call(dep, instance, {
-                "output": dep.key,
-                "outputs": resolved["outputs"] if dep.multi else resolved["outputs"][0],
-                "inputs": resolved["inputs"],
-                "state": resolved["state"],
-                "changedPropIds": hits,
-            }, trigger))
-        return calls
-
-    @staticmethod
-    def _fill(call: Call, index: dict) -> dict:
-        body = dict(call.body)
-
-        def value(dep):
-            comp = index.get(_stringify(dep["id"]))
-            return None if comp is None else comp["props"].get(dep["property"])
-
-        def fill(group):
-            out = []
-            for d in group:
-                if isinstance(d, list):
-                    out.append([{**x, "value": x.get("value", value(x))} for x in d])
-                else:
-                    out.append({**d, "value": d.get("value", value(d))})
-            return out
-
-        body["inputs"] = fill(call.body["inputs"])
-        body["state"] = fill(call.body["state"])
-        return body
-
-    # -- user actions
-
-    def _actions(self, index: dict, path: str, search: str, record) -> None:
-        for dep in self.deps:
-            if not dep.prevent_initial_call or dep.name == ROUTER:
-                continue
-            if any(i["id"] == LOCATION for i in dep.inputs):
-                continue  # fired by navigation, already measured on load
-            for trigger_spec in dep.inputs:
-                calls = self._action_calls(dep, trigger_spec, index)
-                if calls:
-                    self._run_actions(calls, index, record)
-                    break
-
-    def _action_calls(self, dep: Dep, spec: dict, index: dict) -> list[Call]:
-        prop = spec["property"]
-        if prop not in ("n_clicks", "clickData", "n_submit", "value"):
-            return []
-        base_calls = self._instances(dep, index, changed=[], trigger="action")
-        calls = []
-        for call in base_calls:
-            pos = dep.inputs.index(spec)
-            target = call.body["inputs"][pos]
-            targets = target if isinstance(target, list) else [target]
-            for chosen in targets:
-                val = self._action_value(prop, chosen, index)
-                if val is None:
-                    continue
-                inputs = list(call.body["inputs"])
-                if isinstance(target, list):
-                    inputs[pos] = [{**x, "value": (val if x is chosen else None if prop == "clickData" else
-                                                   index.get(_stringify(x["id"]), {}).get("props", {}).get(prop))}
-                                   for x in target]
-                else:
-                    inputs[pos] = {**target, "value": val}
-                body = {**call.body, "inputs": inputs,
-                        "changedPropIds": [f"{_stringify(chosen['id'])}.{prop}"]}
-                label = call.instance or (chosen["id"].get("chart") or chosen["id"].get("status") or "")\
-                    if isinstance(chosen["id"], dict) else call.instance
-                calls.append(Call(dep, str(label), body, "action"))
-                if not isinstance(target, list) or prop != "clickData":
-                    break  # one click per instance; clicks on ALL graphs: one per graph
-        return calls
-
-    @staticmethod
-    def _action_value(prop: str, chosen: dict, index: dict):
-        comp = index.get(_stringify(chosen["id"]), {"props": {}})
-        props = comp["props"]
-        if prop in ("n_clicks", "n_submit"):
-            return int(props.get(prop) or 0) + 1
-        if prop == "value":
-            options = props.get("options")
-            if isinstance(options, list) and options:
-                pick = options[-1]
-                return pick.get("value") if isinstance(pick, dict) else pick
-            return None
-        figure = index.get(_stringify(chosen["id"]), {}).get("props", {}).get("figure")
-        traces = (figure or {}).get("data") or []
-        for n, trace in enumerate(traces):
-            grid = trace.get("type") in ("heatmap", "contour", "histogram2d")  # z, text, customdata are [row][col]
-            point: dict[str, Any] = {"curveNumber": n, "pointNumber": [0, 0] if grid else 0, "pointIndex": 0}
-            for key in ("x", "y", "z", "customdata", "text", "labels", "values", "hovertext"):
-                arr = trace.get(key)
-                if isinstance(arr, dict) and "bdata" in arr:
-                    return None  # typed arrays: no plain value to click
-                if isinstance(arr, list) and arr:
-                    first = arr[0]
-                    if grid and key not in ("x", "y") and isinstance(first, list):
-                        first = first[0] if first else None
-                    point["label" if key == "labels" else "value" if key == "values" else key] = first
-            if any(k in point for k in ("x", "y", "label", "customdata")):
-                return {"points": [point]}
-        return None
-
-    def _run_actions(self, calls: list[Call], index: dict, record) -> None:
-        for call in calls:
-            status, elapsed, content, wire, cpu_ms = self.post(json.dumps(self._fill_action(call, index)).encode())
-            error = None if status in (200, 204) else content[:300].decode(errors="replace")
-            record(call, status, elapsed, content, wire, error, cpu_ms)
-
-    @staticmethod
-    def _fill_action(call: Call, index: dict) -> dict:
-        body = dict(call.body)
-
-        def value(dep):
-            comp = index.get(_stringify(dep["id"]))
-            return None if comp is None else comp["props"].get(dep["property"])
-
-        body["state"] = [[{**x, "value": value(x)} for x in d] if isinstance(d, list) else {**d, "value": value(d)}
-                         for d in call.body["state"]]
-        body["inputs"] = [[{**x, "value": x["value"] if "value" in x else value(x)} for x in d]
-                          if isinstance(d, list) else {**d, "value": d["value"] if "value" in d else value(d)}
-                          for d in call.body["inputs"]]
-        return body
-
-
 # ---------------------------------------------------------------- phases
 
 def _page_paths(pages: list[dict], values: Values, rng: random.Random) -> list[tuple[str, str]]:
     """Return (label, path) for every page; path variables get real ids from the snapshot."""
-    import re
-
     out = []
     for p in pages:
         template = p.get("template")
@@ -825,7 +270,7 @@ def _page_paths(pages: list[dict], values: Values, rng: random.Random) -> list[t
 def _recorder(samples: list[Sample], page: str, search: str, phase: str, seen: set | None = None):
     def record(call: Call, status, elapsed, content, wire, error, cpu_ms=None):
         name = call.dep.name
-        instance = call.instance if call.dep.wildcard_kind else (page if name == ROUTER else "")
+        instance = call.instance if call.dep.wildcard_kind else (page if name == ROUTER_NAME else "")
         this_phase = phase
         if seen is not None:
             key = (call.dep.key, call.instance, page, search, call.trigger)
@@ -902,7 +347,7 @@ def load_phase(data_dir: Path, kind: str, values: Values, names: dict, pages: li
         charts: list[tuple[str, dict]] = []
         for label, path in pages:
             index = client.load_page(path, "", record=lambda *a, **k: None, actions=False)
-            for call in client._instances(draw, index, changed=[], trigger="load"):
+            for call in client.instances(draw, index, changed=[], trigger="load"):
                 charts.append((label, call.body))
         if not charts:
             return {"error": "no chart on any page"}
@@ -929,7 +374,7 @@ def load_phase(data_dir: Path, kind: str, values: Values, names: dict, pages: li
                 payload["inputs"] = [{**body["inputs"][0], "value": {"search": search}}]
                 started = time.perf_counter()
                 try:
-                    r = session.post(server.url + "/_dash-update-component", data=json.dumps(payload).encode(),
+                    r = session.post(server.url + CALLBACK_PATH, data=json.dumps(payload).encode(),
                                      timeout=60)
                     _ = r.content
                     ok = r.status_code == 200 and b'"response"' in r.content[:200]
@@ -1126,7 +571,7 @@ def summarise(samples: list[Sample], baseline: list[Sample]) -> list[dict]:
 def _kind(name: str) -> str:
     if name == FIGURE:
         return "figure"
-    if name == ROUTER:
+    if name == ROUTER_NAME:
         return "router"
     if name.startswith("app."):
         return "shell"
@@ -1257,8 +702,6 @@ def markdown(result: dict) -> str:
 def run(data_dir: Path, *, json_path: Path | None = None, quick: bool = False, seed: int = 2026,
         plan: Plan | None = None, log=lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
     """Take every measurement, print the markdown tables and write the JSON; return the result."""
-    from dashboard import data
-
     data_dir = Path(data_dir).resolve()
     plan = plan or (QUICK if quick else FULL)
     snap = data.current_snapshot(data_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import make_snapshot
+from helpers import make_snapshot
 
 D = dt.date.fromisoformat
 TODAY = dt.date.today()

@@ -8,7 +8,7 @@ filters are boolean masks with `isin`, and nothing is looped over in Python. It 
 as such apps usually do not.
 
 `query(name, **params)` returns the same columns, in the same order, as `data.query(name, ...)`.
-Run `python -m dashboard.bench_baseline --data-dir DIR --port P` to serve the dashboard with
+Run `python -m bench.baseline --data-dir DIR --port P` (from the checkout) to serve the dashboard with
 `data.query` replaced by it; `ogdash bench` does so to time the baseline through the same HTTP
 endpoint as the real app.
 """
@@ -16,6 +16,7 @@ endpoint as the real app.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import re
 import sys
@@ -26,7 +27,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from dashboard import progress, schema, snapshots
+from dashboard import config, data, progress, schema, snapshots
+from dashboard.app import create_app
 
 _DATE_COLUMNS = {
     "commitments": ("start_date", "end_date"),
@@ -754,10 +756,6 @@ def load(data_dir: Path, snapshot_id: str | None = None) -> Frames:
 def query(name: str, *, snapshot: str | None = None, base: str | None = None, data_dir: Path | None = None,
           **params: Any) -> pd.DataFrame:
     """Return what data.query(name, **params) returns, computed with pandas on frames loaded at start."""
-    import inspect
-
-    from dashboard import config
-
     fn = QUERIES.get(name)
     if fn is None or base is not None:
         raise NotImplementedError(f"the pandas baseline has no equivalent of {name}" + (" with a base" if base else ""))
@@ -769,20 +767,16 @@ def query(name: str, *, snapshot: str | None = None, base: str | None = None, da
 
 def serve(data_dir: Path, host: str, port: int) -> None:
     """Serve the dashboard with data.query answered by this module (the way a typical Dash app is built)."""
-    from dashboard import data
-
     os.environ["OGDASH_DATA_DIR"] = str(data_dir)
     started = time.perf_counter()
     load(data_dir)
-    print(f"bench_baseline: tables loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    print(f"bench.baseline: tables loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     data.query = query  # every page calls data.query at call time, so this swaps the whole data layer
-    from dashboard.app import create_app
-
     create_app(data_dir).run(host=host, port=port, debug=False)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.bench_baseline", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.baseline", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8060)
