@@ -18,7 +18,6 @@ import html
 import importlib.util
 import json
 import logging
-import os
 import re
 import shutil
 import sys
@@ -33,7 +32,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 import flask
 from flask import Flask, Response, abort, request, send_file
 
-from dashboard import charts, components, data, i18n, playlists, state as state_mod
+from dashboard import charts, components, config, data, i18n, playlists, state as state_mod
 from dashboard.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -92,7 +91,7 @@ def find_chromium() -> Path | None:
 
     Looked up each time (a few stat calls): a Chromium installed while the server runs is used at once.
     """
-    configured = os.environ.get("OGDASH_CHROMIUM")
+    configured = config.chromium()
     for candidate in ([configured] if configured else CHROMIUM_PATHS):
         found = shutil.which(candidate)
         if found:
@@ -106,7 +105,7 @@ def print_problem() -> str | None:
         return "the playwright package is missing: pip install playwright (it drives the system's Chromium; " \
                "no browser download is needed)"
     if find_chromium() is None:
-        configured = os.environ.get("OGDASH_CHROMIUM")
+        configured = config.chromium()
         if configured:
             return f"OGDASH_CHROMIUM={configured} is not an executable file: set it to a Chromium or Chrome executable"
         return f"no Chromium found ({', '.join(CHROMIUM_PATHS)}): {INSTALL_CHROMIUM}"
@@ -121,7 +120,7 @@ def print_base() -> str | None:
     forged header cannot point the browser at another service, and a proxy on any port does not matter.
     """
     configured = flask.current_app.config.get("OGDASH_PRINT_URL") if flask.has_app_context() else None
-    base = configured or os.environ.get("OGDASH_PRINT_URL") or None
+    base = configured or config.print_url()
     return base.rstrip("/") if base else None
 
 
@@ -397,7 +396,7 @@ def register(server: Flask) -> None:
         known(name, key)
         search = request.query_string.decode("utf-8", "replace")
         # The link that reproduces the view: the configured public address, else a path; never the request's Host.
-        base = server.config.get("OGDASH_PUBLIC_URL") or os.environ.get("OGDASH_PUBLIC_URL", "")
+        base = server.config.get("OGDASH_PUBLIC_URL") or config.public_url()
         try:
             if key is not None and not record_exists(name, key, state_mod.parse(search)):
                 abort(404)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -333,7 +332,7 @@ def render_search(chart: Chart, search: str) -> str:
     return state_mod.ViewState(**kept).to_query()
 
 
-@functools.lru_cache(maxsize=int(os.environ.get("OGDASH_RENDER_CACHE", "128")))
+@functools.lru_cache(maxsize=config.render_cache())
 def _rendered(chart_id: str, search: str, key: str | None, data_dir: str, snapshot_id: str):
     """Return render(...) for a view of the served snapshot, kept: a view seen again costs no query, figure or table.
 

@@ -171,8 +171,8 @@ def build_rollups(folder: Path, tables: dict[str, Path]) -> dict[str, dict]:
     scanning millions of rows. The connection is a private one that may write into `folder`.
     """
     conn = duckdb.connect(database=":memory:", config={
-        "threads": os.environ.get("OGDASH_ROLLUP_THREADS", str(os.cpu_count() or 1)),
-        "memory_limit": os.environ.get("OGDASH_ROLLUP_MEMORY", "2GB"),
+        "threads": config.rollup_threads(),
+        "memory_limit": config.rollup_memory(),
     })
     try:
         conn.execute("set enable_progress_bar = false")
@@ -264,8 +264,8 @@ def _close_databases() -> None:
 
 def _settings() -> dict[str, str]:
     return {
-        "threads": os.environ.get("OGDASH_DUCKDB_THREADS", "1"),
-        "memory_limit": os.environ.get("OGDASH_DUCKDB_MEMORY", "512MB"),
+        "threads": config.duckdb_threads(),
+        "memory_limit": config.duckdb_memory(),
     }
 
 
@@ -370,7 +370,7 @@ def _only_reads(conn, name: str, sql: str) -> None:
 
 
 def _timeout_s() -> float:
-    return float(os.environ.get("OGDASH_QUERY_TIMEOUT", "10"))
+    return config.query_timeout()
 
 
 class _Watchdog:
@@ -477,8 +477,8 @@ class _ResultCache:
             self._bytes = 0
 
 
-_results = _ResultCache(max_bytes=int(float(os.environ.get("OGDASH_QUERY_CACHE_MB", "64")) * 2**20),
-                        max_entries=int(os.environ.get("OGDASH_QUERY_CACHE", "512")))
+_results = _ResultCache(max_bytes=int(config.query_cache_mb() * 2**20),
+                        max_entries=config.query_cache_entries())
 
 
 def _cached(name: str, snap_id: str, base_id: str | None, params: tuple, data_dir: str) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -54,7 +53,7 @@ class Playlist:
 
 def playlists_dir() -> Path:
     """Return the folder of playlist files: $OGDASH_PLAYLISTS_DIR, else the playlists shipped with the package."""
-    return Path(os.environ.get("OGDASH_PLAYLISTS_DIR") or config.PLAYLISTS_DIR).resolve()
+    return config.playlists_dir()
 
 
 def _titles(value, where: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
-from dashboard import web
+from dashboard import config, web
 
 
 def cpu_count() -> int:
@@ -37,30 +37,29 @@ def options(host: str = "127.0.0.1", port: int = 8050) -> dict:
     OGDASH_MAX_REQUESTS (recycle a worker after this many requests; 0 = never).
     """
     cpus = cpu_count()
-    env = os.environ.get
     return {
         "bind": f"{host}:{port}",
         "worker_class": "gthread",
-        "workers": int(env("OGDASH_WORKERS") or min(max(cpus, 2), 8)),
-        "threads": int(env("OGDASH_THREADS") or 8),
+        "workers": config.workers(cpus),
+        "threads": config.threads(),
         "preload_app": False,
         # With gthread this is the worker's heartbeat, not a per-request limit: a worker whose main loop
         # is silent this long (hung) is replaced. Each query is stopped at OGDASH_QUERY_TIMEOUT (10 s).
-        "timeout": int(env("OGDASH_TIMEOUT") or 60),
+        "timeout": config.worker_timeout(),
         "graceful_timeout": 20,
         "keepalive": 5,
-        "max_requests": int(env("OGDASH_MAX_REQUESTS") or 0),
+        "max_requests": config.max_requests(),
         "max_requests_jitter": 50,
         # Request-line and header limits: long enough for a URL carrying a whole view, no more.
         "limit_request_line": 8190,
         "limit_request_fields": 100,
         "limit_request_field_size": 8190,
-        "forwarded_allow_ips": env("OGDASH_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        "accesslog": env("OGDASH_ACCESS_LOG", "-") or None,
+        "forwarded_allow_ips": config.forwarded_allow_ips(),
+        "accesslog": config.access_log(),
         "access_log_format": '%(h)s "%(r)s" %(s)s %(B)s %(M)sms',
         "errorlog": "-",
-        "loglevel": env("OGDASH_LOG_LEVEL", "info").lower(),
-        "proc_name": f"ogdash-{env('OGDASH_INSTANCE') or port}",
+        "loglevel": config.log_level(),
+        "proc_name": f"ogdash-{config.instance() or port}",
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
         # gunicorn's runtime control socket sits at one path per user: two instances would share it,
         # and nothing here needs to resize workers at run time.
@@ -83,7 +82,7 @@ class _Application(BaseApplication):
         # Runs in each worker after the fork: its own app, its own DuckDB connections.
         if not logging.getLogger().handlers:
             logging.basicConfig(
-                level=os.environ.get("OGDASH_LOG_LEVEL", "info").upper(), stream=sys.stderr,
+                level=config.log_level().upper(), stream=sys.stderr,
                 format="%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s")
         from dashboard.app import create_app
 

@@ -14,11 +14,11 @@ from typing import Any, Iterable
 from dash.exceptions import DependencyException
 from flask import Flask, abort, jsonify, request
 
-from dashboard import data
+from dashboard import config, data
 
 log = logging.getLogger(__name__)
 
-MAX_REQUEST_BYTES = int(os.environ.get("OGDASH_MAX_REQUEST_BYTES", str(1 << 20)))
+MAX_REQUEST_BYTES = config.max_request_bytes()
 
 # dcc.Location (and every link) carries these as strings; Dash's own page router assumes so.
 _STRING_PROPS = frozenset({"pathname", "search", "href", "hash"})
@@ -54,7 +54,7 @@ def install(server: Flask, dash_app=None) -> None:
 
     @server.get("/healthz")
     def healthz():
-        instance = os.environ.get("OGDASH_INSTANCE", socket.gethostname())
+        instance = config.instance() or socket.gethostname()
         try:
             snap = data.current_snapshot()
         except data.NoSnapshot as exc:

@@ -25,7 +25,7 @@ from dashboard import config as _config
 REPO = Path(__file__).resolve().parents[2]
 # The bundled sources; OGDASH_TEST_SOURCES points the browser tests at another sources file.
 SOURCES = Path(os.environ.get("OGDASH_TEST_SOURCES") or _config.DEFAULT_SOURCES)
-CHROMIUM = Path(os.environ.get("OGDASH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(_config.chromium() or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
