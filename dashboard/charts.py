@@ -313,21 +313,25 @@ def render(chart_id: str, search: str, key: str | None = None):
 )
 def draw_chart(store):
     chart_id = ctx.outputs_list[0]["id"]["chart"]
-    if chart_id not in REGISTRY:
+    chart = REGISTRY.get(chart_id) if isinstance(chart_id, str) else None
+    if chart is None:
         raise PreventUpdate  # a card id this app never drew: a tampered request
-    store = _store(store)
-    key = store.get("key")
-    if key is not None and not isinstance(key, str):
-        return render(chart_id, _search(store), key)
-    return _rendered(chart_id, render_search(REGISTRY[chart_id], _search(store)), key, str(config.data_dir()),
+    key = _store(store).get("key")
+    if key is not None and (not chart.keyed or state_mod.record_key(key) is None):
+        raise PreventUpdate  # only a record's chart takes a key, and a key is a short string: a tampered request
+    return _rendered(chart_id, render_search(chart, _search(store)), key, str(config.data_dir()),
                      data.current_snapshot().id)
 
 
 def render_search(chart: Chart, search: str) -> str:
-    """Return the view `chart` draws for `search`: only its view_fields kept (with the language and snapshot)."""
-    if chart.view_fields is None:
-        return search
+    """Return the view `chart` draws for `search`, as ViewState.to_query writes it: only its view_fields kept
+    (with the language and snapshot) when it names them.
+
+    The render cache is keyed on it, so junk in a URL (unknown keys, a 200 KB value) never makes a key.
+    """
     view = state_mod.parse(search)
+    if chart.view_fields is None:
+        return view.to_query()
     kept = {name: getattr(view, name) for name in ("lang", "snapshot", *chart.view_fields)}
     return state_mod.ViewState(**kept).to_query()
 
@@ -347,8 +351,7 @@ def _store(store) -> dict:
 
 
 def _search(store) -> str:
-    search = _store(store).get("search")
-    return search if isinstance(search, str) else ""
+    return state_mod.store_text(store, "search", max_chars=state_mod.MAX_SEARCH_CHARS) or ""
 
 
 def csv_url(name: str, view: state_mod.ViewState, key: str | None = None) -> str:

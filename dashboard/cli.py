@@ -77,7 +77,11 @@ def cmd_snapshot_list(args) -> int:
     from dashboard import snapshots
 
     data_dir = _data_dir(args)
-    ids = snapshots.list_snapshots(data_dir)
+    try:
+        ids = snapshots.list_snapshots(data_dir)
+    except snapshots.SnapshotError as exc:  # the folder cannot be listed (its permissions)
+        print(f"ogdash: {exc}", file=sys.stderr)
+        return 1
     if not ids:
         print(f"no snapshots in {snapshots.snapshots_dir(data_dir)}")
         return 0
@@ -96,7 +100,11 @@ def cmd_snapshot_verify(args) -> int:
     from dashboard import snapshots
 
     data_dir = _data_dir(args)
-    ids = [args.id] if args.id else snapshots.list_snapshots(data_dir)
+    try:
+        ids = [args.id] if args.id else snapshots.list_snapshots(data_dir)
+    except snapshots.SnapshotError as exc:  # the folder cannot be listed (its permissions)
+        print(f"ogdash: {exc}", file=sys.stderr)
+        return 1
     if not ids:
         print(f"ogdash: no snapshots in {snapshots.snapshots_dir(data_dir)}", file=sys.stderr)
         return 1

@@ -45,6 +45,7 @@ class _Served:
         self._snapshot: snapshots.Snapshot | None = None
         self.refused: dict[str, str] = {}
         self._verified: dict[str, snapshots.Snapshot] = {}
+        self._unlisted: str | None = None  # why the snapshots folder could not be listed, logged once
 
     def current(self, data_dir: Path) -> snapshots.Snapshot:
         root = snapshots.snapshots_dir(data_dir)
@@ -53,9 +54,16 @@ class _Served:
             # A snapshot copied in file by file (not published by rename) can be caught half-way and
             # refused; its folder and manifest times change as the rest lands, so it is checked again.
             retry = tuple((i, _mtime(root / i), _mtime(root / i / snapshots.MANIFEST)) for i in sorted(self.refused))
-            key = (str(root), listing, root.stat().st_mtime_ns, retry)
-        except FileNotFoundError:
-            key = (str(root), (), 0, ())
+            key = (str(root), listing, _mtime(root), retry)
+        except snapshots.SnapshotError as exc:
+            # The folder cannot be listed (its permissions): the snapshot served so far stays served.
+            if str(exc) != self._unlisted:
+                log.error("%s; serving %s", exc, self._snapshot.id if self._snapshot else "nothing")
+            self._unlisted = str(exc)
+            same_folder = self._key is not None and self._key[0] == str(root)
+            key = self._key if same_folder else (str(root), None, 0, ())
+        else:
+            self._unlisted = None
         with self._lock:
             if key != self._key:
                 refused: dict[str, str] = {}
@@ -64,11 +72,17 @@ class _Served:
                     refused[snapshot_id] = why
                     log.error("refusing snapshot %s: %s", snapshot_id, why)
 
-                self._snapshot = snapshots.newest_good(data_dir, on_refused=note)
+                try:
+                    # Refused: a snapshot that fails its checks, and one this user cannot read (an OS error).
+                    self._snapshot = snapshots.newest_good(data_dir, on_refused=note)
+                except snapshots.SnapshotError as exc:  # the folder cannot be listed (its permissions)
+                    if self._key is None or self._key[0] != str(root):
+                        self._snapshot = None  # what was served came from another data folder
+                    log.error("%s; serving %s", exc, self._snapshot.id if self._snapshot else "nothing")
                 self.refused = refused
                 self._key = key
             if self._snapshot is None:
-                raise NoSnapshot(f"no verified snapshot in {root}")
+                raise NoSnapshot(f"no verified snapshot in {root}" + (f" ({self._unlisted})" if self._unlisted else ""))
             return self._snapshot
 
     def get(self, data_dir: Path, snapshot_id: str) -> snapshots.Snapshot:
@@ -111,8 +125,11 @@ def get_snapshot(snapshot_id: str, data_dir: Path | None = None) -> snapshots.Sn
 
 
 def available_snapshots(data_dir: Path | None = None) -> list[str]:
-    """Return every published snapshot id, oldest first."""
-    return snapshots.list_snapshots(Path(data_dir or config.data_dir()))
+    """Return every published snapshot id, oldest first; none when the snapshots folder cannot be listed."""
+    try:
+        return snapshots.list_snapshots(Path(data_dir or config.data_dir()))
+    except snapshots.SnapshotError:
+        return []  # _Served.current logs why, and keeps serving what it served
 
 
 # ---------------------------------------------------------------- SQL files
@@ -320,7 +337,7 @@ def _bind_views(conn, schema_name: str, snap: snapshots.Snapshot) -> None:
         written = built.get(name)
         if written and written.get("definition_sha256") == rollup_digest(name):
             conn.execute(f"create or replace view {schema_name}.{name} as "
-                         f"select * from read_parquet({_quote(snap.path / written['file'])})")
+                         f"select * from read_parquet({_quote(snap.file_path(written['file']))})")
         else:  # a snapshot from before this rollup (or its current definition): compute it on the fly
             on_the_fly.append(name)
     _define_rollups(conn, schema_name, on_the_fly)
@@ -438,6 +455,9 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
         log.debug("query %s %.1f ms", name, 1000 * (time.perf_counter() - started))
 
 
+MAX_KEY_CHARS = 8192  # a cache key (its parameters written out) longer than this is not kept
+
+
 class _ResultCache:
     """Query results by (query, snapshot, base, parameters), least recently used dropped first, bounded in bytes.
 
@@ -459,6 +479,8 @@ class _ResultCache:
             return hit[0]
 
     def put(self, key: tuple, frame: pd.DataFrame) -> None:
+        if len(repr(key)) > MAX_KEY_CHARS:
+            return  # parameters this long come from a tampered request: never kept
         size = int(frame.memory_usage(index=True, deep=True).sum())
         if size > self.max_bytes // 4:
             return  # one result may not push out most of the others

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from flask import Flask, Response, abort, request, stream_with_context
 
-from dashboard import config, data, schema
+from dashboard import config, data, schema, snapshots, state as state_mod, web
 
 BATCH_ROWS = 20_000
 DICTIONARY = config.DATA_DICTIONARY
@@ -92,11 +92,15 @@ def register(server: Flask) -> None:
         key = request.args.get("key")
         if name in charts.REGISTRY and charts.REGISTRY[name].keyed != (key is not None):
             abort(404)  # a record's chart needs its record, and only it takes one
+        if key is not None and state_mod.record_key(key) is None:
+            abort(404)  # no record has such a key
+        if web.absent_snapshot(request.args):
+            abort(404)  # the rows would be the served snapshot's, under another snapshot's name
         search = "?" + request.query_string.decode("utf-8", "replace") if request.query_string else ""
         try:
             rows, filename = charts.download_rows(name, search, key)
         except data.QueryError:
-            abort(404)  # e.g. a snapshot named in the URL that is not served
+            abort(404)  # e.g. a snapshot named in the URL that does not verify
         return _attachment(frame_csv_chunks(rows), filename)
 
     @server.route("/download/<snapshot_id>/<table>.csv")
@@ -105,9 +109,10 @@ def register(server: Flask) -> None:
             abort(404)
         try:
             snap = data.get_snapshot(snapshot_id)
-        except data.QueryError:
+            path = snap.table_path(table)  # a plain file name in the snapshot's own folder, or SnapshotError
+        except (data.QueryError, snapshots.SnapshotError):
             abort(404)
-        return _attachment(csv_chunks(snap.table_path(table)), f"{table}_{snapshot_id}.csv")
+        return _attachment(csv_chunks(path), f"{table}_{snapshot_id}.csv")
 
 
 @functools.lru_cache(maxsize=4)

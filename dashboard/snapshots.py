@@ -5,12 +5,14 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -32,6 +34,11 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".build.lock"  # in snapshots/: held by every build, prune and demo-data while it runs
 _ID_RE = re.compile(r"^\d{8}T\d{6}Z(-[0-9a-z]+)?\Z")
 _LEFTOVERS = (".staging-*", ".trash-*")  # what an interrupted build (staging) or prune (trash) leaves
+# A file a manifest names is a plain name in the snapshot's own folder: no separator, no "..", no absolute path.
+_FILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
+# Published snapshots are readable by everyone, whatever the umask of the user who built them: the
+# server runs as another user (docs/deployment.md) and mkdtemp makes its folder 0700.
+FOLDER_MODE, FILE_MODE = 0o755, 0o644
 
 # The column that dates each table's records. When the sources file states no `data_date` for a
 # source, its data date is the newest of these among its rows (dates after the day it was read are
@@ -66,7 +73,13 @@ class Snapshot:
         return dt.datetime.fromisoformat(self.manifest["created_at"])
 
     def table_path(self, table: str) -> Path:
-        return self.path / self.manifest["tables"][table]["file"]
+        return self.file_path(self.manifest["tables"][table]["file"])
+
+    def file_path(self, file: str) -> Path:
+        """Return the path of a file the manifest names; SnapshotError unless it is a plain name in the snapshot's folder."""
+        if not isinstance(file, str) or not _FILE_RE.match(file):
+            raise SnapshotError(f"snapshot {self.id}: {str(file)[:80]!r} is not a file name in the snapshot's folder")
+        return self.path / file
 
     @property
     def synthetic_rows(self) -> int:
@@ -137,7 +150,7 @@ def write_snapshot(data_dir: Path, tables: dict[str, pa.Table], sources: list[di
     tell whether anything changed.
     """
     root = snapshots_dir(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    _make_readable_dirs(root)
     if snapshot_id is None:
         snapshot_id = new_snapshot_id()
         n = 1
@@ -185,13 +198,51 @@ def write_snapshot(data_dir: Path, tables: dict[str, pa.Table], sources: list[di
             manifest["note"] = note
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for f in staging.iterdir():
+            os.chmod(f, FILE_MODE)
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
+        os.chmod(staging, FOLDER_MODE)
         os.rename(staging, final)  # atomic on one filesystem: readers see all of it or none
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if _disk_full(exc):
+            raise SnapshotError(f"snapshot {snapshot_id} not written: the disk holding {root} is full "
+                                f"({_free_space(root)} free); its staging folder was removed. Free some space "
+                                "(`ogdash snapshot prune --keep N` removes old snapshots) and build again") from None
         raise
     return Snapshot(snapshot_id, final, manifest)
+
+
+def _make_readable_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents, each readable by everyone (FOLDER_MODE) whatever the umask."""
+    missing = []
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            break
+        missing.append(parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        os.chmod(created, FOLDER_MODE)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Return whether `exc` says the disk (or the user's quota) is full; pyarrow and DuckDB say so in words."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc)
+    return isinstance(exc, Exception) and ("No space left on device" in text or "Disk quota exceeded" in text)
+
+
+def _free_space(folder: Path) -> str:
+    try:
+        free = float(shutil.disk_usage(folder).free)
+    except OSError:
+        return "unknown space"
+    for unit in ("bytes", "KB", "MB"):
+        if free < 1024:
+            return f"{free:.0f} {unit}" if unit == "bytes" else f"{free:.1f} {unit}"
+        free /= 1024
+    return f"{free:.1f} GB"
 
 
 def build(config_file: Path, data_dir: Path, *, log: Callable[[str], None] = lambda s: None,
@@ -467,7 +518,7 @@ def build_lock(data_dir: Path, *, wait: float = 0.0, purpose: str = "build") -> 
     fcntl.flock on the file, so the system releases it when its holder ends, even killed.
     """
     root = snapshots_dir(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
+    _make_readable_dirs(root)
     path = root / LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -584,61 +635,128 @@ def _display_location(source: Source, config_file: Path) -> str:
 
 
 def list_snapshots(data_dir: Path) -> list[str]:
-    """Return the ids of published snapshots, oldest first (staging folders are not snapshots)."""
+    """Return the ids of published snapshots, oldest first (staging folders are not snapshots).
+
+    Raise SnapshotError when the snapshots folder exists but cannot be listed (its permissions, say).
+    """
     root = snapshots_dir(data_dir)
-    if not root.is_dir():
+    try:
+        with os.scandir(root) as entries:
+            return sorted(e.name for e in entries if _ID_RE.match(e.name) and _is_folder(e))
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and _ID_RE.match(p.name))
+    except OSError as exc:
+        raise SnapshotError(f"cannot list the snapshots folder {root}: {exc.strerror or exc}") from None
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return True  # listed, so that verifying it says what is wrong with it
 
 
 def open_snapshot(data_dir: Path, snapshot_id: str) -> Snapshot:
     """Return the snapshot's manifest without verifying its files."""
-    if not _ID_RE.match(snapshot_id or ""):
-        raise SnapshotError(f"{snapshot_id!r} is not a snapshot id")
+    if not isinstance(snapshot_id, str) or not _ID_RE.match(snapshot_id):
+        raise SnapshotError(f"{str(snapshot_id)[:80]!r} is not a snapshot id")
     path = snapshots_dir(data_dir) / snapshot_id
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SnapshotError(f"snapshot {snapshot_id}: no {MANIFEST}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise SnapshotError(f"snapshot {snapshot_id}: unreadable {MANIFEST}: {exc}") from None
+    except OSError as exc:  # e.g. a folder its builder's umask left unreadable to the server's user
+        raise SnapshotError(f"snapshot {snapshot_id}: cannot read {MANIFEST}: {exc.strerror or exc}") from None
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"snapshot {snapshot_id}: {MANIFEST} is not a JSON object")
     return Snapshot(snapshot_id, path, manifest)
 
 
 def verify(data_dir: Path, snapshot_id: str) -> Snapshot:
-    """Recompute every checksum and row count of a snapshot; return it, or raise SnapshotError."""
+    """Check a snapshot's manifest against its folder and recompute every checksum, row and synthetic row count.
+
+    Return the snapshot, or raise SnapshotError: also when a file cannot be read (its permissions), when
+    the manifest names a file outside the folder, another snapshot's id, a created_at that is not a
+    time, or a synthetic row count the tables do not hold.
+    """
     snap = open_snapshot(data_dir, snapshot_id)
-    tables = snap.manifest.get("tables")
+    manifest = snap.manifest
+    if manifest.get("snapshot_id") != snapshot_id:
+        raise SnapshotError(f"snapshot {snapshot_id}: its manifest names snapshot "
+                            f"{str(manifest.get('snapshot_id'))[:80]!r}, not its folder's name")
+    _check_created_at(snapshot_id, manifest.get("created_at"))
+    tables = manifest.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError(f"snapshot {snapshot_id}: manifest lists no tables")
-    if snap.manifest.get("schema_version") != schema.SCHEMA_VERSION:
-        raise SnapshotError(f"snapshot {snapshot_id}: schema version {snap.manifest.get('schema_version')} "
+    if manifest.get("schema_version") != schema.SCHEMA_VERSION:
+        raise SnapshotError(f"snapshot {snapshot_id}: schema version {manifest.get('schema_version')} "
                             f"is not {schema.SCHEMA_VERSION}")
     for name in schema.TABLES:
         if name not in tables:
             raise SnapshotError(f"snapshot {snapshot_id}: manifest has no table {name}")
-    rollups = snap.manifest.get("rollups", {})
+    rollups = manifest.get("rollups", {})
     if not isinstance(rollups, dict):
         raise SnapshotError(f"snapshot {snapshot_id}: manifest rollups are not a mapping")
+    sources = manifest.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(s, dict) and isinstance(s.get("rows", {}), dict)
+                                                for s in sources):
+        raise SnapshotError(f"snapshot {snapshot_id}: manifest sources are not a list of sources")
     for name, entry in list(tables.items()) + [(f"rollup {n}", e) for n, e in rollups.items()]:
-        path = snap.path / entry.get("file", "")
-        if not path.is_file():
-            raise SnapshotError(f"snapshot {snapshot_id}: table {name}: file {path.name} is missing")
-        actual = sha256_file(path)
+        if not isinstance(entry, dict):
+            raise SnapshotError(f"snapshot {snapshot_id}: table {name}: its manifest entry is not a mapping")
+        path = snap.file_path(entry.get("file"))
+        try:
+            if not stat.S_ISREG(path.lstat().st_mode):  # a link could point anywhere
+                raise SnapshotError(f"snapshot {snapshot_id}: table {name}: {path.name} is not a plain file")
+            actual = sha256_file(path)
+        except FileNotFoundError:
+            raise SnapshotError(f"snapshot {snapshot_id}: table {name}: file {path.name} is missing") from None
+        except OSError as exc:
+            raise SnapshotError(f"snapshot {snapshot_id}: table {name}: cannot read {path.name}: "
+                                f"{exc.strerror or exc}") from None
         if actual != entry.get("sha256"):
             raise SnapshotError(f"snapshot {snapshot_id}: table {name}: checksum mismatch in {path.name} "
                                 f"(manifest {entry.get('sha256')}, file {actual})")
         try:
-            rows = pq.read_metadata(path).num_rows
-        except Exception as exc:  # a corrupt footer: pyarrow raises several types
+            with pq.ParquetFile(path) as parquet:
+                rows = parquet.metadata.num_rows
+                synthetic = _synthetic_rows(parquet) if name in schema.TABLES else None
+        except Exception as exc:  # a corrupt file: pyarrow raises several types
             raise SnapshotError(f"snapshot {snapshot_id}: table {name}: unreadable parquet: {exc}") from None
         if rows != entry.get("rows"):
             raise SnapshotError(f"snapshot {snapshot_id}: table {name}: {rows} rows, manifest says {entry.get('rows')}")
+        if synthetic is not None and synthetic != entry.get("synthetic_rows", 0):
+            raise SnapshotError(f"snapshot {snapshot_id}: table {name}: {synthetic} synthetic rows, manifest says "
+                                f"{str(entry.get('synthetic_rows', 0))[:40]}")
     return snap
 
 
+def _check_created_at(snapshot_id: str, value: Any) -> None:
+    """Raise SnapshotError unless `value` is an ISO 8601 time with its offset (what write_snapshot writes)."""
+    try:
+        when = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise SnapshotError(f"snapshot {snapshot_id}: created_at {str(value)[:80]!r} is not an ISO 8601 time "
+                            "with its UTC offset")
+
+
+def _synthetic_rows(parquet: pq.ParquetFile) -> int:
+    """Return how many rows of a table are marked synthetic (its `synthetic` column; 0 without one)."""
+    if "synthetic" not in parquet.schema_arrow.names:
+        return 0
+    column = parquet.read(columns=["synthetic"]).column("synthetic")
+    return int(pc.sum(column).as_py() or 0)
+
+
 def newest_good(data_dir: Path, *, on_refused: Callable[[str, str], None] = lambda i, why: None) -> Snapshot | None:
-    """Return the newest snapshot that verifies, reporting each newer one refused; None when there is none."""
+    """Return the newest snapshot that verifies, reporting each newer one refused; None when there is none.
+
+    Raise SnapshotError when the snapshots folder cannot be listed.
+    """
     for snapshot_id in reversed(list_snapshots(data_dir)):
         try:
             return verify(data_dir, snapshot_id)

@@ -19,6 +19,12 @@ _DIMENSIONS = ("jurisdiction", "organization", "format", "licence")
 ALIGNS = ("plan", "year")
 _MAX_LIST = 50
 _MAX_TEXT = 200
+# A query string longer than any URL a server here accepts (gunicorn refuses a request line over 8190
+# bytes) comes from a tampered callback: it is not read, so it cannot fill caches or the page.
+MAX_SEARCH_CHARS = 8192
+MAX_NOTICES = 10  # notices shown for one URL: a link with thousands of junk keys gets ten, not thousands
+MAX_KEY_CHARS = 128  # a record's key (a commitment id) sent back by a callback
+_SNAPSHOT_RE = re.compile(r"^\d{8}T\d{6}Z(-[0-9a-z]+)?\Z")  # as dashboard.snapshots' ids
 
 # Keys a view may carry. Anything else in the query string is reported and ignored.
 KNOWN_KEYS = (
@@ -97,15 +103,20 @@ def parse(search: str | dict | None) -> ViewState:
     """Return the ViewState in a query string (or layout kwargs); never raises."""
     if isinstance(search, dict):
         items = [(str(k), v if isinstance(v, str) else str(v)) for k, v in search.items()]
+        text = "&".join(f"{k}={v}" for k, v in items)
     elif search is None or isinstance(search, str):
-        items = parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+        text = (search or "").lstrip("?")
+        items = parse_qsl(text, keep_blank_values=True) if len(text) <= MAX_SEARCH_CHARS else []
     else:  # a tampered callback payload: a number, a list...
         return ViewState(notices=(("search", repr(search)[:80]),))
+    if len(text) > MAX_SEARCH_CHARS:  # not read at all: one notice, with the start of it
+        return ViewState(notices=(("search", text[:79] + "…"),))
     values: dict = {}
     notices: list[tuple[str, str]] = []
 
     def bad(key: str, value: str) -> None:
-        notices.append((key[:40], value[:80]))
+        if len(notices) < MAX_NOTICES:
+            notices.append((key[:40], value[:80]))
 
     for key, raw in items:
         if key not in KNOWN_KEYS:
@@ -149,7 +160,7 @@ def parse(search: str | dict | None) -> ViewState:
             else:
                 bad(key, raw)
         elif key in ("snapshot", "base"):
-            if re.match(r"^\d{8}T\d{6}Z(-[0-9a-z]+)?$", raw):
+            if snapshot_id(raw):
                 values[key] = raw
             else:
                 bad(key, raw)
@@ -179,6 +190,31 @@ def from_store(store) -> ViewState:
     """Return the ViewState a page's dcc.Store carries as {"search": "?..."}; never raises, whatever was sent."""
     search = store.get("search") if isinstance(store, dict) else None
     return parse(search if isinstance(search, str) else "")
+
+
+# ---------------------------------------------------------------- callback values
+# What a callback receives comes from the browser and may be any JSON: these return the value when it
+# has the type (and size) the app itself sends, else None, so a callback checks its inputs in one way.
+
+def text(value, *, max_chars: int = _MAX_TEXT) -> str | None:
+    """Return `value` when it is a string of at most `max_chars` characters, else None."""
+    return value if isinstance(value, str) and len(value) <= max_chars else None
+
+
+def record_key(value) -> str | None:
+    """Return `value` when it can be a record's key (a commitment id): a short string without control characters."""
+    found = text(value, max_chars=MAX_KEY_CHARS)
+    return found if found is not None and found.isprintable() else None
+
+
+def snapshot_id(value) -> str | None:
+    """Return `value` when it is a well-formed snapshot id (published or not), else None."""
+    return value if isinstance(value, str) and _SNAPSHOT_RE.match(value) else None
+
+
+def store_text(store, name: str, *, max_chars: int = _MAX_TEXT) -> str | None:
+    """Return the string field `name` of a dcc.Store's data (a dict), or None when the store or the field is anything else."""
+    return text(store.get(name), max_chars=max_chars) if isinstance(store, dict) else None
 
 
 DIMENSIONS = _DIMENSIONS

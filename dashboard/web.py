@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from dash.exceptions import DependencyException
 from flask import Flask, abort, jsonify, request
 
-from dashboard import config, data
+from dashboard import config, data, state as state_mod
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,13 @@ def install(server: Flask, dash_app=None) -> None:
         instance = config.instance() or socket.gethostname()
         try:
             snap = data.current_snapshot()
-        except data.NoSnapshot as exc:
-            return jsonify(status="unavailable", error=str(exc), instance=instance), 503
-        age = dt.datetime.now(dt.timezone.utc) - snap.created_at
+            age = dt.datetime.now(dt.timezone.utc) - snap.created_at
+        except Exception as exc:  # never a 500: a monitor needs a truthful answer, not a traceback
+            if not isinstance(exc, data.NoSnapshot):
+                log.exception("health check failed")
+            # No path in the answer: where the data lives is the operator's business (the log has it).
+            return jsonify(status="unavailable", error="no snapshot verifies",
+                           refused_snapshots=sorted(data.refused_snapshots()), instance=instance), 503
         return jsonify(
             status="ok",
             snapshot_id=snap.id,
@@ -183,13 +187,27 @@ def _unknown_pages_answer_404(server: Flask, dash_app) -> None:
 
     catch_all = dash_app.config.routes_pathname_prefix + "<path:path>"
 
+    index = dash_app.config.routes_pathname_prefix
+
     @server.after_request
     def not_found_status(response):
-        if request.endpoint == catch_all and response.status_code == 200:
+        if request.endpoint in (catch_all, index) and response.status_code == 200:
             page, _variables = _path_to_page(dash_app.strip_relative_path(request.path))
-            if not page or str(page.get("module", "")).endswith("not_found_404"):
+            if not page or str(page.get("module", "")).endswith("not_found_404") or absent_snapshot(request.args):
                 response.status_code = 404
         return response
+
+
+def absent_snapshot(args) -> str | None:
+    """Return the snapshot a URL's query names (`snapshot` or `base`) that is well formed but not published, or None.
+
+    A page or download that names one answers 404 (the page itself falls back to the served snapshot).
+    """
+    named = [v for v in (state_mod.snapshot_id(args.get(key)) for key in ("snapshot", "base")) if v]
+    if not named:
+        return None
+    published = data.available_snapshots()
+    return next((v for v in named if v not in published), None)
 
 
 # ---------------------------------------------------------------- callback requests

@@ -17,7 +17,8 @@ from helpers import REPO, make_snapshot
 FLOORS = {
     "dash": "2.15",  # XSS through a javascript: URL in an href before Dash 2.15 (CVE-2024-21485)
     "flask": "3.1.3",  # the project's floor: Flask's 3.1.x security releases
-    "duckdb": "1.1",  # the project's floor; what the query layer locks is proven in test_security_duckdb.py
+    "werkzeug": "3.1.6",  # CVE-2025-66221 and CVE-2026-27199 in 3.1.0-3.1.5
+    "duckdb": "1.2",  # the first with allowed_directories (1.1.3 has none); what it locks: test_security_duckdb.py
 }
 PLOTLY_JS_FLOOR = "2.25.2"  # prototype pollution in plotly.js < 2.25.2 (CVE-2023-46308)
 

@@ -64,8 +64,11 @@ def built(workspace, capsys) -> tuple[Path, str]:
 
 
 def _clone(data_dir: Path, snapshot_id: str, new_id: str) -> Path:
+    """Copy a snapshot under a new id, its manifest naming that id (verify refuses a manifest naming another)."""
     root = snapshots.snapshots_dir(data_dir)
     shutil.copytree(root / snapshot_id, root / new_id)
+    manifest = json.loads((root / new_id / "manifest.json").read_text())
+    (root / new_id / "manifest.json").write_text(json.dumps({**manifest, "snapshot_id": new_id}))
     return root / new_id
 
 

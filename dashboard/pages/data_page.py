@@ -65,6 +65,20 @@ def _section(title: str, section_id: str, children, lead: str | None = None) -> 
                         **{"aria-labelledby": section_id})
 
 
+def shown_location(source: dict) -> str:
+    """Return where a source was read from, as the page shows it: its URL, or its file or folder's name.
+
+    The manifest keeps the path relative to the sources file (often ../../…, or absolute); that says
+    where the build machine keeps its files (not for the public to see), not what the source is.
+    """
+    path = source.get("path")
+    if isinstance(path, str) and path.strip():
+        names = [part for part in path.replace("\\", "/").split("/") if part.strip() not in ("", ".", "..")]
+        return names[-1] if names else "–"
+    url = source.get("url")
+    return url if isinstance(url, str) and url else "–"
+
+
 def sources_table(snap, lang: str) -> html.Table:
     """Return the manifest's sources: name, kind, where from, when retrieved, rows per table."""
     head = html.Thead(html.Tr([html.Th(_(h, lang), scope="col") for h in (
@@ -76,7 +90,7 @@ def sources_table(snap, lang: str) -> html.Table:
         body.append(html.Tr([
             html.Td(src.get("name", "?"), className="fw-semibold"),
             html.Td(html.Code(kind)),
-            html.Td(html.Code(src.get("path") or src.get("url") or "–", className="text-break")),
+            html.Td(html.Code(shown_location(src), className="text-break")),
             html.Td(i18n.fmt_date(src["retrieved_at"], lang, "medium") if src.get("retrieved_at") else "–"),
             html.Td(", ".join(f"{k} {i18n.fmt_int(v, lang)}" for k, v in rows.items()) or "–"),
             html.Td(html.Span(_("synthetic", lang), className="badge text-bg-warning") if kind == "synthetic"
