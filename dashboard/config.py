@@ -1,8 +1,8 @@
 """Where things live: files shipped inside the package (found through importlib.resources) and the data folder.
 
 The SQL, rollups, stylesheets, playlists, default sources and bundled data ship inside the package
-(`dashboard/queries`, `dashboard/assets`, ...), so an installed wheel finds them wherever it is. A checkout
-that still keeps one of them at the top level (`queries/`, `assets/`, `data/`, `playlists/`) is read there.
+(`dashboard/queries`, `dashboard/assets`, `dashboard/playlists`, `dashboard/bundled`), so a checkout and an
+installed wheel find them the same way, wherever they are.
 The data folder, where snapshots are built and served from, is the user's: $OGDASH_DATA_DIR, else ./data.
 Every OGDASH_* environment setting is read here and nowhere else (SETTINGS; docs/deployment.md#settings).
 """
@@ -17,15 +17,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent  # the checkout, when the package runs from one
 
 
-def resource(packaged: str, checkout: str) -> Path:
-    """Return `dashboard/<packaged>` as shipped in the package, else `<checkout>` in the checkout it runs from.
+def resource(packaged: str) -> Path:
+    """Return `dashboard/<packaged>` as shipped in the package.
 
     Packages are installed unzipped (pip and pipx always do), so the resource is a real folder or file.
     """
-    inside = importlib.resources.files("dashboard").joinpath(packaged)
-    if inside.is_dir() or inside.is_file():
-        return Path(str(inside))
-    return PROJECT_DIR / checkout
+    return Path(str(importlib.resources.files("dashboard").joinpath(packaged)))
 
 
 # ---------------------------------------------------------------- environment settings
@@ -50,12 +47,12 @@ def setting(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-QUERIES_DIR = Path(setting("OGDASH_QUERIES_DIR") or resource("queries", "queries"))
-ASSETS_DIR = resource("assets", "assets")
-PLAYLISTS_DIR = resource("playlists", "playlists")
-BUNDLED_DIR = resource("bundled", "data")  # the default sources file and the data it reads
+QUERIES_DIR = Path(setting("OGDASH_QUERIES_DIR") or resource("queries"))
+ASSETS_DIR = resource("assets")
+PLAYLISTS_DIR = resource("playlists")
+BUNDLED_DIR = resource("bundled")  # the default sources file and the data it reads
 DEFAULT_SOURCES = BUNDLED_DIR / "sources.toml"
-DATA_DICTIONARY = resource("bundled/README.md", "data/README.md")  # served beside every CSV download
+DATA_DICTIONARY = resource("bundled/README.md")  # served beside every CSV download
 DEFAULT_DATA_DIR = "data"  # relative to the current folder
 BENCH_DIR = PROJECT_DIR / "bench"  # the benchmark and load tools: in a checkout only, never in the package
 

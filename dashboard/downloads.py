@@ -121,7 +121,7 @@ def _read(path: str, mtime_ns: int) -> str:
 
 
 def data_dictionary(path: Path = DICTIONARY) -> str | None:
-    """Return the data dictionary (data/README.md) as Markdown, re-read only when the file changes; None if absent."""
+    """Return the data dictionary (dashboard/bundled/README.md) as Markdown, re-read only when the file changes; None if absent."""
     try:
         return _read(str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:

@@ -1,11 +1,11 @@
 """One record per commitment, milestone and indicator: links the rows several sources give for the same one.
 
-Run by snapshots.build() on the merged tables, before they are written. The rule (data/README.md,
+Run by snapshots.build() on the merged tables, before they are written. The rule (dashboard/bundled/README.md,
 "Linking"): two rows from different sources are the same commitment when they belong to the same
 jurisdiction and the same action plan (the year it was submitted, `cycle_start`) and either
 
 - a crosswalk pairs their ids (the `aliases` rows a source gives, rule "crosswalk": the reference
-  source reads them from data/reference/crosswalk.csv), or
+  source reads them from dashboard/bundled/reference/crosswalk.csv), or
 - their English titles match, once case, spacing, dashes and quotes are set aside, and no other row
   of either source in that plan has that title (rule "title").
 

@@ -1,4 +1,4 @@
-"""When a catalogue record was released, and the catalogue-load rule: one home for both (see data/README.md).
+"""When a catalogue record was released, and the catalogue-load rule: one home for both (see dashboard/bundled/README.md).
 
 A CKAN record's release date is its `date_published` where the portal gives one, else the day of its
 `metadata_created`. `metadata_created` is when the record entered *this* catalogue, so a migration

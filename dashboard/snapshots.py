@@ -43,7 +43,7 @@ FOLDER_MODE, FILE_MODE = 0o755, 0o644
 # The column that dates each table's records. When the sources file states no `data_date` for a
 # source, its data date is the newest of these among its rows (dates after the day it was read are
 # plans, not observations, and are left out). Tables not named here date plans (deadlines, cycles),
-# not what was observed, so they give no data date. data/README.md, "Data date", says the same.
+# not what was observed, so they give no data date. dashboard/bundled/README.md, "Data date", says the same.
 RECORD_DATE = {
     "milestone_status": "period_date",
     "datasets": "modified",

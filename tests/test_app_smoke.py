@@ -21,7 +21,7 @@ URL = "_pages_location"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    """A test client of an app serving one snapshot built from the bundled data/sources.toml."""
+    """A test client of an app serving one snapshot built from the bundled dashboard/bundled/sources.toml."""
     if not config.DEFAULT_SOURCES.is_file():
         pytest.fail(f"{config.DEFAULT_SOURCES} is missing: there is no bundled snapshot to serve")
     data_dir = tmp_path_factory.mktemp("smoke-data")

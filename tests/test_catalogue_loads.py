@@ -266,10 +266,10 @@ def test_the_overview_counts_releases_and_says_the_load_apart(app_env):
 
 
 def test_the_data_dictionary_states_the_rule_with_its_thresholds():
-    """data/README.md documents the rule dashboard/releases.py defines; the numbers there are the code's."""
+    """dashboard/bundled/README.md documents the rule dashboard/releases.py defines; the numbers there are the code's."""
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "dashboard" / "bundled" / "README.md").read_text(encoding="utf-8")
     section = readme.split("#### Release dates and catalogue loads", 1)[1].split("\n### ", 1)[0]
     assert f"at least\n  **{releases.LOAD_MIN_RECORDS}**" in section or f"at least **{releases.LOAD_MIN_RECORDS}**" in section
     assert f"**{releases.LOAD_MULTIPLE} times the portal's usual rate**" in section

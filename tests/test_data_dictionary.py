@@ -1,4 +1,4 @@
-"""data/README.md documents every table and column of the schema, every status code and the manifest."""
+"""dashboard/bundled/README.md documents every table and column of the schema, every status code and the manifest."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from dashboard import config, progress, schema
 from helpers import make_snapshot
 
-README = config.DATA_DICTIONARY  # data/README.md in a checkout, shipped with the package
+README = config.DATA_DICTIONARY  # dashboard/bundled/README.md in a checkout, shipped with the package
 
 
 def _sections() -> dict[str, str]:
@@ -26,7 +26,7 @@ def _sections() -> dict[str, str]:
 
 def test_every_table_has_a_section():
     missing = sorted(set(schema.TABLES) - set(_sections()))
-    assert not missing, f"data/README.md has no '### `table`' section for {missing}"
+    assert not missing, f"dashboard/bundled/README.md has no '### `table`' section for {missing}"
 
 
 @pytest.mark.parametrize("table", sorted(schema.TABLES))
@@ -34,9 +34,9 @@ def test_every_column_is_documented_with_its_type(table):
     body = _sections().get(table, "")
     rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([a-z_0-9]+)` \| ([^|]+) \|", body, re.MULTILINE)}
     undocumented = [f.name for f in schema.TABLES[table] if f.name not in rows]
-    assert not undocumented, f"{table}: columns missing from data/README.md: {undocumented}"
+    assert not undocumented, f"{table}: columns missing from dashboard/bundled/README.md: {undocumented}"
     extra = sorted(set(rows) - set(schema.TABLES[table].names))
-    assert not extra, f"{table}: data/README.md documents columns the schema lacks: {extra}"
+    assert not extra, f"{table}: dashboard/bundled/README.md documents columns the schema lacks: {extra}"
     for field in schema.TABLES[table]:
         written = rows[field.name]
         assert ("required" in written) == (not field.nullable), f"{table}.{field.name}: required flag"

@@ -54,7 +54,7 @@ NAP6_STATUS = [
      "evidence_en": "", "evidence_fr": "", "challenges_en": "", "challenges_fr": "",
      "owner_org": "rcmp-grc", "owner_org_title": "Royal Canadian Mounted Police | Gendarmerie royale du Canada"},
 ]
-NAP6_RESOURCE = "c515847c-9209-4841-8207-1afc412b5791"  # open.canada.ca's NAP6 resource (data/sources.live.toml)
+NAP6_RESOURCE = "c515847c-9209-4841-8207-1afc412b5791"  # open.canada.ca's NAP6 resource (dashboard/bundled/sources.live.toml)
 
 
 # -- the local server ---------------------------------------------------------------------------------------
@@ -458,7 +458,7 @@ def package_search_route(packages: list[dict], *, page_cap: int = 100):
 
 @pytest.mark.shared
 def test_the_live_sources_file_builds_against_a_local_mirror(server, shared_data, tmp_path):
-    """data/sources.live.toml as it is, its hosts pointed at 127.0.0.1, each path served with real files."""
+    """dashboard/bundled/sources.live.toml as it is, its hosts pointed at 127.0.0.1, each path served with real files."""
     live = (BUNDLED_DIR / "sources.live.toml").read_text(encoding="utf-8")
     nap, report = shared_data / "canada-nap", shared_data / "open-canada" / "corporate_report.csv"
     packages = json.loads((shared_data / "open-canada" / "freshness_tree_municipal_user.json")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from dashboard import config as ogdash_config
 from dashboard import data, linking, schema, snapshots, state
 from dashboard.ingest.common import IngestError, Source, build_table
 from helpers import REPO, SHARED_DATA, find_all, page_module, records, text_of
@@ -348,7 +349,7 @@ def test_a_record_from_one_source_has_no_sources_section(app_env):
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    """A snapshot of data/reference plus the NAP tracker's YAML schemas from ../shared/data."""
+    """A snapshot of dashboard/bundled/reference plus the NAP tracker's YAML schemas from ../shared/data."""
     if not (SHARED_DATA / "canada-nap").is_dir():
         pytest.skip(f"real data folder {SHARED_DATA / 'canada-nap'} is absent (it sits beside the checkout)")
     folder = tmp_path_factory.mktemp("linking-real")
@@ -356,7 +357,7 @@ def real(tmp_path_factory):
     config.write_text(f"""[[source]]
 name = "reference"
 kind = "reference"
-path = "{REPO / 'data' / 'reference'}"
+path = "{ogdash_config.BUNDLED_DIR / 'reference'}"
 
 [[source]]
 name = "canada-nap"

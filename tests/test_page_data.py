@@ -128,7 +128,7 @@ def test_get_data_page(app_env):
 def test_french_dictionary_is_marked_english_only_and_read_as_english(page, app_env):
     tree = page.layout(lang="fr")
     if not downloads.data_dictionary():
-        pytest.skip("data/README.md is absent")
+        pytest.skip("dashboard/bundled/README.md is absent")
     details = find_all(tree, lambda n: getattr(n, "id", None) == "data-dictionary-text")[0]
     summary = details.children[0]
     assert text_of(summary) == ("Chaque table et chaque colonne, ce qu’elle signifie et quelle source la remplit "

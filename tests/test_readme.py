@@ -52,14 +52,15 @@ def test_serve_script_builds_then_serves():
 def test_every_folder_in_the_map_exists():
     table = README.split("## Where things are", 1)[1].split("\n## ", 1)[0]
     folders = re.findall(r"^\| `([^`]+)/` \|", table, re.M)
-    assert {"dashboard", "data", "queries", "assets", "notebooks", "tests", "scripts"} <= set(folders)
+    assert {"dashboard", "dashboard/queries", "dashboard/assets", "dashboard/bundled", "notebooks", "tests",
+            "scripts"} <= set(folders)
     for folder in folders:
         assert (REPO / folder).is_dir(), folder
 
 
 def test_files_the_how_tos_name_exist():
     for path in ("dashboard/components.py", "dashboard/ingest/__init__.py", "dashboard/charts.py",
-                 "dashboard/locale/fr/LC_MESSAGES/messages.po", "tests/test_queries.py", "data/sources.toml"):
+                 "dashboard/locale/fr/LC_MESSAGES/messages.po", "tests/test_queries.py", "dashboard/bundled/sources.toml"):
         assert f"`{path}`" in README, path
         assert (REPO / path).is_file(), path
     assert os.access(REPO / "scripts" / "screenshots", os.X_OK)

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from dashboard.ingest import http
 from dashboard.ingest.common import IngestError, Source
 
-# As data/reference/jurisdictions.csv names them (OGP's member names): a connector that refers
+# As dashboard/bundled/reference/jurisdictions.csv names them (OGP's member names): a connector that refers
 # to them emits the same row, so whichever source is merged first, the names agree.
 KNOWN_JURISDICTIONS: dict[str, dict[str, Any]] = {
     "ca": {"name_en": "Canada", "name_fr": "Canada", "level": "national", "country_code": "CAN",

@@ -1,4 +1,4 @@
-"""Connector for the hand-written reference facts in data/reference/*.csv: real rows, synthetic=False."""
+"""Connector for the hand-written reference facts in dashboard/bundled/reference/*.csv: real rows, synthetic=False."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The sources file's schema: each [[source]] table is checked against its kind's options (pydantic) before any
 source is read, so a misspelt option or a value of the wrong type stops the build naming the source, key and value.
 
-The options are those the connectors and the build read (docs/sources.md, data/sources.example.toml); a
+The options are those the connectors and the build read (docs/sources.md, dashboard/bundled/sources.example.toml); a
 connector still checks what a type cannot say (a range, a file that must exist). A new option is a field
 here, in the kind's model, and a line in docs/sources.md.
 """

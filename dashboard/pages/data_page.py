@@ -205,7 +205,7 @@ def layout(**query):
                 # The dictionary is written in English only: lang="en" so screen readers read it as English.
                 html.Div(dcc.Markdown(dictionary, className="data-dictionary mt-2", link_target="_blank"), lang="en"),
             ], className="data-dictionary-details", id="data-dictionary-text") if dictionary else
-            empty_state(_("The data dictionary (data/README.md) is not available in this installation.", lang), lang),
+            empty_state(_("The data dictionary (dashboard/bundled/README.md) is not available in this installation.", lang), lang),
         ]),
         _section(_("Queries", lang), "data-queries", [queries_block(snap, lang)]),
     ])

@@ -38,9 +38,6 @@ REPO = harness.REPO
 SHIPPED = ("dashboard/queries/", "dashboard/queries/rollups/", "dashboard/assets/", "dashboard/playlists/",
            "dashboard/bundled/sources.toml", "dashboard/bundled/README.md", "dashboard/locale/fr/LC_MESSAGES/",
            "dashboard/static/")
-PENDING_MOVE = ("the wheel lacks {missing}: pending the lead's move of queries/, assets/, playlists/ and data/* "
-                "into dashboard/ (dashboard/queries, dashboard/assets, dashboard/playlists, dashboard/bundled); "
-                "issue 14, step 7")
 NOT_COPIED = {".git", ".venv", ".venv-upgrade", "node_modules", "build", "dist", "__pycache__", ".pytest_cache",
               "screenshots", "snapshots"}
 
@@ -118,8 +115,7 @@ def _get(url: str, timeout: float = 10) -> tuple[int, bytes, dict]:
 def test_the_wheel_carries_what_the_package_reads(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     missing = [prefix for prefix in SHIPPED if not any(n.startswith(prefix) for n in names)]
-    if missing:
-        pytest.xfail(PENDING_MOVE.format(missing=", ".join(missing)))
+    assert not missing, f"the wheel lacks {missing}"
     queries = {n for n in names if n.startswith("dashboard/queries/") and n.endswith(".sql")}
     in_checkout = {str(p.relative_to(REPO)).replace("\\", "/") for p in (REPO / "dashboard" / "queries").rglob("*.sql")}
     assert queries == in_checkout
@@ -140,8 +136,7 @@ def test_installed_outside_the_checkout_it_builds_serves_draws_prints_and_answer
     assert not package.is_relative_to(REPO), f"the checkout's dashboard was imported: {package}"
     absent = {name: path for name, path in paths.items() if not (Path(path).is_relative_to(package)
                                                                  and Path(path).exists())}
-    if absent:
-        pytest.xfail(PENDING_MOVE.format(missing=", ".join(sorted(absent))))
+    assert not absent, f"the installed package reads these from outside itself: {absent}"
 
     built = _run([ogdash, "snapshot", "build", "--data-dir", "X"], cwd=empty, env=_user_env(), timeout=600)
     assert built.returncode == 0, built.stderr[-3000:]
