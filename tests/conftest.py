@@ -13,8 +13,6 @@ import pytest
 from dashboard import schema
 from dashboard.app import create_app
 from helpers import SHARED_DATA
-# Re-exported only while tests/test_security_snapshots.py (being written) still imports it from here: remove then.
-from helpers import make_snapshot  # noqa: F401
 
 
 @pytest.fixture(scope="module")

@@ -64,3 +64,13 @@ def test_files_the_how_tos_name_exist():
         assert f"`{path}`" in README, path
         assert (REPO / path).is_file(), path
     assert os.access(REPO / "scripts" / "screenshots", os.X_OK)
+
+
+def test_no_test_module_imports_another():
+    """Tests share through tests/conftest.py fixtures and the tests/helpers package, never by importing a test module."""
+    offenders = []
+    for path in sorted((REPO / "tests").rglob("test_*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"\s*(from|import)\s+(conftest|test_\w+)\b", line):
+                offenders.append(f"{path.relative_to(REPO)}:{n}: {line.strip()}")
+    assert offenders == []

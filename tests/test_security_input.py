@@ -19,7 +19,7 @@ from dashboard import charts, data, state as state_mod
 try:
     from helpers import make_snapshot
 except ImportError:  # before tests/helpers/ existed
-    from conftest import make_snapshot
+    from helpers import make_snapshot
 
 D = dt.date.fromisoformat
 SERVED, OLDER = "20260201T000000Z", "20260101T000000Z"

@@ -5,12 +5,12 @@ briefing and in the offline bundle alike, since all three draw the same figures.
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
 import hostile_data as hostile
 from dashboard import charts, figures, state
+from helpers import page_module
 
 # The tags the figures write themselves; any other '<' in shown text came from the data.
 OWN_TAGS = re.compile(r"</?(?:br|b|extra)>")
@@ -113,8 +113,7 @@ def test_the_figures_own_line_breaks_and_bold_stay_markup(app):
 
 
 def test_a_heatmap_click_on_an_escaped_name_finds_its_cell(app):
-    page = next(m for m in list(sys.modules.values())
-                if (getattr(m, "__file__", "") or "").replace("\\", "/").endswith("dashboard/pages/commitments.py"))
+    page = page_module("commitments")
     href = page.heatmap_click({"x": "1st plan", "y": figures.to_label(hostile.LINK)}, state.parse(""))
     assert href == "/commitments?jurisdiction=ca&cycle=2018-2020"
     fr = state.parse("?lang=fr")

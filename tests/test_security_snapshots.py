@@ -26,7 +26,7 @@ from dashboard import cli, data, snapshots
 try:
     from helpers import make_snapshot
 except ImportError:  # before tests/helpers/ existed
-    from conftest import make_snapshot
+    from helpers import make_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 OLD, NEW = "20260101T000000Z", "20260201T000000Z"
