@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import brief, charts, config, data, downloads, i18n, state as state_mod, vocab
+from dashboard import brief, charts, config, data, downloads, i18n, progress, state as state_mod, vocab
 from dashboard.charts import URL
 from dashboard.components import NAV, other_lang
 from dashboard.i18n import N_, _
@@ -231,13 +231,13 @@ def filter_choices(lang: str) -> tuple[list, list, list]:
     """Return the filter choices available in the served snapshot, labelled in `lang`."""
     options = data.query("filter_options")
     jur = options[options["kind"] == "jurisdiction"]
-    level_names = {"national": _("National", lang), "subnational": _("Subnational", lang), "local": _("Local", lang)}
+    level_names = {level: _(label, lang) for level, label in progress.LEVELS.items()}
     jurisdictions = [
         {"label": f"{(r.label_fr if lang == 'fr' and r.label_fr else r.label_en)} · {level_names.get(r.level, r.level)}",
          "value": r.value}
         for r in jur.itertuples()
     ]
-    levels = [{"label": level_names[v], "value": v} for v in ("national", "subnational", "local")]
+    levels = [{"label": name, "value": level} for level, name in level_names.items()]
     # A plan submitted and ended in the same year reads as that year ("2017"); the URL keeps the cycle's key.
     cycles = [{"label": vocab.cycle_label(r.value), "value": r.value}
               for r in options[options["kind"] == "cycle"].itertuples()]

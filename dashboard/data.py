@@ -193,6 +193,8 @@ def build_rollups(folder: Path, tables: dict[str, Path]) -> dict[str, dict]:
     })
     try:
         conn.execute("set enable_progress_bar = false")
+        for statement in progress.sql_macros("main"):  # the rank limits a rollup reads (dashboard.progress)
+            conn.execute(statement)
         for table, path in tables.items():
             conn.execute(f"create view {table} as select * from read_parquet({_quote(path)})")
         _define_rollups(conn, "main", rollup_names())  # a rollup may read another

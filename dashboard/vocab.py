@@ -16,9 +16,9 @@ import pandas as pd
 from dash import html
 
 from dashboard import i18n
+from dashboard.components import only_in
 from dashboard.i18n import N_, _
-
-LEVELS = {"national": N_("National"), "subnational": N_("Subnational"), "local": N_("Local")}
+from dashboard.progress import IMPACT_LABELS, LEVELS, MISSING_LABELS, PROGRESS_LABELS, metric_label
 
 # Learning events: the kinds of event and the topics the sources name (CA0047's report, the generator).
 EVENT_TYPES = {
@@ -227,8 +227,6 @@ def english_only(text: str, lang: str) -> html.Span | str:
     """Return English `text` with lang="en" and, in French, the "only in English" marker."""
     if lang == "en":
         return text
-    from dashboard.components import only_in
-
     return html.Span([html.Span(text, lang="en"), " ", only_in("en", lang)])
 
 
@@ -266,9 +264,6 @@ def _localized_pair(column: str, record: dict, lang: str):
 
 def cell(column: str, record: dict, lang: str):
     """Return a data-table cell for `column` of `record` in `lang`, or None when the column holds no language."""
-    from dashboard.figures.commitments import IMPACT_LABELS, MISSING_LABELS, PROGRESS_LABELS
-    from dashboard.figures.datasets import metric_label
-
     value = record.get(column)
     if column == "cycle" and present(value):
         return cycle_label(value)

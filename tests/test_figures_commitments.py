@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.figures import commitments as fc
-from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE
+from dashboard.figures.base import SHARE_SCALE
+from dashboard.progress import PROGRESS_COLOURS, PROGRESS_PATTERNS
 
 D = dt.date.fromisoformat
 

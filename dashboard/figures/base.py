@@ -14,29 +14,6 @@ from dashboard import i18n
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-# The progress scale's colours, ordered from not started to complete, each with a pattern so
-# that colour is never the only signal (status labels are also printed on the marks).
-PROGRESS_COLOURS = {
-    "not_started": "#D55E00",
-    "stuck": "#CC79A7",
-    "incomplete": "#E69F00",
-    "limited": "#F0E442",
-    "substantial": "#56B4E9",
-    "complete": "#0072B2",
-    "withdrawn": "#999999",
-    "unclear": "#BBBBBB",
-}
-PROGRESS_PATTERNS = {
-    "not_started": "x",
-    "stuck": "\\",
-    "incomplete": "-",
-    "limited": "/",
-    "substantial": ".",
-    "complete": "",
-    "withdrawn": "|",
-    "unclear": "+",
-}
-PROGRESS_ORDER = ["not_started", "stuck", "incomplete", "limited", "substantial", "complete", "withdrawn", "unclear"]
 # Sequential scale for shares (0-1): light to dark blue, readable text at both ends.
 SHARE_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 

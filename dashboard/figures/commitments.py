@@ -9,70 +9,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PROGRESS_COLOURS, PROGRESS_PATTERNS, SHARE_SCALE, figure, to_label
-from dashboard.i18n import N_, _
-from dashboard.progress import NO_STATUS_REPORTED, OVERDUE, PAST_DUE_UNREPORTED, indicators_reported
-from dashboard.progress import MIN_ASSESSED
+from dashboard.figures.base import SHARE_SCALE, figure, to_label
+from dashboard.i18n import _
+from dashboard.progress import (
+    IMPACT_LABELS, IMPACT_ORDER, MIN_ASSESSED, MISSING_LABELS, MISSING_ORDER, NO_STATUS_COLOUR, NO_STATUS_REPORTED,
+    NOT_ASSESSED_COLOUR, NOT_ASSESSED_PATTERN, OVERDUE, PAST_DUE_UNREPORTED, PROGRESS_COLOURS, PROGRESS_PATTERNS,
+    PROGRESS_SYMBOLS, RANKED, READ_ORDER, STACK_ORDER, impact_label, indicators_reported, progress_label,
+)
 
 __all__ = [
-    "PROGRESS_LABELS", "IMPACT_LABELS", "MISSING_LABELS", "NOT_ASSESSED", "progress_label", "impact_label",
     "short_milestone_id", "completion_comparison", "completion_heatmap", "plan_by_plan_bars",
     "completion_by_cycle_bars", "progress_by_cycle_bars", "low_confidence", "share_with_n", "position_label",
-    "plan_description",
-    "progress_bars", "impact_completion_grid", "milestone_timeline", "status_history_heat",
+    "plan_description", "progress_bars", "impact_completion_grid", "milestone_timeline", "status_history_heat",
 ]
-
-PROGRESS_LABELS = {
-    "not_started": N_("Not started"),
-    "limited": N_("Limited"),
-    "stuck": N_("Stuck"),
-    "incomplete": N_("Incomplete"),
-    "substantial": N_("Substantial"),
-    "complete": N_("Complete"),
-    "withdrawn": N_("Withdrawn"),
-    "unclear": N_("Unclear"),
-}
-NOT_ASSESSED = N_("Not assessed")
-NOT_ASSESSED_COLOUR = "#EEF0F3"
-NOT_ASSESSED_PATTERN = ""
-
-# The order statuses stack in, from the baseline up: done first, so "complete or substantial" reads from zero.
-STACK_ORDER = ["complete", "substantial", "limited", "incomplete", "stuck", "not_started", "withdrawn", "unclear", None]
-# The order statuses read in, left to right: from not started to complete, then the unranked.
-READ_ORDER = ["not_started", "stuck", "incomplete", "limited", "substantial", "complete", "withdrawn", "unclear", None]
-
-IMPACT_LABELS = {
-    "Transformative": N_("Transformative"),
-    "Moderate": N_("Moderate"),
-    "Minor": N_("Minor"),
-    "None": N_("None"),
-}
-MISSING_LABELS = {
-    "ND": N_("No data (ND)"),
-    "NR": N_("Not reviewed (NR)"),
-    "NA": N_("Not applicable (NA)"),
-    None: N_("Not recorded"),
-}
-
-# On the milestone timeline a status also has its own marker shape.
-_SYMBOLS = {
-    "complete": "circle", "substantial": "diamond", "limited": "triangle-up", "incomplete": "triangle-down",
-    "stuck": "square", "not_started": "x", "withdrawn": "line-ew-open", "unclear": "circle-open", None: "circle-open",
-}
-
-
-def progress_label(progress: str | None, lang: str) -> str:
-    """Return the status's name in `lang`; a missing status is "Not assessed"."""
-    if progress is None or (isinstance(progress, float) and math.isnan(progress)) or progress is pd.NA:
-        return _(NOT_ASSESSED, lang)
-    return _(PROGRESS_LABELS.get(progress, progress), lang)
-
-
-def impact_label(value: str | None, missing: str | None, lang: str) -> str:
-    """Return the potential-impact category's name: the IRM value, else why it is missing."""
-    if _present(value):
-        return _(IMPACT_LABELS.get(value, value), lang)
-    return _(MISSING_LABELS.get(missing if _present(missing) else None, MISSING_LABELS[None]), lang)
 
 
 def short_milestone_id(milestone_id: str, commitment_id: str | None) -> str:
@@ -368,8 +317,8 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     keys_present = {_key(p) for p in rows["progress"]}
     present_progress = [p for p in READ_ORDER if p in keys_present]
     columns = [progress_label(p, lang) for p in present_progress]
-    value_rows = [_(IMPACT_LABELS[v], lang) for v in ("Transformative", "Moderate", "Minor", "None")]
-    missing_rows = [_(MISSING_LABELS[m], lang) for m in ("ND", "NR", "NA", None)]
+    value_rows = [_(IMPACT_LABELS[v], lang) for v in IMPACT_ORDER]
+    missing_rows = [_(MISSING_LABELS[m], lang) for m in MISSING_ORDER]
     impacts = [i for i in value_rows + missing_rows if i in set(rows["impact"])]
     counts = rows.groupby(["impact", rows["key"].fillna("")])["commitments"].sum()
     z, text, custom = [], [], []
@@ -538,8 +487,8 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         traces.append(go.Scatter(
             x=part["due_date"], y=part["label"], mode="markers+text", name=to_label(label), text=words,
             textposition="middle right", textfont=dict(size=13),
-            marker=dict(symbol=_SYMBOLS.get(progress, "circle"), size=16,
-                        color=_colour(progress) if progress else "#4a5057", line=dict(color="#1b1f24", width=1.5)),
+            marker=dict(symbol=PROGRESS_SYMBOLS.get(progress, "circle"), size=16,
+                        color=_colour(progress) if progress else NO_STATUS_COLOUR, line=dict(color="#1b1f24", width=1.5)),
             customdata=[[to_label(m)] for m in part["milestone_id"]],
             hovertemplate=_("<b>%{customdata[0]}</b><br>Due %{x|%Y-%m-%d}<br>%{text}", lang) + "<extra></extra>",
         ))
@@ -586,9 +535,6 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     )
 
 
-_RANKED = ["not_started", "limited", "substantial", "complete"]
-
-
 def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return each milestone's (or indicator's) status per reporting period, coloured by rank with the source's code printed."""
     rows = rows.sort_values(["period_date"])
@@ -613,7 +559,7 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
-    colours = [PROGRESS_COLOURS[p] for p in _RANKED]
+    colours = [PROGRESS_COLOURS[p] for p in RANKED]
     scale = []
     for i, c in enumerate(colours):
         scale += [[i / 4, c], [(i + 1) / 4, c]]
@@ -622,7 +568,7 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         x=[to_label(p) for p in periods], y=short, z=z, text=text, texttemplate="%{text}", textfont=dict(size=13), customdata=custom,
         colorscale=scale, zmin=-0.5, zmax=3.5, xgap=2, ygap=2, hoverongaps=False,
         hovertemplate=_("<b>%{y}</b> · %{x}<br>%{customdata} (%{text})", lang) + "<extra></extra>",
-        colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=[progress_label(p, lang) for p in _RANKED], thickness=14,
+        colorbar=dict(tickvals=[0, 1, 2, 3], ticktext=[progress_label(p, lang) for p in RANKED], thickness=14,
                       title=dict(text=_("Status", lang), side="right")),
     )
     return figure(

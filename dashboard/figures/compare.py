@@ -6,28 +6,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, PROGRESS_ORDER, to_label
+from dashboard.figures.base import PALETTE, to_label
 from dashboard.figures.datasets import finish, label_of, wrap_label
 from dashboard.i18n import N_, _
+from dashboard.progress import PROGRESS_LABELS, PROGRESS_ORDER
 
 __all__ = [
     "status_transition_heatmap", "change_summary_bars", "dataset_changes_bars", "learning_changes_bars",
-    "progress_label", "transition_keys", "NEW", "GONE", "NO_STATUS", "TOP_CHANGES",
+    "transition_label", "transition_keys", "NEW", "GONE", "NO_STATUS", "TOP_CHANGES",
 ]
 
 NEW = "__new__"  # the "from" of a milestone that is new in this snapshot
 GONE = "__gone__"  # the "to" of a milestone no longer in this snapshot
 NO_STATUS = "__none__"  # a status with no place on the common scale
 
-PROGRESS_LABELS = {
-    "not_started": N_("Not started"),
-    "limited": N_("Limited"),
-    "stuck": N_("Stuck"),
-    "incomplete": N_("Incomplete"),
-    "substantial": N_("Substantial"),
-    "complete": N_("Complete"),
-    "withdrawn": N_("Withdrawn"),
-    "unclear": N_("Unclear"),
+# A status's name, and the words for the markers a transition has in place of a status.
+TRANSITION_LABELS = {
+    **PROGRESS_LABELS,
     NEW: N_("(new milestone)"),
     GONE: N_("(removed)"),
     NO_STATUS: N_("(no status)"),
@@ -38,10 +33,10 @@ TOP_CHANGES = 10  # organizers drawn; the rows come biggest change first
 TRANSITION_SCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
 
 
-def progress_label(progress, lang: str) -> str:
+def transition_label(progress, lang: str) -> str:
     """Return the label of a progress value (or of the NEW / GONE / NO_STATUS markers) in `lang`."""
     key = progress if isinstance(progress, str) and progress else NO_STATUS
-    return _(PROGRESS_LABELS[key], lang) if key in PROGRESS_LABELS else str(progress)
+    return _(TRANSITION_LABELS[key], lang) if key in TRANSITION_LABELS else str(progress)
 
 
 def transition_keys(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -70,8 +65,8 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     x_keys = _ordered(set(tos) - {GONE}) + ([GONE] if GONE in tos else [])
     z = [[counts.get((f, to)) for to in x_keys] for f in y_keys]
     text = [["" if v is None else i18n.fmt_int(v, lang) for v in line] for line in z]
-    x_labels = [wrap_label(progress_label(k, lang), width=10) for k in x_keys]  # columns are narrow on a phone
-    y_labels = [to_label(progress_label(k, lang)) for k in y_keys]  # an unknown status is the source's own text
+    x_labels = [wrap_label(transition_label(k, lang), width=10) for k in x_keys]  # columns are narrow on a phone
+    y_labels = [to_label(transition_label(k, lang)) for k in y_keys]  # an unknown status is the source's own text
     top = max([v for line in z for v in line if v is not None] or [1])
     fig = go.Figure(go.Heatmap(
         z=z, x=x_labels, y=y_labels, text=text, texttemplate="%{text}", textfont=dict(size=18),

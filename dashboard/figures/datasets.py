@@ -7,11 +7,12 @@ import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
 from dashboard.figures.base import PALETTE, figure, styled, to_label
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import _, ngettext
+from dashboard.progress import metric_label
 
 __all__ = [
     "releases_over_time", "releases_by_dimension_bars", "top_publishers_bars", "portal_metrics_lines",
-    "hbar_ranked", "wrap_label", "label_of", "metric_label", "finish", "FLAGGED_COLOUR", "LOAD_COLOUR",
+    "hbar_ranked", "wrap_label", "label_of", "finish", "FLAGGED_COLOUR", "LOAD_COLOUR",
     "portal_metrics_plan", "TOP_PORTALS", "MAX_PANELS",
 ]
 
@@ -21,36 +22,11 @@ FLAGGED_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the glitch marker, with a di
 LOAD_COLOUR = "#9aa3ad"  # a catalogue load: grey and hatched, apart from the releases' blue
 LOAD_CUT = 3  # loads taller than this many times the tallest release bar are cut at the top, their count printed
 
-# Metric names the portals report, as readable labels; an unknown metric shows its own name.
-METRIC_LABELS = {
-    "visits": N_("Visits"),
-    "total_visits": N_("Visits"),
-    "total_downloads": N_("Downloads"),
-    "visits_to_date": N_("Visits to date"),
-    "downloads": N_("Downloads"),
-    "datasets_created": N_("Datasets created this fiscal year"),
-    "datasets_created_fytd": N_("Datasets created this fiscal year"),
-    "non_geospatial_datasets_created_fytd": N_("Non-geospatial datasets created this fiscal year"),
-    "pct_non_geospatial_rated_3_plus": N_("Non-geospatial datasets rated 3 or more (%)"),
-    "pct_api_enabled_datasets": N_("API-enabled datasets (%)"),
-    "api_enabled_datasets": N_("API-enabled datasets"),
-    "map_views": N_("Map views"),
-    "datasets": N_("Datasets"),
-}
-
-
 def finish(fig: go.Figure, *, lang: str) -> go.Figure:
     """Return `fig` styled, with thousands grouped on every axis (Plotly leaves 4-digit ticks ungrouped)."""
     fig.update_xaxes(separatethousands=True)
     fig.update_yaxes(separatethousands=True)
     return styled(fig, lang=lang)
-
-
-def metric_label(metric: str, lang: str) -> str:
-    """Return a metric's readable label in `lang`."""
-    if metric in METRIC_LABELS:
-        return _(METRIC_LABELS[metric], lang)
-    return str(metric).replace("_", " ").capitalize()
 
 
 def _present(value) -> bool:

@@ -20,17 +20,6 @@ dash.register_page(__name__, path_template="/commitments/<commitment_id>", name=
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}\Z")
 
-VOCABULARIES = {
-    "irm": N_("IRM completion rating"),
-    "ogp-tracker": N_("OGP milestone tracker"),
-    "nap": N_("Canada NAP tracker (NS, LP, SP, C)"),
-}
-MISSING_WHY = {
-    "ND": N_("No data (ND): the IRM export has no value for it."),
-    "NR": N_("Not reviewed (NR): the IRM did not review it."),
-    "NA": N_("Not applicable (NA): it does not apply to this commitment."),
-    None: N_("Not recorded: the source does not say."),
-}
 IRM_FIELDS = (
     ("potential_impact", N_("Potential impact")),
     ("completion_midterm", N_("Completion at mid-term")),
@@ -38,7 +27,6 @@ IRM_FIELDS = (
     ("starred", N_("Starred commitment")),
     ("opened_government", N_("Did it open government?")),
 )
-LEVELS = {"national": N_("National"), "subnational": N_("Subnational"), "local": N_("Local")}
 
 
 def as_of(view: state_mod.ViewState):
@@ -148,7 +136,7 @@ def history_rows(view: state_mod.ViewState, commitment_id: str) -> pd.DataFrame:
 def history_sentence(rows: pd.DataFrame, lang: str) -> str:
     periods = sorted(rows["reporting_period"].unique())
     latest = rows[rows["reporting_period"] == periods[-1]]
-    done = int((latest["progress_rank"].fillna(-1) >= 2).sum())
+    done = int(latest["progress_rank"].map(progress.complete_or_substantial).sum())
     if len(periods) == 1:
         return _("{series} milestones or indicators reported in {last}; {done} of them were substantial or complete. "
                  "Each cell prints the source's own status code.", lang,
@@ -184,18 +172,10 @@ def _irm_value(rec: dict, field: str, lang: str):
         if field == "starred":
             return _("yes", lang) if bool(value) else _("no", lang)
         if field == "potential_impact":
-            return _(fc.IMPACT_LABELS.get(value, value), lang)
-        return _(IRM_WORDS.get(value, value), lang)
-    code = missing.upper() if _present(missing) and missing.upper() in MISSING_WHY else None
-    return html.Span(_(MISSING_WHY[code], lang), className="text-body-secondary")
-
-
-IRM_WORDS = {
-    "Not Started": N_("Not started"), "Limited": N_("Limited"), "Substantial": N_("Substantial"),
-    "Complete": N_("Complete"), "Withdrawn": N_("Withdrawn"), "Unclear": N_("Unclear"),
-    "Did Not Change": N_("Did not change"), "Marginal": N_("Marginal"), "Major": N_("Major"),
-    "Outstanding": N_("Outstanding"), "Worsens": N_("Worsens"),
-}
+            return _(progress.IMPACT_LABELS.get(value, value), lang)
+        return _(progress.IRM_LABELS.get(value, value), lang)
+    code = missing.upper() if _present(missing) and missing.upper() in progress.MISSING_WHY else None
+    return html.Span(_(progress.MISSING_WHY[code], lang), className="text-body-secondary")
 
 
 def irm_facts(rec: dict, lang: str) -> list:
@@ -203,21 +183,21 @@ def irm_facts(rec: dict, lang: str) -> list:
     missing = {rec.get(f"{field}_missing") if not _present(rec.get(field)) else "value" for field, _ in IRM_FIELDS}
     if len(missing) == 1 and "value" not in missing:
         code = next(iter(missing))
-        code = code.upper() if isinstance(code, str) and code.upper() in MISSING_WHY else None
-        return [(N_("All IRM fields"), html.Span(_(MISSING_WHY[code], lang), className="text-body-secondary"))]
+        code = code.upper() if isinstance(code, str) and code.upper() in progress.MISSING_WHY else None
+        return [(N_("All IRM fields"), html.Span(_(progress.MISSING_WHY[code], lang), className="text-body-secondary"))]
     return [(label, _irm_value(rec, field, lang)) for field, label in IRM_FIELDS]
 
 
 def _status(rec: dict, lang: str):
     key = rec.get("progress") if _present(rec.get("progress")) else None
-    label = fc.progress_label(key, lang)
+    label = progress.progress_label(key, lang)
     pill = html.Span([html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}), label],
                      className="status-pill")
     code, vocab = rec.get("status_code"), rec.get("status_vocab")
     if not _present(code):
         return [pill, html.Div(_("No completion rating has been published for this commitment.", lang),
                                className="small text-body-secondary")]
-    vocab_name = _(VOCABULARIES[vocab], lang) if vocab in VOCABULARIES else str(vocab)
+    vocab_name = progress.status_source(vocab, lang, full=True) or str(vocab)
     return [pill, html.Div(_("Source code “{code}” in the {vocab} vocabulary.", lang, code=code, vocab=vocab_name),
                            className="small text-body-secondary")]
 
@@ -238,8 +218,8 @@ def record_card(rec: dict, view: state_mod.ViewState) -> html.Section:
     jurisdiction = [dcc.Link(jur_name if _present(jur_name) else rec["jurisdiction_id"],
                              href=href("/commitments", view, jurisdictions=(rec["jurisdiction_id"],), page=1, q="",
                                        statuses=()))]
-    if level in LEVELS:
-        jurisdiction.append(html.Span(" · " + _(LEVELS[level], lang), className="text-body-secondary"))
+    if level in progress.LEVELS:
+        jurisdiction.append(html.Span(" · " + _(progress.LEVELS[level], lang), className="text-body-secondary"))
     areas = rec.get("policy_areas")
     areas = [a for a in (list(areas) if areas is not None and not isinstance(areas, str) else []) if a]
     facts = [
@@ -325,7 +305,7 @@ def conflict_value(field: str, value, lang: str) -> str:
         except ValueError:
             return str(value)
     if field == "progress":
-        return fc.progress_label(value, lang)
+        return progress.progress_label(value, lang)
     return str(value)
 
 
@@ -439,7 +419,7 @@ def milestone_list_section(view: state_mod.ViewState, commitment_id: str) -> htm
     for r in rows:
         key = r.get("progress")
         pill = html.Span([html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}),
-                          fc.progress_label(key, lang) if key else _(progress.NO_STATUS_REPORTED, lang)],
+                          progress.progress_label(key, lang) if key else _(progress.NO_STATUS_REPORTED, lang)],
                          className="status-pill")
         if r.get("indicators_total") is not None:
             pill = html.Span([pill, html.Br(), html.Small(progress.indicators_reported(

@@ -25,11 +25,6 @@ OVERDUE_SHOWN = 25
 STALE_PERIODS = progress.STALE_PERIODS
 HORIZON_DAYS = progress.HORIZON_DAYS
 REASONS = progress.REASONS
-VOCABULARIES = {
-    "irm": N_("IRM completion"),
-    "ogp-tracker": N_("OGP milestone tracker"),
-    "nap": N_("Canada NAP tracker"),
-}
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -53,10 +48,10 @@ def jurisdiction_name(row, lang: str) -> str:
     return en if isinstance(en, str) and en else str(row.get("jurisdiction_id", "–"))
 
 
-def status_pill(progress, lang: str, code=None, *, missing: str = fc.NOT_ASSESSED) -> html.Span:
+def status_pill(status, lang: str, code=None, *, missing: str = progress.NOT_ASSESSED) -> html.Span:
     """Return a status shown three ways: colour swatch, pattern, and words; `missing` names the absence of one."""
-    key = progress if isinstance(progress, str) and progress else None
-    label = fc.progress_label(key, lang) if key else _(missing, lang)
+    key = status if isinstance(status, str) and status else None
+    label = progress.progress_label(key, lang) if key else _(missing, lang)
     children = [html.Span(className=f"status-swatch swatch-{key or 'none'}", **{"aria-hidden": "true"}), label]
     if isinstance(code, str) and code and code.lower() != (key or "").replace("_", " "):
         children.append(html.Span(f"({code})", className="text-body-secondary status-code"))
@@ -223,7 +218,7 @@ def progress_sentence(rows: pd.DataFrame, lang: str, align: str = "plan") -> str
         entry["cycles"].update(fc._cycles_of(r.cycles))
         if pd.notna(r.progress_rank):
             entry["assessed"] += n
-            entry["done"] += n if r.progress_rank >= 2 else 0
+            entry["done"] += n if progress.complete_or_substantial(r.progress_rank) else 0
     rated = [(p, e) for p, e in sorted(positions.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
              if e["assessed"] > 0 and p is not None]
     unrated = int(rows.loc[rows["progress"].isna(), "commitments"].sum())
@@ -314,7 +309,7 @@ def impact_sentence(rows: pd.DataFrame, lang: str) -> str:
     rated = rows[rows["potential_impact"].notna()]
     transformative = rows[rows["potential_impact"] == "Transformative"]
     t_n = int(transformative["commitments"].sum())
-    t_done = int(transformative.loc[transformative["progress_rank"].fillna(-1) >= 2, "commitments"].sum())
+    t_done = int(transformative.loc[transformative["progress_rank"].map(progress.complete_or_substantial), "commitments"].sum())
     parts = [_("Of {n} commitments, {rated} have an IRM potential-impact rating.", lang,
                n=i18n.fmt_int(total, lang), rated=i18n.fmt_int(rated["commitments"].sum(), lang))]
     if t_n:
@@ -324,8 +319,8 @@ def impact_sentence(rows: pd.DataFrame, lang: str) -> str:
     missing = rows[rows["potential_impact"].isna()]
     if len(missing):
         counts = missing.groupby(missing["potential_impact_missing"].fillna(""))["commitments"].sum()
-        named = [f"{_(fc.MISSING_LABELS[code or None], lang)} {i18n.fmt_int(counts[code], lang)}"
-                 for code in ("ND", "NR", "NA", "") if counts.get(code)]
+        named = [f"{_(progress.MISSING_LABELS[code], lang)} {i18n.fmt_int(counts[code or ''], lang)}"
+                 for code in progress.MISSING_ORDER if counts.get(code or "")]
         parts.append(_("Missing ratings are shown as their own rows: {list}.", lang, list=", ".join(named)))
     return " ".join(parts)
 
@@ -473,26 +468,26 @@ def status_tiles(view: state_mod.ViewState) -> list:
     counts = {r.progress: int(r.commitments) for r in status_counts(view).itertuples()}
     total = sum(counts.values())
     tiles = []
-    for progress in fc.READ_ORDER:
-        key = progress or ""
+    for status in progress.READ_ORDER:
+        key = status or ""
         n = counts.get(key, 0)
-        pressed = progress in view.statuses
+        pressed = status in view.statuses
         if not n and not pressed:
             continue
-        label = fc.progress_label(progress, lang)
+        label = progress.progress_label(status, lang)
         inner = [
-            html.Span(className=f"status-swatch swatch-{progress or 'none'}", **{"aria-hidden": "true"}),
+            html.Span(className=f"status-swatch swatch-{status or 'none'}", **{"aria-hidden": "true"}),
             html.Span(label, className="status-tile-label"),
             html.Span(i18n.fmt_int(n, lang), className="status-tile-count"),
             html.Span(i18n.fmt_pct(n / total, lang) if total else "–", className="status-tile-share"),
         ]
-        if progress is None:
+        if status is None:
             # Not a value of the scale, so it cannot be a filter: shown for the whole picture.
             tiles.append(html.Div(inner, className="status-tile status-tile-static",
                                   title=_("Commitments with no completion rating or reported status yet", lang)))
             continue
         tiles.append(html.Button(
-            inner, id={"type": "commitments-status-tile", "status": progress}, type="button",
+            inner, id={"type": "commitments-status-tile", "status": status}, type="button",
             className="status-tile" + (" active" if pressed else ""), n_clicks=0,
             title=(_("Stop filtering by this status", lang) if pressed else _("Show only this status", lang)),
             **{"aria-pressed": "true" if pressed else "false"},
@@ -656,7 +651,7 @@ def list_body(view: state_mod.ViewState):
                 last=i18n.fmt_int(first + len(rows) - 1, lang), total=i18n.fmt_int(total, lang))
     active = []
     if view.statuses:
-        active.append(_("Status: {list}", lang, list=", ".join(fc.progress_label(s, lang) for s in view.statuses)))
+        active.append(_("Status: {list}", lang, list=", ".join(progress.progress_label(s, lang) for s in view.statuses)))
     if view.q:
         active.append(_("Search: “{q}”", lang, q=view.q))
     children = [html.P([summary, " ", html.Span(" · ".join(active), className="text-body-secondary")] if active
@@ -739,11 +734,11 @@ def overdue_table(rows: pd.DataFrame, view: state_mod.ViewState, total: int) -> 
             days_text = i18n.fmt_int(days, lang)
         else:
             days_text = ngettext("{n} day left", "{n} days left", -days, lang)
-        vocab = r.get("status_vocab")
+        source = progress.status_source(r.get("status_vocab"), lang)
         status = status_pill(r.get("progress"), lang, r.get("status_code"), missing=progress.NO_STATUS_REPORTED)
         notes = []
-        if isinstance(vocab, str) and vocab in VOCABULARIES:
-            notes.append(_(VOCABULARIES[vocab], lang))
+        if source:
+            notes.append(source)
         if r.get("indicators_total") is not None:
             notes.append(progress.indicators_reported(int(r.get("indicators_reported") or 0),
                                                       int(r["indicators_total"]), lang))

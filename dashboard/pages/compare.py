@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import data, figures, i18n, state as state_mod
 from dashboard.charts import URL, Chart, chart_card, register
 from dashboard.components import empty_state, kpi_tile, localized, page_header
-from dashboard.figures.compare import progress_label, transition_keys
+from dashboard.figures.compare import transition_keys, transition_label
 from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import SCALE
 from dashboard.snapshots import source_changes
@@ -536,9 +536,9 @@ def status_list(rows: pd.DataFrame, view: state_mod.ViewState):
                                  className="text-body-secondary"))
         items.append(html.Li(className="list-group-item", children=[
             html.Div([
-                html.Span(progress_label(f, lang), className=f"status-chip status-{f.strip('_')}"),
+                html.Span(transition_label(f, lang), className=f"status-chip status-{f.strip('_')}"),
                 html.Span(" → ", **{"aria-label": _("to", lang)}),
-                html.Span(progress_label(to, lang), className=f"status-chip status-{to.strip('_')}"),
+                html.Span(transition_label(to, lang), className=f"status-chip status-{to.strip('_')}"),
                 html.Span(i18n.fmt_int(n, lang), className="badge rounded-pill text-bg-secondary ms-2"),
             ], className="fw-semibold"),
             html.Ul(links, className="small mb-0 mt-1"),

@@ -274,7 +274,7 @@ def progress_rows(view: state_mod.ViewState) -> pd.DataFrame:
                     sources=("sources", lambda lists: sorted({s for names in lists for s in names})),
                     synthetic_rows=("synthetic_rows", "sum")))
     grouped["progress"] = grouped["progress"].replace("", None)
-    order = {p: i for i, p in enumerate(fc.READ_ORDER)}
+    order = {p: i for i, p in enumerate(progress.READ_ORDER)}
     return grouped.sort_values("progress", key=lambda s: s.map(lambda p: order.get(p if p else None, 99)),
                                ignore_index=True)
 

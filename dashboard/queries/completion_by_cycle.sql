@@ -34,7 +34,7 @@ grouped as (
         count(distinct jurisdiction_id) as jurisdictions,
         cast(sum(commitments) as bigint) as commitments,
         cast(coalesce(sum(commitments) filter (where progress_rank is not null), 0) as bigint) as assessed,
-        cast(coalesce(sum(commitments) filter (where progress_rank >= 2), 0) as bigint) as complete_or_substantial,
+        cast(coalesce(sum(commitments) filter (where progress_rank >= substantial_rank()), 0) as bigint) as complete_or_substantial,
         list(distinct source order by source) as sources,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
     from filtered

@@ -36,5 +36,5 @@ left join jurisdictions as j
 left join milestone_runs as r
     on r.milestone_id = m.milestone_id
 where m.progress is distinct from 'withdrawn'
-    and coalesce(m.progress_rank, -1) < 3
+    and coalesce(m.progress_rank, -1) < complete_rank()
 order by c.jurisdiction_id, c.cycle, m.due_date, m.milestone_id
