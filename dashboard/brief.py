@@ -8,21 +8,33 @@ Printing drives the system's own Chromium through Playwright (a runtime dependen
 downloaded). Where no Chromium is found, the header offers no briefing button and `ogdash brief` says
 what to install. The server prints from its own address, given by `ogdash serve` or by
 $OGDASH_PRINT_URL, never from the Host a request names.
+
+What the PDF route enforces (requests are not trusted, nor is the content of the sources):
+- its Chromium loads only the origin it prints from: every other request, a redirect elsewhere, a
+  WebSocket and a service worker are refused by Playwright's request interception;
+- at most PRINT_SLOTS briefings print at once per server (all its workers); another request is
+  answered 503 with Retry-After at once, so PDFs never hold every worker's threads;
+- a print stops after PRINT_TIMEOUT_MS, whatever the page does;
+- JSON written into the page is escaped (html_json) and data in chart labels is plain text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import html
 import importlib.util
 import json
 import logging
+import os
 import re
 import shutil
 import sys
+import stat
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -49,6 +61,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 INSTALL_CHROMIUM = ("install Chromium (Debian and Ubuntu: apt-get install chromium; Fedora: dnf install chromium; "
                     "macOS: brew install --cask chromium), or set OGDASH_CHROMIUM to a Chromium or Chrome executable")
+# Briefings printed at once by one server, all its workers together: each is a Chromium (a few hundred MB
+# and a CPU while it draws). A request beyond them is answered 503 at once rather than queued.
+PRINT_SLOTS = 2
+# A print's whole time: starting Chromium, loading the briefing (the server draws every chart of the page)
+# and drawing its figures. A world-scale briefing took 7-12 s here (2 CPUs shared, load 8); a page that
+# never finishes is dropped after this, and its slot freed.
+PRINT_TIMEOUT_MS = 45_000
+BUSY_RETRY_AFTER = 15  # seconds a client is asked to wait when every print slot is taken
 FILTER_LABELS = (("jurisdictions", N_("Jurisdiction")), ("levels", N_("Level")), ("cycles", N_("Action-plan cycle")),
                  ("statuses", N_("Status")))
 
@@ -179,9 +199,20 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+# JSON is plain text inside <script>: only '<' (which can end the element or, with '<!--', make the
+# parser overlook its end tag), '>' and '&' need escaping, and U+2028/U+2029 where it is read as code.
+_HTML_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                            "\u2029": "\\u2029"})
+
+
+def html_json(payload) -> str:
+    """Return `payload` as JSON that is safe inside an HTML <script> element (or a script file): '<', '>', '&',
+    U+2028 and U+2029 escaped as \\u sequences, which every JSON and JavaScript parser reads back unchanged."""
+    return json.dumps(payload, ensure_ascii=False).translate(_HTML_JSON)
+
+
 def _json_script(ident: str, payload: dict) -> str:
-    text = json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
-    return f'<script type="application/json" id="{_e(ident)}">{text}</script>'
+    return f'<script type="application/json" id="{_e(ident)}">{html_json(payload)}</script>'
 
 
 def _filters(view: state_mod.ViewState, lang: str) -> list[tuple[str, str]]:
@@ -217,7 +248,7 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
     path = view_path(name, key)
     view = state_mod.parse(search)
     lang = view.lang
-    snapshot = data.get_snapshot(view.snapshot) if view.snapshot else data.current_snapshot()
+    snapshot = requested_snapshot(view)
     page_title = (_("Commitment {id}", lang, id=key) if name == "commitment"
                   else _(dict(components.NAV).get(path, name), lang))
     link = f"{base_url.rstrip('/')}{path}{view.to_query()}"
@@ -272,39 +303,160 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
 
 # ---------------------------------------------------------------- printing
 
-def launch_chromium(playwright):
+def launch_chromium(playwright, *, timeout_ms: float = PRINT_TIMEOUT_MS):
     """Return the system Chromium, launched headless through Playwright (never a downloaded browser)."""
     chromium = find_chromium()
     if chromium is None or print_problem():
         raise BriefUnavailable(print_problem() or "no Chromium found")
-    return playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
+                                      timeout=timeout_ms)
 
 
-def print_pdf(url: str, out: Path, *, timeout_ms: int = 120_000) -> Path:
-    """Print the briefing page at `url` to the PDF `out` with headless Chromium; return `out`."""
+def origin_of(url: str) -> str:
+    """Return the origin of `url` (scheme://host:port, the port always written), lowercased."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        return ""
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
+
+
+def _only_from(origin: str, refused: list[str], left):
+    """Return a Playwright route handler that lets requests to `origin` through and aborts every other one.
+
+    An allowed request is fetched without following redirects and its answer handed to the page: a
+    redirect is then a new request that comes back here (the browser follows a redirect of a request it
+    was told to continue without asking again, which would let the origin send it anywhere).
+    """
+    def handle(route) -> None:
+        url = route.request.url
+        if origin_of(url) != origin:
+            refused.append(url)
+            route.abort("blockedbyclient")
+            return
+        try:
+            route.fulfill(response=route.fetch(max_redirects=0, timeout=left()))
+        except Exception:  # the server went away or the print is stopping: the page sees a failed request
+            with contextlib.suppress(Exception):
+                route.abort("failed")
+    return handle
+
+
+def print_pdf(url: str, out: Path, *, timeout_ms: int | None = None) -> Path:
+    """Print the briefing page at `url` to the PDF `out` with headless Chromium; return `out`.
+
+    Chromium may load nothing but `url`'s own origin, and the whole print (start, load, draw) stops after
+    `timeout_ms` (PRINT_TIMEOUT_MS) with BriefFailed.
+    """
     problem = print_problem()
     if problem:
         raise BriefUnavailable(problem)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError, sync_playwright
+
+    timeout_ms = PRINT_TIMEOUT_MS if timeout_ms is None else timeout_ms
+    deadline = time.monotonic() + timeout_ms / 1000
+
+    def left() -> float:  # milliseconds left of the print's time, at least one
+        return max(1.0, (deadline - time.monotonic()) * 1000)
 
     out = Path(out)
+    origin, refused = origin_of(url), []
     with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+        browser = launch_chromium(playwright, timeout_ms=left())
         try:
-            page = browser.new_page(viewport={"width": 1000, "height": 1400})
-            response = page.goto(url, timeout=timeout_ms)
-            if response is None or response.status != 200:  # not a briefing: say so now, not after the timeout
-                raise BriefFailed(f"{url} answered {response.status if response else 'nothing'}")
-            page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=timeout_ms)
+            context = browser.new_context(viewport={"width": 1000, "height": 1400}, service_workers="block",
+                                          accept_downloads=False)
+            context.route("**/*", _only_from(origin, refused, left))
+            context.route_web_socket(re.compile(".*"), lambda ws: ws.close())
+            page = context.new_page()
+            try:
+                response = page.goto(url, timeout=left())
+                if response is None or response.status != 200:  # not a briefing: say so now, not after the timeout
+                    raise BriefFailed(f"{url} answered {response.status if response else 'nothing'}")
+                page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=left())
+            except PlaywrightError as exc:
+                raise BriefFailed(f"{url} was not ready within {timeout_ms / 1000:g} s: "
+                                  f"{str(exc).splitlines()[0]}") from exc
             footer = (f'<div style="font-size:8px;width:100%;text-align:center;color:#444">'
                       f'{_e(page.title())} · <span class="pageNumber"></span>/<span class="totalPages"></span></div>')
             out.parent.mkdir(parents=True, exist_ok=True)
+            page.set_default_timeout(left())
             page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
                      header_template="<span></span>", footer_template=footer,
                      margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
         finally:
             browser.close()
+    if refused:
+        log.warning("briefing %s: refused %d request(s) to other origins: %s", url, len(refused),
+                    ", ".join(refused[:5]))
     return out
+
+
+# ---------------------------------------------------------------- one or two prints at a time
+
+_local_slots: dict[str, threading.BoundedSemaphore] = {}
+_local_slots_lock = threading.Lock()
+
+
+def _slot_folder() -> Path | None:
+    """Return this user's folder of print-slot lock files (created 0700), or None where there can be none."""
+    if not hasattr(os, "getuid"):
+        return None
+    folder = Path(tempfile.gettempdir()) / f"ogdash-print-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():  # someone else's, or a link
+        return None
+    return folder
+
+
+@contextlib.contextmanager
+def print_slot(server: str) -> Iterator[bool]:
+    """Hold one of the PRINT_SLOTS print slots of `server` (its print address) for the block, yielding True;
+    yield False at once when every slot is taken.
+
+    The slots are lock files (flock), so that every worker process of one server shares them and a worker
+    that dies frees its slot; where there are none (not Unix), each process has its own PRINT_SLOTS.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    folder = _slot_folder() if fcntl is not None else None
+    if folder is None:
+        with _local_slots_lock:
+            slots = _local_slots.setdefault(server, threading.BoundedSemaphore(PRINT_SLOTS))
+        held = slots.acquire(blocking=False)
+        try:
+            yield held
+        finally:
+            if held:
+                slots.release()
+        return
+    tag = hashlib.sha256(server.encode()).hexdigest()[:16]
+    for number in range(PRINT_SLOTS):
+        try:
+            fd = os.open(folder / f"{tag}-{number}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                         0o600)
+        except OSError as exc:  # not a file of ours: counted as taken, and said
+            log.warning("print slot %s-%d cannot be opened in %s: %s", tag, number, folder, exc)
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # taken
+            os.close(fd)
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        return
+    yield False
 
 
 def _answers(url: str) -> bool:
@@ -321,9 +473,10 @@ def temporary_server(data_dir: Path | None = None) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from dashboard.app import create_app
+    from dashboard.serve import RequestHandler
 
     app = create_app(data_dir)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=RequestHandler)
     base = f"http://127.0.0.1:{server.server_port}"
     app.server.config["OGDASH_PRINT_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -368,12 +521,28 @@ def generate(view_url: str, out: Path, *, lang: str | None = None, data_dir: Pat
 
 # ---------------------------------------------------------------- routes
 
-def _unavailable(message: str) -> Response:
-    return Response(message + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "60"})
+def _unavailable(message: str, retry_after: int = 60) -> Response:
+    return Response(message + "\n", status=503, mimetype="text/plain", headers={"Retry-After": str(retry_after)})
 
 
 def _file_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text)[:80]
+
+
+def requested_snapshot(view: state_mod.ViewState):
+    """Return the snapshot a briefing is drawn from: the one its view names, else the served one.
+
+    A named snapshot that is not published, or does not verify, is a 404 (NotFound); no verified snapshot
+    at all raises data.NoSnapshot.
+    """
+    if not view.snapshot:
+        return data.current_snapshot()
+    if view.snapshot not in data.available_snapshots():
+        abort(404)
+    try:
+        return data.get_snapshot(view.snapshot)
+    except data.QueryError:
+        abort(404)
 
 
 def register(server: Flask) -> None:
@@ -398,7 +567,9 @@ def register(server: Flask) -> None:
         # The link that reproduces the view: the configured public address, else a path; never the request's Host.
         base = server.config.get("OGDASH_PUBLIC_URL") or config.public_url()
         try:
-            if key is not None and not record_exists(name, key, state_mod.parse(search)):
+            view = state_mod.parse(search)
+            requested_snapshot(view)
+            if key is not None and not record_exists(name, key, view):
                 abort(404)
             body = brief_html(name, search, base_url=base, key=key)
         except data.NoSnapshot:
@@ -417,18 +588,23 @@ def register(server: Flask) -> None:
             return _unavailable(_("This server cannot print briefings: it has no Chromium browser to print with.",
                                   lang))
         try:
-            snapshot = view.snapshot or data.current_snapshot().id
+            snapshot = requested_snapshot(view).id
             if key is not None and not record_exists(name, key, view):
                 abort(404)
         except data.NoSnapshot:
             abort(503)
         url = f"{base}{brief_path(view_path(name, key))}{view.to_query()}"
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                body = print_pdf(url, Path(tmp) / "brief.pdf").read_bytes()
-        except Exception:  # whatever the browser raised: a briefing that could not print is not a server crash
-            log.exception("briefing PDF of %s failed", url)
-            return _unavailable(_("The briefing could not be printed. Try again in a moment.", lang))
+        with print_slot(base) as held:
+            if not held:  # answered at once: a queue of PDFs would hold every thread of the server
+                log.warning("briefing PDF of %s refused: %d already printing", url, PRINT_SLOTS)
+                return _unavailable(_("The server is printing other briefings. Try again in a moment.", lang),
+                                    BUSY_RETRY_AFTER)
+            try:
+                with tempfile.TemporaryDirectory() as tmp:
+                    body = print_pdf(url, Path(tmp) / "brief.pdf").read_bytes()
+            except Exception:  # whatever the browser raised: a briefing that could not print is not a server crash
+                log.exception("briefing PDF of %s failed", url)
+                return _unavailable(_("The briefing could not be printed. Try again in a moment.", lang))
         filename = f"briefing_{_file_part(name if key is None else f'{name}-{key}')}_{lang}_{_file_part(snapshot)}.pdf"
         return Response(body, mimetype="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})

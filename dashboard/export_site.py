@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import shutil
 from pathlib import Path
@@ -68,8 +69,9 @@ def export(playlist_file: Path, out: Path, *, data_dir: Path | None = None) -> P
     }
     text = json.dumps(show, ensure_ascii=False)
     (out / "data" / "slides.json").write_text(text, encoding="utf-8")
-    # file:// pages cannot fetch JSON, so the player reads the same data from a script.
-    (out / "data" / "slides.js").write_text("window.OGDASH_SHOW = " + text.replace("</", "<\\/") + ";\n",
+    # file:// pages cannot fetch JSON, so the player reads the same data from a script: '<', '>' and '&'
+    # escaped there (brief.html_json), so that no text from the data can close or comment out a script.
+    (out / "data" / "slides.js").write_text("window.OGDASH_SHOW = " + brief.html_json(show) + ";\n",
                                             encoding="utf-8")
     shutil.copyfile(brief.plotly_js(), out / "plotly.min.js")
     for name in PLAYER_FILES:
@@ -91,7 +93,8 @@ def export(playlist_file: Path, out: Path, *, data_dir: Path | None = None) -> P
         manifest["files"][path.relative_to(out).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     index = out / "index.html"
-    index.write_text(INDEX.format(title=playlist.title_in("en"), snapshot=snapshot.id), encoding="utf-8")
+    index.write_text(INDEX.format(title=html.escape(playlist.title_in("en")), snapshot=html.escape(snapshot.id)),
+                     encoding="utf-8")
     return index
 
 

@@ -108,6 +108,13 @@ def run(host: str, port: int, data_dir: Path) -> int:
     for snapshot_id, why in data.refused_snapshots().items():
         print(f"ogdash: refused snapshot {snapshot_id}: {why}", file=sys.stderr)
     settings = options(host, port)
+    # gunicorn names itself in every response's Server header and has no setting for it: the workers
+    # fork from here, so they all send SERVER_HEADER instead.
+    import gunicorn.http.wsgi
+
+    from dashboard.serve import SERVER_HEADER
+
+    gunicorn.http.wsgi.SERVER = SERVER_HEADER
     print(f"ogdash: gunicorn {settings['workers']} workers x {settings['threads']} threads, "
           f"requests up to {web.MAX_REQUEST_BYTES} bytes", file=sys.stderr)
     try:

@@ -6,6 +6,19 @@ import os
 import sys
 from pathlib import Path
 
+from werkzeug.serving import WSGIRequestHandler
+
+# The Server header of every response, from the development server and gunicorn alike: no software name
+# or version to look up advisories by.
+SERVER_HEADER = "ogdash"
+
+
+class RequestHandler(WSGIRequestHandler):
+    """Werkzeug's request handler, whose Server header names no software or version (not Werkzeug/… Python/…)."""
+
+    def version_string(self) -> str:
+        return SERVER_HEADER
+
 
 def server(data_dir: Path | None = None):
     """Return the Flask server of a new app (the WSGI entry point: `dashboard.serve:server()`)."""
@@ -45,7 +58,7 @@ def run(*, data_dir: Path, host: str = "127.0.0.1", port: int = 8050, dev: bool 
     if dev:
         from dashboard.app import create_app
 
-        create_app(data_dir).run(host=host, port=port, debug=True, use_reloader=True)
+        create_app(data_dir).run(host=host, port=port, debug=True, use_reloader=True, request_handler=RequestHandler)
         return 0
     try:
         from dashboard import prod as prod_server
@@ -64,5 +77,5 @@ def _waitress(data_dir: Path, host: str, port: int, *, why: str) -> int:
     from dashboard.app import create_app
 
     print(f"ogdash: gunicorn is not available ({why}); serving with waitress", file=sys.stderr)
-    waitress.serve(create_app(data_dir).server, host=host, port=port, threads=8)
+    waitress.serve(create_app(data_dir).server, host=host, port=port, threads=8, ident=SERVER_HEADER)
     return 0
