@@ -14,6 +14,8 @@ from pathlib import Path
 import dashboard
 from dashboard import config
 
+# Each command imports the modules it runs inside its own function: `ogdash --help` or a usage error answers in
+# 0.1 s, where importing the app takes about 2 s and the publishing side about 1 s. None of them imports cli.
 DATA_DIR_HELP = ("data folder, holding snapshots/ (default: $OGDASH_DATA_DIR, else ./data in the current folder; "
                  "see `ogdash snapshot build --help`)")
 
@@ -39,13 +41,13 @@ def _log(line: str) -> None:
 
 
 def cmd_snapshot_build(args) -> int:
-    from dashboard import snapshots
+    from dashboard import publish, snapshots
     from dashboard.ingest.common import IngestError
 
     cfg = Path(args.config) if args.config else config.DEFAULT_SOURCES
     try:
-        snap = snapshots.build(cfg, _data_dir(args), log=_log, force=args.force, wait=args.wait)
-    except snapshots.BuildLocked as exc:
+        snap = publish.build(cfg, _data_dir(args), log=_log, force=args.force, wait=args.wait)
+    except publish.BuildLocked as exc:
         print(f"ogdash: snapshot not built: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except (IngestError, snapshots.SnapshotError) as exc:
@@ -57,12 +59,12 @@ def cmd_snapshot_build(args) -> int:
 
 
 def cmd_snapshot_prune(args) -> int:
-    from dashboard import snapshots
+    from dashboard import publish, snapshots
 
     data_dir = _data_dir(args)
     try:
-        removed = snapshots.prune(data_dir, args.keep, log=_log, wait=args.wait)
-    except snapshots.BuildLocked as exc:
+        removed = publish.prune(data_dir, args.keep, log=_log, wait=args.wait)
+    except publish.BuildLocked as exc:
         print(f"ogdash: nothing pruned: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     for snapshot_id in removed:
@@ -126,15 +128,14 @@ def cmd_serve(args) -> int:
 
 
 def cmd_demo_data(args) -> int:
-    from dashboard import snapshots
-    from dashboard.ingest import synthetic
+    from dashboard import publish
 
     data_dir = _data_dir(args)
     try:
-        with snapshots.build_lock(data_dir, wait=args.wait, purpose="demo-data"):
-            snapshots.remove_leftovers(data_dir, log=_log)
-            snap = synthetic.write_scale_snapshot(data_dir, args.scale, seed=args.seed)
-    except snapshots.BuildLocked as exc:
+        with publish.build_lock(data_dir, wait=args.wait, purpose="demo-data"):
+            publish.remove_leftovers(data_dir, log=_log)
+            snap = publish.write_scale_snapshot(data_dir, args.scale, seed=args.seed)
+    except publish.BuildLocked as exc:
         print(f"ogdash: no demo data written: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     print(snap.id)

@@ -1,6 +1,6 @@
 """One record per commitment, milestone and indicator: links the rows several sources give for the same one.
 
-Run by snapshots.build() on the merged tables, before they are written. The rule (dashboard/bundled/README.md,
+Run by publish.build() on the merged tables, before they are written. The rule (dashboard/bundled/README.md,
 "Linking"): two rows from different sources are the same commitment when they belong to the same
 jurisdiction and the same action plan (the year it was submitted, `cycle_start`) and either
 

@@ -92,12 +92,12 @@ TABLES = {
 
 def write(data_dir: Path, snapshot_id: str = "20240601T000000Z", tables: dict | None = None):
     """Write TABLES (or `tables`) as a snapshot in `data_dir`; return it."""
-    from dashboard import snapshots
+    from dashboard import publish
     from dashboard.ingest.common import Source, build_table
 
     source = Source(name="hostile", kind="reference")
     built = {name: build_table(name, [{"source": "hostile", "synthetic": False, **row} for row in rows],
                                source=source, file=f"fixture:{name}")
              for name, rows in (tables or TABLES).items()}
-    return snapshots.write_snapshot(data_dir, built, [{"name": "hostile", "kind": "reference", "rows": {}}],
+    return publish.write_snapshot(data_dir, built, [{"name": "hostile", "kind": "reference", "rows": {}}],
                                     snapshot_id=snapshot_id)

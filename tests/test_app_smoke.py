@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dashboard import config, snapshots
+from dashboard import config, publish, snapshots
 
 PAGES = ("/", "/commitments", "/datasets", "/training", "/compare", "/data")
 HOSTILE = (
@@ -25,7 +25,7 @@ def client(tmp_path_factory):
     if not config.DEFAULT_SOURCES.is_file():
         pytest.fail(f"{config.DEFAULT_SOURCES} is missing: there is no bundled snapshot to serve")
     data_dir = tmp_path_factory.mktemp("smoke-data")
-    snap = snapshots.build(config.DEFAULT_SOURCES, data_dir)
+    snap = publish.build(config.DEFAULT_SOURCES, data_dir)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OGDASH_DATA_DIR", str(data_dir))
         from dashboard.app import create_app

@@ -22,10 +22,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
     """One `ogdash serve` on a small generated snapshot, behind deploy/nginx.conf on a free port."""
-    from dashboard.ingest import synthetic
+    from dashboard import publish
 
     data_dir = tmp_path_factory.mktemp("brief-nginx-data")
-    synthetic.write_scale_snapshot(data_dir, "small")
+    publish.write_scale_snapshot(data_dir, "small")
     logs = tmp_path_factory.mktemp("brief-nginx-logs")
     port = servers.free_port()
     env = {"OGDASH_WORKERS": "1", "OGDASH_THREADS": "4"}

@@ -15,10 +15,10 @@ from dashboard import brief
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """A data folder with one small generated snapshot, and an app serving it."""
-    from dashboard.ingest import synthetic
+    from dashboard import publish
 
     data_dir = tmp_path_factory.mktemp("brief-data")
-    snap = synthetic.write_scale_snapshot(data_dir, "small")
+    snap = publish.write_scale_snapshot(data_dir, "small")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OGDASH_DATA_DIR", str(data_dir))
         from dashboard.app import create_app

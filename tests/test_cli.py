@@ -38,10 +38,10 @@ def one_line_failure(done: subprocess.CompletedProcess, says: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from dashboard.ingest import synthetic
+    from dashboard import publish
 
     data_dir = tmp_path_factory.mktemp("cli-data")
-    snap = synthetic.write_scale_snapshot(data_dir, "small")
+    snap = publish.write_scale_snapshot(data_dir, "small")
     return data_dir, snap
 
 

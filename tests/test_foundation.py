@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import data, progress, snapshots
+from dashboard import data, progress, publish, snapshots
 from dashboard.ingest.common import IngestError
 
 from helpers import make_snapshot
@@ -77,13 +77,13 @@ def test_a_source_that_yields_skips_ids_an_earlier_source_gave():
     strict = Source("ogp", "ogp-export")
     yielding = Source("ogp", "ogp-export", options={"on_duplicate": "skip"})
     skipped: dict[str, int] = {}
-    merged = snapshots._merge("commitments", [(first, commitments(first, ["CA0036", "CA0047"])),
+    merged = publish._merge("commitments", [(first, commitments(first, ["CA0036", "CA0047"])),
                                               (yielding, commitments(yielding, ["CA0036", "UKR0001"]))], skipped)
     assert sorted(zip(merged["commitment_id"].to_pylist(), merged["source"].to_pylist())) == [
         ("CA0036", "reference"), ("CA0047", "reference"), ("UKR0001", "ogp")]
     assert skipped == {"ogp": 1}
     with pytest.raises(IngestError, match="duplicate id in table commitments"):
-        snapshots._merge("commitments", [(first, commitments(first, ["CA0036"])),
+        publish._merge("commitments", [(first, commitments(first, ["CA0036"])),
                                          (strict, commitments(strict, ["CA0036"]))], {})
     assert isinstance(merged, pa.Table)
 

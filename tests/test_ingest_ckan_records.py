@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboard import snapshots
+from dashboard import publish, snapshots
 from dashboard.ingest import ckan
 from dashboard.ingest.common import IngestError, Source, build_table
 from helpers import page_module
@@ -72,13 +72,13 @@ def test_the_shortfall_reaches_the_manifest(tmp_path):
     config = tmp_path / "sources.toml"
     config.write_text(f'[[source]]\nname = "portal"\nkind = "ckan"\npath = "{answer.name}"\njurisdiction = "ca"\n'
                       "accept_partial = true\n", encoding="utf-8")
-    snap = snapshots.build(config, tmp_path / "data")
+    snap = publish.build(config, tmp_path / "data")
     entry = next(s for s in snap.manifest["sources"] if s["name"] == "portal")
     assert entry["partial_answer"] == {"count": 38, "read": 10, "missing": 28}
     assert entry["rows"]["datasets"] == 10
     config.write_text(config.read_text().replace("accept_partial = true\n", ""), encoding="utf-8")
     with pytest.raises(IngestError, match="count 38 but holds 10"):
-        snapshots.build(config, tmp_path / "data")
+        publish.build(config, tmp_path / "data")
     assert snapshots.list_snapshots(tmp_path / "data") == [snap.id]  # the failed build left nothing behind
 
 
@@ -181,7 +181,7 @@ def test_the_datasets_page_shows_a_partial_catalogue(tmp_path, monkeypatch):
     datasets = build_table("datasets", [{"dataset_id": f"p{i}", "portal": "example.org", "jurisdiction_id": "ca",
                                          "source": "portal", "synthetic": False} for i in range(10)],
                            source=Source(name="portal", kind="ckan"))
-    snapshots.write_snapshot(data_dir, {"datasets": datasets}, [
+    publish.write_snapshot(data_dir, {"datasets": datasets}, [
         {"name": "portal", "kind": "ckan", "rows": {"datasets": 10},
          "partial_answer": {"count": 38, "read": 10, "missing": 28}},
         {"name": "whole", "kind": "ckan", "rows": {"datasets": 0}},

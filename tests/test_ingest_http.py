@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboard import __version__, snapshots
+from dashboard import __version__, publish, snapshots
 from dashboard.config import BUNDLED_DIR
 from dashboard.ingest import datastore, http, learning, load_sources, nap_tracker, ogp_export, portal_metrics
 from dashboard.ingest.common import IngestError, Source
@@ -372,7 +372,7 @@ def test_a_failing_download_fails_the_build_and_leaves_snapshots_byte_identical(
     good.write_text(f'[[source]]\nname = "metrics"\nkind = "portal-metrics"\n'
                     f'url = "{server.url("/good/corporate_report.csv")}"\nbackoff = 0.01\n', encoding="utf-8")
     data_dir = tmp_path / "data"
-    first = snapshots.build(good, data_dir)
+    first = publish.build(good, data_dir)
     root = snapshots.snapshots_dir(data_dir)
     before = _hash_snapshots(root)
 
@@ -384,7 +384,7 @@ def test_a_failing_download_fails_the_build_and_leaves_snapshots_byte_identical(
                    f'backoff = 0.01\n{options}', encoding="utf-8")
     started = time.monotonic()
     with pytest.raises(IngestError) as err:
-        snapshots.build(bad, data_dir)
+        publish.build(bad, data_dir)
     assert time.monotonic() - started < 3
     message = str(err.value)
     assert message.startswith(f"source 'metrics' (portal-metrics), file {server.url(path)}")
@@ -482,7 +482,7 @@ def test_the_live_sources_file_builds_against_a_local_mirror(server, shared_data
     config = tmp_path / "sources.live.toml"
     config.write_text(mirrored, encoding="utf-8")
 
-    snap = snapshots.build(config, tmp_path / "data")
+    snap = publish.build(config, tmp_path / "data")
     sources = {s["name"]: s for s in snap.manifest["sources"]}
     assert list(sources) == ["reference", "canada-nap", "open-canada", "donneesquebec", "open-canada-metrics"]
     assert sources["canada-nap"]["rows"]["milestone_status"] == 5

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from dashboard import config as ogdash_config
-from dashboard import data, linking, schema, snapshots, state
+from dashboard import data, linking, publish, schema, snapshots, state
 from dashboard.ingest.common import IngestError, Source, build_table
 from helpers import REPO, SHARED_DATA, find_all, page_module, records, text_of
 
@@ -81,7 +81,7 @@ status = "status.csv"
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("linking")
     config = write_sources(folder)
-    snap = snapshots.build(config, folder / "data")
+    snap = publish.build(config, folder / "data")
     return folder / "data", snap
 
 
@@ -213,7 +213,7 @@ def test_a_crosswalk_pair_across_plans_stops_the_build_naming_the_pair(tmp_path)
     crosswalk = REFERENCE["crosswalk.csv"] + "commitment,CA9003,CA-NAP7-C02,wrong on purpose\n"
     config = write_sources(tmp_path, crosswalk=crosswalk)
     with pytest.raises(IngestError) as caught:
-        snapshots.build(config, tmp_path / "data")
+        publish.build(config, tmp_path / "data")
     err = caught.value
     assert (err.source, err.column, err.value, err.row) == ("reference", "alias_id", "CA-NAP7-C02", 8)
     assert err.file == str(tmp_path / "reference" / "crosswalk.csv")
@@ -235,7 +235,7 @@ def test_a_bad_crosswalk_line_is_refused_by_the_reference_source(tmp_path):
     crosswalk = "record,canonical_id,alias_id,basis\nprogramme,CA9001,CA-NAP7-C01,\n"
     config = write_sources(tmp_path, crosswalk=crosswalk)
     with pytest.raises(IngestError) as caught:
-        snapshots.build(config, tmp_path / "data")
+        publish.build(config, tmp_path / "data")
     assert (caught.value.column, caught.value.value, caught.value.row) == ("record", "programme", 2)
 
 
@@ -365,7 +365,7 @@ kind = "nap-tracker"
 path = "{SHARED_DATA / 'canada-nap'}"
 format = "yaml"
 """, encoding="utf-8")
-    snap = snapshots.build(config, folder / "data")
+    snap = publish.build(config, folder / "data")
     return folder / "data", snap
 
 

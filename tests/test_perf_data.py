@@ -105,10 +105,10 @@ def test_the_theme_template_is_valid_and_is_plotly_white_with_the_theme_over_it(
 
 @pytest.fixture(scope="module")
 def small_demo(tmp_path_factory):
-    from dashboard.ingest import synthetic
+    from dashboard import publish
 
     root = tmp_path_factory.mktemp("perf-small")
-    synthetic.write_scale_snapshot(root, "small")
+    publish.write_scale_snapshot(root, "small")
     return root
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from dashboard import cli, config, snapshots
+from dashboard import cli, config, publish, snapshots
 from dashboard.ingest.common import IngestError, Source
 
 from helpers import make_snapshot
@@ -85,7 +85,7 @@ def test_building_twice_with_unchanged_sources_leaves_one_snapshot(workspace, ca
     assert code == 0 and out == ""  # stdout names only a newly published snapshot
     assert f"nothing changed since snapshot {first}" in err and "--force" in err
     assert snapshots.list_snapshots(workspace / "data") == [first]
-    snap = snapshots.build(workspace / "sources.toml", workspace / "data")
+    snap = publish.build(workspace / "sources.toml", workspace / "data")
     assert (snap.id, snap.published) == (first, False)
 
 
@@ -113,7 +113,7 @@ def test_force_a_new_sources_file_or_new_code_build_again(workspace, capsys, mon
         fh.write("# a comment is a change of the sources file too\n")
     _, edited, _ = _build(capsys, workspace)
     assert edited.strip()
-    monkeypatch.setattr(snapshots, "code_sha256", lambda: "a new release")
+    monkeypatch.setattr(publish, "code_sha256", lambda: "a new release")
     _, released, _ = _build(capsys, workspace)
     assert released.strip()
     assert len(snapshots.list_snapshots(workspace / "data")) == 4
@@ -123,7 +123,7 @@ def test_force_a_new_sources_file_or_new_code_build_again(workspace, capsys, mon
 
 def test_the_code_fingerprint_covers_what_a_build_runs_and_nothing_else():
     package = Path(snapshots.__file__).resolve().parent
-    files = {f.relative_to(package).as_posix() for f in snapshots._build_modules(package)}
+    files = {f.relative_to(package).as_posix() for f in publish._build_modules(package)}
     assert {"__init__.py", "snapshots.py", "schema.py", "data.py", "linking.py", "ingest/__init__.py",
             "ingest/ckan.py", "ingest/reference.py", "ingest/synthetic.py"} <= files
     assert not [f for f in files if f.startswith(("pages/", "figures/")) or f in ("app.py", "charts.py", "web.py")]
@@ -141,15 +141,15 @@ def test_a_downloaded_source_is_compared_by_what_was_fetched(workspace, monkeypa
                                "last_modified": "2025-03-04T05:06:07+00:00", "retrieved_at": "2026-01-01T00:00:00+00:00"})
         return {}
 
-    monkeypatch.setattr(snapshots, "read_source", fake_read)
+    monkeypatch.setattr(publish, "read_source", fake_read)
     data_dir = workspace / "data"
-    first = snapshots.build(workspace / "sources.toml", data_dir)
+    first = publish.build(workspace / "sources.toml", data_dir)
     entry = first.manifest["sources"][0]
     assert (entry["url"], entry["content_sha256"]) == ("https://portal.example/api/3/action/package_search", "aa" * 32)
     assert (entry["data_date"], entry["data_date_basis"]) == ("2025-03-04", "last-modified")
-    again = snapshots.build(workspace / "sources.toml", data_dir)
+    again = publish.build(workspace / "sources.toml", data_dir)
     assert (again.id, again.published) == (first.id, False)
-    changed = snapshots.build(workspace / "sources.toml", data_dir)
+    changed = publish.build(workspace / "sources.toml", data_dir)
     assert changed.published and changed.manifest["sources"][0]["content_sha256"] == "bb" * 32
     assert snapshots.list_snapshots(data_dir) == [first.id, changed.id]
 
@@ -163,18 +163,18 @@ def test_content_hash_covers_a_folder_and_the_files_its_options_name(tmp_path):
     (folder / ".hidden").write_text("editor state", encoding="utf-8")
     (tmp_path / "status.csv").write_text("s", encoding="utf-8")
     source = Source(name="nap", kind="nap-tracker", path=folder, options={"status": "../status.csv", "format": "yaml"})
-    assert snapshots.source_files(source) == [folder / "nap5.yaml", (tmp_path / "status.csv").resolve()]
-    before = snapshots.content_sha256(source, snapshots.source_files(source))
+    assert publish.source_files(source) == [folder / "nap5.yaml", (tmp_path / "status.csv").resolve()]
+    before = publish.content_sha256(source, publish.source_files(source))
     (tmp_path / "status.csv").write_text("s2", encoding="utf-8")
-    assert snapshots.content_sha256(source, snapshots.source_files(source)) != before
+    assert publish.content_sha256(source, publish.source_files(source)) != before
     (folder / "nap6.yaml").write_text("b", encoding="utf-8")
-    assert len(snapshots.source_files(source)) == 3
+    assert len(publish.source_files(source)) == 3
 
     generated = Source(name="demo", kind="synthetic", options={"scale": "small", "seed": 1})
-    assert snapshots.content_sha256(generated, []) != snapshots.content_sha256(
+    assert publish.content_sha256(generated, []) != publish.content_sha256(
         Source(name="demo", kind="synthetic", options={"scale": "small", "seed": 2}), [])
-    assert not snapshots.reads_network(source)
-    assert snapshots.reads_network(Source(name="n", kind="nap-tracker", path=folder,
+    assert not publish.reads_network(source)
+    assert publish.reads_network(Source(name="n", kind="nap-tracker", path=folder,
                                           options={"status": "https://open.canada.ca/data/api/3/action/x"}))
 
 
@@ -191,18 +191,18 @@ def test_data_date_is_stated_else_the_newest_record_else_last_modified():
     tables = _tables(learning_events=("period_end", pa.array([D("2024-03-31"), D("2024-06-30")])),
                      portal_metrics=("date", pa.array([D("2025-12-31"), D("2027-01-01"), None])))
     # Stated wins over any record.
-    assert snapshots.data_date(source, tables, D("2024-07-31"), read_on) == (D("2024-07-31"), "stated")
+    assert publish.data_date(source, tables, D("2024-07-31"), read_on) == (D("2024-07-31"), "stated")
     # The newest record of any dated table; a date after the day it was read is a plan, left out.
-    assert snapshots.data_date(source, tables, None, read_on) == (D("2025-12-31"), "newest record")
+    assert publish.data_date(source, tables, None, read_on) == (D("2025-12-31"), "newest record")
     modified = _tables(datasets=("modified", pa.array([dt.datetime(2025, 5, 1, 23, 59)], pa.timestamp("us"))))
-    assert snapshots.data_date(source, modified, None, read_on) == (D("2025-05-01"), "newest record")
+    assert publish.data_date(source, modified, None, read_on) == (D("2025-05-01"), "newest record")
     # Only tables that date plans (commitments' deadlines): the download's Last-Modified, else nothing.
     plans = _tables(commitments=("end_date", pa.array([D("2025-06-30")])))
-    assert snapshots.data_date(source, plans, None, read_on) == (None, None)
+    assert publish.data_date(source, plans, None, read_on) == (None, None)
     fetched = Source(name="f", kind="ogp-export", url="https://x.example/export.csv")
     fetched.fetched.extend([{"last_modified": "2024-07-15T10:00:00+00:00"}, {"last_modified": None}])
-    assert snapshots.data_date(fetched, plans, None, read_on) == (D("2024-07-15"), "last-modified")
-    assert set(snapshots.RECORD_DATE) == {"milestone_status", "datasets", "learning_events", "portal_metrics"}
+    assert publish.data_date(fetched, plans, None, read_on) == (D("2024-07-15"), "last-modified")
+    assert set(publish.RECORD_DATE) == {"milestone_status", "datasets", "learning_events", "portal_metrics"}
 
 
 @pytest.mark.parametrize("value", ['"July 2024"', '"2024-13-01"', "2024", "[2024]"])
@@ -215,7 +215,7 @@ def test_a_bad_data_date_stops_the_build_naming_source_file_and_value(workspace,
     assert "source 'metrics'" in err and str(config_file) in err
     assert "column 'data_date'" in err and "YYYY-MM-DD" in err
     with pytest.raises(IngestError):
-        snapshots.build(config_file, workspace / "data")
+        publish.build(config_file, workspace / "data")
 
 
 def test_a_stated_data_date_is_recorded_with_its_basis(workspace, capsys):
@@ -255,27 +255,27 @@ def test_prune_keeps_the_newest_and_never_the_one_served(tmp_path, capsys):
     assert snapshots.newest_good(tmp_path).id == IDS[2]
     assert sorted(p.name for p in snapshots.snapshots_dir(tmp_path).iterdir()) == [".build.lock", *IDS[2:]]
 
-    assert snapshots.prune(tmp_path, 0) == [IDS[3]]  # keep 0: only the served one stays
+    assert publish.prune(tmp_path, 0) == [IDS[3]]  # keep 0: only the served one stays
     assert snapshots.list_snapshots(tmp_path) == [IDS[2]]
-    assert snapshots.prune(tmp_path, 0) == []
+    assert publish.prune(tmp_path, 0) == []
 
 
 def test_prune_with_more_to_keep_than_there_are_removes_nothing(tmp_path, capsys):
     _four_snapshots(tmp_path)
-    assert snapshots.prune(tmp_path, 10) == []
+    assert publish.prune(tmp_path, 10) == []
     assert snapshots.list_snapshots(tmp_path) == IDS
     with pytest.raises(SystemExit) as usage:
         cli.main(["snapshot", "prune", "--keep", "-1", "--data-dir", str(tmp_path)])
     assert usage.value.code == 2 and "must be 0 or more" in capsys.readouterr().err
     with pytest.raises(ValueError):
-        snapshots.prune(tmp_path, -1)
+        publish.prune(tmp_path, -1)
 
 
 # ---------------------------------------------------------------- the lock
 
 def test_a_second_build_stops_with_a_clear_message_while_one_holds_the_lock(workspace, capsys):
     data_dir = workspace / "data"
-    with snapshots.build_lock(data_dir, purpose="build"):
+    with publish.build_lock(data_dir, purpose="build"):
         code, out, err = _build(capsys, workspace)
         assert code == cli.EXIT_LOCKED == 75 and out == ""
         assert f"locked by another build (pid {os.getpid()}, since " in err
@@ -294,7 +294,7 @@ def test_a_build_told_to_wait_builds_once_the_lock_is_free(workspace, capsys):
     held, release = threading.Event(), threading.Event()
 
     def hold():
-        with snapshots.build_lock(data_dir, purpose="prune"):
+        with publish.build_lock(data_dir, purpose="prune"):
             held.set()
             release.wait(10)
 
@@ -307,9 +307,9 @@ def test_a_build_told_to_wait_builds_once_the_lock_is_free(workspace, capsys):
     holder.join()
     assert code == 0, err
     assert out.strip() and time.monotonic() - started >= 0.4
-    with pytest.raises(snapshots.BuildLocked, match=r"after waiting 0\.3 s"):
-        with snapshots.build_lock(data_dir):
-            snapshots.build(workspace / "sources.toml", data_dir, wait=0.3, force=True)
+    with pytest.raises(publish.BuildLocked, match=r"after waiting 0\.3 s"):
+        with publish.build_lock(data_dir):
+            publish.build(workspace / "sources.toml", data_dir, wait=0.3, force=True)
 
 
 # ---------------------------------------------------------------- a build killed half-way
@@ -394,7 +394,7 @@ def test_progress_is_drawn_on_a_terminal_and_not_in_a_log(workspace, capsys):
 def bundled(tmp_path_factory):
     """A data folder holding the snapshot of the bundled sources file (what ./scripts/serve builds)."""
     data_dir = tmp_path_factory.mktemp("bundled-data")
-    snap = snapshots.build(config.DEFAULT_SOURCES, data_dir)
+    snap = publish.build(config.DEFAULT_SOURCES, data_dir)
     return data_dir, snap
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import cli, config, snapshots
+from dashboard import cli, config, publish, snapshots
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = config.BUNDLED_DIR / "reference"
@@ -193,7 +193,7 @@ def test_a_crash_while_writing_leaves_no_staging_folder_and_no_snapshot(built, m
 
     monkeypatch.setattr(pq, "write_table", failing_write)
     with pytest.raises(OSError, match="disk full"):
-        snapshots.build(workspace / "sources.toml", data_dir, force=True)  # unchanged sources: forced to write
+        publish.build(workspace / "sources.toml", data_dir, force=True)  # unchanged sources: forced to write
     assert _hash_tree(data_dir) == before
     assert snapshots.list_snapshots(data_dir) == [good_id]
     assert _staging(data_dir) == []
@@ -317,7 +317,7 @@ def test_example_sources_build_offline(shared_data, tmp_path):
                      flags=re.MULTILINE)
     config_file = tmp_path / "sources.toml"
     config_file.write_text(offline, encoding="utf-8")
-    snap = snapshots.build(config_file, tmp_path / "data")
+    snap = publish.build(config_file, tmp_path / "data")
     tables = snapshots.verify(tmp_path / "data", snap.id).manifest["tables"]
     assert all(t["rows"] > 0 for t in tables.values())
     assert tables["portal_metrics"]["synthetic_rows"] == 0

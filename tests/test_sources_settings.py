@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import cli, config, snapshots
+from dashboard import cli, config, publish, snapshots
 from dashboard.ingest import KINDS, load_sources, settings
 from dashboard.ingest.common import IngestError
 
@@ -68,9 +68,7 @@ MISTAKES = [
 @pytest.fixture
 def workspace(tmp_path) -> Path:
     """A data folder holding one good snapshot, whose bytes a refused build must leave as they are."""
-    from dashboard.ingest import synthetic
-
-    synthetic.write_scale_snapshot(tmp_path / "data", "small")
+    publish.write_scale_snapshot(tmp_path / "data", "small")
     return tmp_path
 
 
@@ -138,5 +136,5 @@ def test_snapshots_build_checks_before_reading(tmp_path):
     config_file.write_text(REFERENCE.format(reference=tmp_path / "absent") + 'refrence_note = "x"\n',
                            encoding="utf-8")
     with pytest.raises(IngestError, match="unknown option `refrence_note` for kind reference"):
-        snapshots.build(config_file, tmp_path / "data")
+        publish.build(config_file, tmp_path / "data")
     assert not (tmp_path / "data").exists() or not snapshots.list_snapshots(tmp_path / "data")

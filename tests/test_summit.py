@@ -138,10 +138,10 @@ def test_controls_step_wrap_pause_and_switch_language():
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
     """A data folder with the bundled snapshot, and the default playlist exported from it."""
-    from dashboard import snapshots
+    from dashboard import publish
 
     data_dir = tmp_path_factory.mktemp("summit-data")
-    snap = snapshots.build(config.DEFAULT_SOURCES, data_dir)
+    snap = publish.build(config.DEFAULT_SOURCES, data_dir)
     out = tmp_path_factory.mktemp("summit-site") / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OGDASH_DATA_DIR", str(data_dir))

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow.compute as pc
 import pytest
 
-from dashboard import linking, progress, schema, snapshots
+from dashboard import linking, progress, publish, schema, snapshots
 from dashboard.ingest import synthetic
 from dashboard.ingest.common import IngestError, Source
 
@@ -157,7 +157,7 @@ def test_read_takes_its_options_from_the_source():
 
 
 def test_scale_snapshot_holds_reference_and_generated_rows(tmp_path):
-    snap = synthetic.write_scale_snapshot(tmp_path, "small", seed=2026)
+    snap = publish.write_scale_snapshot(tmp_path, "small", seed=2026)
     assert snapshots.verify(tmp_path, snap.id).id == snap.id
     assert "scale small" in snap.manifest["note"] and "seed 2026" in snap.manifest["note"]
     tables = snap.manifest["tables"]
@@ -171,4 +171,4 @@ def test_scale_snapshot_holds_reference_and_generated_rows(tmp_path):
     ca = [j for j in jur if j["jurisdiction_id"] == "ca"]
     assert len(ca) == 1 and ca[0]["synthetic"] is False  # the real row wins over the generated one
     with pytest.raises(synthetic.UnknownScale, match="world-x20"):
-        synthetic.write_scale_snapshot(tmp_path, "galaxy")
+        publish.write_scale_snapshot(tmp_path, "galaxy")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import config, progress, schema
+from dashboard import progress, schema
 from dashboard.ingest.common import Source, validate_table
 
 DEFAULT_SEED = 2026
@@ -379,51 +378,15 @@ def read(source: Source) -> dict[str, pa.Table]:
 def generate(scale: str | Scale, *, seed: int = DEFAULT_SEED, as_of: dt.date = DEFAULT_AS_OF,
              source_name: str = "synthetic") -> dict[str, pa.Table]:
     """Return every table of the schema, generated for `scale`; the same arguments give the same tables."""
-    size = scale if isinstance(scale, Scale) else _scale(scale)
+    size = scale if isinstance(scale, Scale) else scale_of(scale)
     if as_of < MIN_AS_OF:
         raise ValueError(f"as_of {as_of} is before {MIN_AS_OF}, the earliest date the generator fills")
     gen = _Generator(size, seed=seed, as_of=as_of, source_name=source_name)
     return gen.tables()
 
 
-def write_scale_snapshot(data_dir: Path, scale: str, seed: int = DEFAULT_SEED, *,
-                         as_of: dt.date = DEFAULT_AS_OF, reference_dir: Path | None = None):
-    """Write a snapshot of the reference data plus generated volume of size `scale`; return it."""
-    from dashboard import snapshots
-    from dashboard.ingest import reference
-
-    size = _scale(scale)
-    reference_dir = Path(reference_dir) if reference_dir else config.DEFAULT_SOURCES.parent / "reference"
-    ref_source = Source(name="reference", kind="reference", path=reference_dir)
-    real = reference.read(ref_source)
-    generated = generate(size, seed=seed, as_of=as_of)
-    merged: dict[str, pa.Table] = {}
-    for name in schema.TABLES:
-        parts = [t for t in (real.get(name), generated.get(name)) if t is not None]
-        if name == "jurisdictions" and len(parts) == 2:
-            known = real[name].column("jurisdiction_id")
-            parts[1] = parts[1].filter(pc.invert(pc.is_in(parts[1].column("jurisdiction_id"), value_set=known)))
-        merged[name] = pa.concat_tables(parts) if parts else schema.TABLES[name].empty_table()
-    described = [
-        {"name": "reference", "kind": "reference", "path": _display_path(reference_dir),
-         "rows": {k: v.num_rows for k, v in real.items()}},
-        {"name": "synthetic", "kind": "synthetic",
-         "options": {"scale": scale, "seed": seed, "as_of": as_of.isoformat()},
-         "rows": {k: v.num_rows for k, v in generated.items()}},
-    ]
-    note = (f"demo data: scale {scale}, seed {seed}, as of {as_of.isoformat()}; reference rows are real "
-            f"(synthetic=false), every generated row has synthetic=true")
-    return snapshots.write_snapshot(Path(data_dir), merged, described, note=note)
-
-
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(config.PROJECT_DIR))
-    except ValueError:
-        return str(path)
-
-
-def _scale(name: str) -> Scale:
+def scale_of(name: str) -> Scale:
+    """Return the Scale named `name` in SCALES; UnknownScale when there is none."""
     try:
         return SCALES[name]
     except KeyError:

@@ -13,7 +13,7 @@ from typing import Any
 import dash
 import pandas as pd
 
-from dashboard import snapshots
+from dashboard import publish, snapshots
 from dashboard.ingest.common import Source, build_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def make_snapshot(data_dir: Path, tables: dict[str, list[dict[str, Any]]], *,
     for name, rows in tables.items():
         full = [{"source": "test", "synthetic": False, **r} for r in rows]
         built[name] = build_table(name, full, source=src, file=f"fixture:{name}")
-    return snapshots.write_snapshot(data_dir, built, [{"name": "test", "kind": "reference", "rows": {}}],
+    return publish.write_snapshot(data_dir, built, [{"name": "test", "kind": "reference", "rows": {}}],
                                     snapshot_id=snapshot_id)
 
 
