@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 from bench import baseline
-from dashboard import data
-from dashboard.ingest import synthetic
+from dashboard import data, publish
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("bench-small")
-    synthetic.write_scale_snapshot(root, "small")
+    publish.write_scale_snapshot(root, "small")
     return root
 
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from dashboard import charts, data, releases, snapshots, state
+from dashboard import charts, data, publish, releases, snapshots, state
 from dashboard.figures import datasets as fd
 from dashboard.ingest import ckan
 from dashboard.ingest.common import Source
@@ -244,7 +244,7 @@ def test_real_quebec_records_the_federation_day_is_a_load_not_the_busiest_month(
     config = tmp_path / "sources.toml"
     config.write_text(f'[[source]]\nname = "quebec-municipal-on-open-canada"\nkind = "ckan"\npath = "{source_file}"\n'
                       'portal = "open.canada.ca"\njurisdiction = "ca-qc"\nlanguage = "fr"\n', encoding="utf-8")
-    snap = snapshots.build(config, tmp_path / "data")
+    snap = publish.build(config, tmp_path / "data")
     table = snapshots.iter_rows(snap, "datasets")
     assert len(table) == 285 and {r["published_basis"] for r in table} == {CREATED}
     loaded = [r for r in table if r["catalogue_load"]]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dashboard import charts, data, snapshots, state, vocab
+from dashboard import charts, data, publish, snapshots, state, vocab
 from dashboard.figures import commitments as fc
 from dashboard.ingest.common import Source, build_table
 from dashboard.progress import MIN_ASSESSED
@@ -79,7 +79,7 @@ def write(data_dir, sources=SOURCES, snapshot_id=None) -> snapshots.Snapshot:
     tables = {}
     for name, rows in (("jurisdictions", JURISDICTIONS), ("commitments", COMMITMENTS), ("milestones", MILESTONES)):
         tables[name] = build_table(name, [{"synthetic": False, **r} for r in rows], source=src, file=f"fixture:{name}")
-    return snapshots.write_snapshot(data_dir, tables, sources, snapshot_id=snapshot_id)
+    return publish.write_snapshot(data_dir, tables, sources, snapshot_id=snapshot_id)
 
 
 @pytest.fixture(scope="module")
