@@ -137,6 +137,11 @@ def snapshot_of(view: state_mod.ViewState) -> snapshots.Snapshot:
     return data.current_snapshot()
 
 
+def as_of(view: state_mod.ViewState) -> dt.date:
+    """Return the day the view's snapshot was built: "overdue" and "past due" are judged against it, not the wall clock."""
+    return snapshot_of(view).created_at.date()
+
+
 # How a source's data date was found (the manifest's data_date_basis, written when the snapshot is built).
 DATA_DATE_BASES = {
     "stated": N_("stated by the source"),

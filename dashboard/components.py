@@ -24,9 +24,20 @@ NAV = (
 )
 
 
+# The changes to a view that leave one page's own state (its list page, search and status filter) behind when a
+# link goes to another page.
+ELSEWHERE = {"page": 1, "q": "", "statuses": ()}
+
+
 def href(path: str, view: state_mod.ViewState, **changes) -> str:
     """Return a link to `path` that keeps the view's state, with `changes` applied."""
     return path + view.to_query(**changes)
+
+
+def safe_href(path: str, view: state_mod.ViewState, **changes) -> str | None:
+    """Return a link to `path` with `changes`, or None when a changed value would not survive the URL's checks."""
+    query = view.to_query(**changes)
+    return None if state_mod.parse(query).notices else path + query
 
 
 def page_header(title: str, view: state_mod.ViewState, *, lead: str | None = None,
@@ -41,6 +52,14 @@ def page_header(title: str, view: state_mod.ViewState, *, lead: str | None = Non
         children.append(html.P(lead, className="lead text-body-secondary mb-2"))
     children.append(notices(view))
     return html.Header(children, className="page-header mb-3")
+
+
+def section_card(title_id: str, title, children: list, *, section_id: str | None = None,
+                 className: str = "card shadow-sm mb-4 records-card") -> html.Section:
+    """Return a card section labelled by its h2 `title` (id `title_id`), `children` below it."""
+    return html.Section(className=className, **({"id": section_id} if section_id else {}),
+                        **{"aria-labelledby": title_id}, children=html.Div(className="card-body", children=[
+                            html.H2(title, id=title_id, className="h5 card-title"), *children]))
 
 
 def breadcrumbs(items: list[tuple[str, str | None]], lang: str) -> html.Nav:

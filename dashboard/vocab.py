@@ -117,6 +117,23 @@ def present(value: Any) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+def plain_records(frame: pd.DataFrame) -> list[dict]:
+    """Return the rows as dicts with every missing value (NaN, NA, NaT) as None, so "nan" is never shown."""
+    def plain(v):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            return None
+        return v
+    return [{k: plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def jurisdiction_name(row, lang: str) -> str:
+    """Return a row's jurisdiction name in `lang` (its French name in French when it has one), else its id."""
+    fr, en = row.get("jurisdiction_name_fr"), row.get("jurisdiction_name_en")
+    if lang == "fr" and isinstance(fr, str) and fr:
+        return fr
+    return en if isinstance(en, str) and en else str(row.get("jurisdiction_id", "–"))
+
+
 # How an action plan's place in its jurisdiction's sequence is known (queries/rollups/action_plans.sql).
 PLAN_NUMBER_BASES = {
     "stated": N_("numbered by the source"),

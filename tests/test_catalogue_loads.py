@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import charts, data, publish, releases, snapshots, state
 from dashboard.figures import datasets as fd
+from dashboard.specs import overview as overview_spec
 from dashboard.ingest import ckan
 from dashboard.ingest.common import Source
 from helpers import make_snapshot, page_module
@@ -259,7 +260,7 @@ def test_real_quebec_records_the_federation_day_is_a_load_not_the_busiest_month(
 def test_the_overview_counts_releases_and_says_the_load_apart(app_env):
     overview = page_module("overview")
     view = state.parse("?from=2020-09-01&to=2020-09-30")
-    k = overview.kpis(view)
+    k = overview_spec.kpis(view)
     assert (k["datasets"], k["catalogue_loads"]) == (2, 60)
     tile = next(t for t in overview.kpi_tiles(k, view) if t.children.id == "overview-kpi-datasets")
     assert "not counted: 60 loaded in bulk" in str(tile.children.children)

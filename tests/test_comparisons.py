@@ -12,6 +12,8 @@ from dashboard import charts, data, publish, snapshots, state, vocab
 from dashboard.figures import commitments as fc
 from dashboard.ingest.common import Source, build_table
 from dashboard.progress import MIN_ASSESSED
+from dashboard.specs import commitments as commitments_spec
+from dashboard.specs import overview as overview_spec
 from helpers import find_all, page_module
 
 D = dt.date.fromisoformat
@@ -203,7 +205,7 @@ def test_one_member_plan_by_plan(app_env):
     card = charts.chart_card("commitments-heatmap", state.parse("?jurisdiction=ca&lang=fr"))
     assert find_all(card, lambda n: getattr(n, "id", None) == "commitments-heatmap-title")[0].children == \
         "Canada, plan par plan"
-    assert page.heatmap_click({"customdata": list(bar.customdata[2])}, view) == \
+    assert commitments_spec.heatmap_click({"customdata": list(bar.customdata[2])}, view) == \
         "/commitments?jurisdiction=ca&cycle=2016-2018"
     # The switch between sequence and start year changes nothing for one member, so it is not offered.
     layout = page.layout(jurisdiction="ca")
@@ -217,13 +219,13 @@ def test_one_member_plan_by_plan(app_env):
 def test_the_overview_tile_says_a_share_rests_on_too_few(app_env):
     page = page_module("overview")
     view = state.parse("?jurisdiction=ca-qc")
-    tiles = page.kpi_tiles(page.kpis(view), view)
+    tiles = page.kpi_tiles(overview_spec.kpis(view), view)
     assert text_of(tiles[1]) == ("Complete or substantial100% n = 11 of 1 assessed commitments · too few to read "
                                  "with confidence (fewer than 5)")
     assert tiles[1].children.children.children[1].children.className == "low-confidence"
     assert text_of(tiles[0]).endswith("1 jurisdiction · 1 action plan")
     every = state.parse("")
-    confident = page.kpi_tiles(page.kpis(every), every)[1]
+    confident = page.kpi_tiles(overview_spec.kpis(every), every)[1]
     assert text_of(confident) == "Complete or substantial59%10 of 17 assessed commitments"
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, data, state
+from dashboard.specs import commitments as commitments_spec
 from helpers import commitments_data as fx
 from helpers import find_all, no_nested_lists, page_module, records, text_of
 
@@ -131,18 +132,18 @@ def test_heatmap_chart_draws_shares_and_cross_filters(page):
     assert caption.startswith(f"Snapshot {page_snapshot_id()}, built ")
     view = state.parse("?lang=fr&level=national")
     point = {"x": "1er plan", "y": "Canada", "customdata": list(low.customdata[0][0])}
-    assert page.heatmap_click(point, view) == "/commitments?lang=fr&jurisdiction=ca&level=national&cycle=2018-2020"
+    assert commitments_spec.heatmap_click(point, view) == "/commitments?lang=fr&jurisdiction=ca&level=national&cycle=2018-2020"
     # Dash sends a heatmap cell's labels without its customdata: the cell is found by them.
-    assert page.heatmap_click({"x": "1st plan", "y": "Quebec"}, state.parse("")) == \
+    assert commitments_spec.heatmap_click({"x": "1st plan", "y": "Quebec"}, state.parse("")) == \
         "/commitments?jurisdiction=ca-qc&cycle=2022-2024"
-    assert page.heatmap_click({"x": "2e plan", "y": "Canada"}, state.parse("?lang=fr")) == \
+    assert commitments_spec.heatmap_click({"x": "2e plan", "y": "Canada"}, state.parse("?lang=fr")) == \
         "/commitments?lang=fr&jurisdiction=ca&cycle=2022-2024"
-    assert page.heatmap_click({"x": "2018", "y": "Testville"}, state.parse("?align=year")) == \
+    assert commitments_spec.heatmap_click({"x": "2018", "y": "Testville"}, state.parse("?align=year")) == \
         "/commitments?jurisdiction=xx&cycle=2018-2020&align=year"
     # A forged value is refused rather than put in the URL.
-    assert page.heatmap_click({"x": "9th plan", "y": "Quebec"}, state.parse("")) is None
-    assert page.heatmap_click({"x": "1st plan", "y": "<b>"}, state.parse("")) is None
-    assert page.heatmap_click({"customdata": ["ca", 1, 1, 1, "<b>", "", "", ""]}, state.parse("")) is None
+    assert commitments_spec.heatmap_click({"x": "9th plan", "y": "Quebec"}, state.parse("")) is None
+    assert commitments_spec.heatmap_click({"x": "1st plan", "y": "<b>"}, state.parse("")) is None
+    assert commitments_spec.heatmap_click({"customdata": ["ca", 1, 1, 1, "<b>", "", "", ""]}, state.parse("")) is None
 
 
 def test_heatmap_in_french_prints_french_percentages(page):
@@ -161,13 +162,13 @@ def test_one_jurisdiction_is_compared_plan_by_plan(page):
                         "substantial. Fewer than two have 5 or more assessed commitments, so none is called the "
                         "highest or the lowest. 2 plans rest on fewer than 5 assessed commitments: they are faded and "
                         "hatched. Select a bar to list that plan's commitments.")
-    assert page.heatmap_heading(view) == "Canada, plan by plan"
-    assert page.heatmap_heading(state.parse("?jurisdiction=ca-qc&lang=fr")) == "Québec, plan par plan"
-    assert page.heatmap_heading(state.parse("")) is None
+    assert commitments_spec.heatmap_heading(view) == "Canada, plan by plan"
+    assert commitments_spec.heatmap_heading(state.parse("?jurisdiction=ca-qc&lang=fr")) == "Québec, plan par plan"
+    assert commitments_spec.heatmap_heading(state.parse("")) is None
     card = charts.chart_card("commitments-heatmap", view)
     assert find_all(card, lambda n: getattr(n, "id", None) == "commitments-heatmap-title")[0].children == \
         "Canada, plan by plan"
-    assert page.heatmap_click({"customdata": list(bar.customdata[1])}, view) == \
+    assert commitments_spec.heatmap_click({"customdata": list(bar.customdata[1])}, view) == \
         "/commitments?jurisdiction=ca&cycle=2022-2024"
 
 
@@ -185,10 +186,10 @@ def test_progress_chart_compares_the_last_two_assessed_plans(page):
                         "(light grey).")
     # A bar of every member's 1st plan is not a set of cycles: no link. By start year, or for one member, it is.
     click = {"x": "1st plan", "customdata": ["limited", "50%", "2018-2020,2022-2024", 1]}
-    assert page.progress_click(click, state.parse("?page=3")) is None
-    assert page.progress_click(click, state.parse("?page=3&align=year")) == \
+    assert commitments_spec.progress_click(click, state.parse("?page=3")) is None
+    assert commitments_spec.progress_click(click, state.parse("?page=3&align=year")) == \
         "/commitments?cycle=2018-2020%2C2022-2024&status=limited&align=year"
-    assert page.progress_click({"customdata": ["", "25%", "2022-2024", 2]}, state.parse("?jurisdiction=ca")) == \
+    assert commitments_spec.progress_click({"customdata": ["", "25%", "2022-2024", 2]}, state.parse("?jurisdiction=ca")) == \
         "/commitments?jurisdiction=ca&cycle=2022-2024"
     _, by_year, *_ = charts.render("commitments-progress-cycle", "?align=year")
     assert by_year.startswith("In the plans started in 2022 (2 jurisdictions), 50% (n = 2) of the assessed "
@@ -204,8 +205,8 @@ def test_impact_chart_follows_the_status_filter(page):
     _, everything, *_ = charts.render("commitments-impact", "")
     assert everything.endswith("Missing ratings are shown as their own rows: No data (ND) 1, Not reviewed (NR) 1, "
                                "Not applicable (NA) 1, Not recorded 1.")
-    assert page.impact_click({"customdata": "substantial"}, state.parse("")) == "/commitments?status=substantial"
-    assert page.impact_click({"customdata": ""}, state.parse("")) is None
+    assert commitments_spec.impact_click({"customdata": "substantial"}, state.parse("")) == "/commitments?status=substantial"
+    assert commitments_spec.impact_click({"customdata": ""}, state.parse("")) is None
 
 
 def test_charts_show_their_empty_state(page):

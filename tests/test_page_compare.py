@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from dashboard import charts, cli, config, data, snapshots, state
+from dashboard.specs import compare as compare_spec
 from helpers import find_all, make_snapshot, page_module
 
 D = dt.date.fromisoformat
@@ -166,15 +167,15 @@ def test_hostile_values_stay_values(app_env, hostile):
 # ---------------------------------------------------------------- pair selection
 
 def test_pair_defaults_to_the_served_snapshot_and_the_one_before(page, app_env):
-    assert page.pair(state.parse("")) == (BASE, HEAD)
-    assert page.pair(state.parse(f"?base={HEAD}&snapshot={BASE}")) == (HEAD, BASE)
-    assert page.pair(state.parse(f"?base={HEAD}")) == (BASE, HEAD)  # the same one twice
-    assert page.pair(state.parse("?snapshot=20990101T000000Z")) == (BASE, HEAD)  # unknown: the default
+    assert compare_spec.pair(state.parse("")) == (BASE, HEAD)
+    assert compare_spec.pair(state.parse(f"?base={HEAD}&snapshot={BASE}")) == (HEAD, BASE)
+    assert compare_spec.pair(state.parse(f"?base={HEAD}")) == (BASE, HEAD)  # the same one twice
+    assert compare_spec.pair(state.parse("?snapshot=20990101T000000Z")) == (BASE, HEAD)  # unknown: the default
 
 
 def test_snapshot_label_reads_the_id(page):
-    assert page.snapshot_label(HEAD, "en") == f"February 1, 2026, 00:00 UTC · {HEAD}"
-    assert page.snapshot_label(HEAD, "fr") == f"1 février 2026, 00 h 00 UTC · {HEAD}"
+    assert compare_spec.snapshot_label(HEAD, "en") == f"February 1, 2026, 00:00 UTC · {HEAD}"
+    assert compare_spec.snapshot_label(HEAD, "fr") == f"1 février 2026, 00 h 00 UTC · {HEAD}"
 
 
 # ---------------------------------------------------------------- charts and lists
@@ -193,9 +194,9 @@ def test_transitions_sentence_and_click(page, app_env):
     assert sentence == ("Milestones that changed status: 2 (1 forward, 1 back). New milestones: 1; no longer listed: 1. "
                         "Rows are the earlier status, columns the newer one.")
     view = state.parse(f"?lang=fr&base={BASE}&snapshot={HEAD}")
-    assert page.transitions_click({"customdata": ["limited", "substantial"]}, view) == \
+    assert compare_spec.transitions_click({"customdata": ["limited", "substantial"]}, view) == \
         f"/commitments?lang=fr&status=substantial&snapshot={HEAD}"
-    assert page.transitions_click({"customdata": ["substantial", "__gone__"]}, view) is None
+    assert compare_spec.transitions_click({"customdata": ["substantial", "__gone__"]}, view) is None
 
 
 def test_summary_and_learning_sentences(app_env):
@@ -244,7 +245,7 @@ def test_one_snapshot_explains_how_to_build_another(page, app_env, tmp_path, mon
     tree = page.layout()
     text = text_of(tree)
     assert "There is only one snapshot to compare" in text and "ogdash snapshot build" in text
-    assert page.pair(state.parse("")) is None
+    assert compare_spec.pair(state.parse("")) is None
     fig, sentence, *_ = charts.render("compare-summary", "")
     assert sentence == "Pick two different snapshots to compare."
 
@@ -328,7 +329,7 @@ def test_the_story_says_what_changed_in_words(page, app_env, lang, story):
 def test_the_story_of_two_identical_snapshots(page, app_env):
     said, _, commitments = page.compare_story({"search": f"?base={HEAD}&snapshot={HEAD}"})  # the one before is used
     assert [text_of(p) for p in said] == STORY_EN
-    same = page.change_story(data.query("snapshot_diff_summary", snapshot=HEAD, base=HEAD, **ALL).iloc[0],
+    same = compare_spec.change_story(data.query("snapshot_diff_summary", snapshot=HEAD, base=HEAD, **ALL).iloc[0],
                              snapshots.source_changes({"sources": HEAD_SOURCES}, {"sources": HEAD_SOURCES}), "en")
     assert same == ["No source changed.", "No commitment, status, dataset or learning figure changed."]
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from dashboard import charts, data, state
+from dashboard.specs import datasets as datasets_spec
 from helpers import find_all, make_snapshot, page_module
 
 D = dt.date.fromisoformat
@@ -170,13 +171,13 @@ def test_an_empty_selection_shows_the_charts_own_message(app_env):
 
 def test_clicks_cross_filter_by_jurisdiction_and_period(page, app_env):
     view = state.parse("?lang=fr")
-    assert page.jurisdiction_click({"customdata": ["Québec", "ca-qc"]}, view) == "/datasets?lang=fr&jurisdiction=ca-qc"
-    assert page.jurisdiction_click({"customdata": ["Non précisé", None]}, view) is None
-    assert page.releases_click({"x": "2024-02-01"}, view) == "/datasets?lang=fr&from=2024-02-01&to=2024-02-29"
+    assert datasets_spec.jurisdiction_click({"customdata": ["Québec", "ca-qc"]}, view) == "/datasets?lang=fr&jurisdiction=ca-qc"
+    assert datasets_spec.jurisdiction_click({"customdata": ["Non précisé", None]}, view) is None
+    assert datasets_spec.releases_click({"x": "2024-02-01"}, view) == "/datasets?lang=fr&from=2024-02-01&to=2024-02-29"
     year = state.parse("?interval=year")
-    assert page.releases_click({"x": 2024}, year) == "/datasets?from=2024-01-01&to=2024-12-31"
-    assert page.releases_click({"x": "not a date"}, view) is None
-    assert page.publishers_click({"customdata": ["ISQ", "ca-qc", "donneesquebec.ca"]}, state.parse("")) == \
+    assert datasets_spec.releases_click({"x": 2024}, year) == "/datasets?from=2024-01-01&to=2024-12-31"
+    assert datasets_spec.releases_click({"x": "not a date"}, view) is None
+    assert datasets_spec.publishers_click({"customdata": ["ISQ", "ca-qc", "donneesquebec.ca"]}, state.parse("")) == \
         "/datasets?jurisdiction=ca-qc"
 
 

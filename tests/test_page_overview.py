@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from dashboard import charts, state
+from dashboard.specs import overview as overview_spec
 from helpers import commitments_data as fx
 from helpers import find_all, no_nested_lists, page_module, text_of
 
@@ -23,7 +24,7 @@ def page(app_env):
 
 def test_kpis_count_the_view(page, app_env):
     as_of = app_env["snapshot"].created_at.date()
-    k = page.kpis(state.parse(""))
+    k = overview_spec.kpis(state.parse(""))
     assert k == {
         "as_of": as_of,
         "commitments": 8,
@@ -43,20 +44,20 @@ def test_kpis_count_the_view(page, app_env):
         "events": 3,
         "synthetic": 3,  # XX0001 in the heatmap cells, XX0001-1 overdue, d4 released
     }
-    national = page.kpis(state.parse("?level=national"))
+    national = overview_spec.kpis(state.parse("?level=national"))
     assert (national["commitments"], national["share"], national["overdue"], national["datasets"],
             national["learners"]) == (5, 0.5, 1, 2, 100)
 
 
 def test_kpis_follow_a_chosen_period(page):
-    k = page.kpis(state.parse("?from=2023-01-01&to=2023-12-31"))
+    k = overview_spec.kpis(state.parse("?from=2023-01-01&to=2023-12-31"))
     assert (k["released_from"], k["released_to"], k["learners"], k["events"]) == \
         (dt.date(2023, 1, 1), dt.date(2023, 12, 31), 50, 1)
 
 
 def test_tiles_link_into_their_pages_with_the_filter(page, app_env):
     view = state.parse("?lang=fr&jurisdiction=ca&page=3&q=x")
-    k = page.kpis(view)
+    k = overview_spec.kpis(view)
     tiles = page.kpi_tiles(k, view)
     links = [t.children.href for t in tiles]
     since = (app_env["snapshot"].created_at.date() - dt.timedelta(days=365)).isoformat()
@@ -77,13 +78,13 @@ def test_tiles_link_into_their_pages_with_the_filter(page, app_env):
 
 def test_headline_says_the_numbers_in_the_language(page, app_env):
     view = state.parse("?lang=fr")
-    k = page.kpis(view)
-    text = page.headline(k, view)
+    k = overview_spec.kpis(view)
+    text = overview_spec.headline(k, view)
     date = text.split(" au ")[1].split(".")[0]
     assert text == (f"50\u00a0% des 6 engagements évalués dans 3 administrations sont achevés ou substantiels. "
                     f"2 jalons sont en retard au {date}. 3 jeux de données ont été publiés au cours des 12 derniers "
                     f"mois, et les activités d’apprentissage ont joint 150 apprenants.")
-    assert page.headline(page.kpis(state.parse("?jurisdiction=nowhere")), state.parse("")) == \
+    assert overview_spec.headline(overview_spec.kpis(state.parse("?jurisdiction=nowhere")), state.parse("")) == \
         "No commitments match these filters."
 
 
@@ -107,19 +108,19 @@ def test_overview_charts(page):
                         "among those with at least 5 assessed commitments: 1st plan, 60% (n = 5). 1 faded bar rests "
                         "on fewer than 5 assessed commitments.")
     first = list(fig.data[0].customdata[0])  # every member's 1st plan: not one set of cycles, no link
-    assert page.completion_cycle_click({"customdata": first}, state.parse("?status=complete&page=2")) is None
+    assert overview_spec.completion_cycle_click({"customdata": first}, state.parse("?status=complete&page=2")) is None
     fig, _, *_ = charts.render("overview-completion-cycle", "?align=year")
-    assert page.completion_cycle_click({"customdata": list(fig.data[0].customdata[0])},
+    assert overview_spec.completion_cycle_click({"customdata": list(fig.data[0].customdata[0])},
                                        state.parse("?status=complete&page=2&align=year")) == \
         "/commitments?cycle=2018-2020&align=year"
     fig, sentence, *_ = charts.render("overview-progress", "?lang=fr")
     assert [tr.name for tr in fig.data] == ["Non commencé", "Limité", "Substantiel", "Achevé", "Retiré", "Non évalué"]
     assert sentence == ("Sur 8 engagements, 2 sont achevés et 1 substantiels. 1 n’est pas encore évalué. "
                         "Sélectionnez une barre pour afficher la liste de ces engagements.")
-    assert page.progress_click({"customdata": ["complete", "25%"]}, state.parse("?lang=fr")) == \
+    assert overview_spec.progress_click({"customdata": ["complete", "25%"]}, state.parse("?lang=fr")) == \
         "/commitments?lang=fr&status=complete"
-    assert page.progress_click({"customdata": ["", "12%"]}, state.parse("")) is None
-    rows = page.progress_rows(state.parse(""))
+    assert overview_spec.progress_click({"customdata": ["", "12%"]}, state.parse("")) is None
+    rows = overview_spec.progress_rows(state.parse(""))
     assert rows["progress"].tolist()[:-1] == ["not_started", "limited", "substantial", "complete", "withdrawn"]
     assert rows["commitments"].tolist() == [1, 2, 1, 2, 1, 1]
 
@@ -128,7 +129,7 @@ def test_layout_carries_the_numbers_of_the_view(page):
     layout = page.layout(lang="fr", jurisdiction="ca")
     assert no_nested_lists(layout)
     headline = find_all(layout, lambda n: getattr(n, "id", None) == "overview-headline")[0]
-    assert headline.children == page.headline(page.kpis(state.parse("?lang=fr&jurisdiction=ca")),
+    assert headline.children == overview_spec.headline(overview_spec.kpis(state.parse("?lang=fr&jurisdiction=ca")),
                                               state.parse("?lang=fr&jurisdiction=ca"))
     assert "jalon" in headline.children  # in French
     tiles = find_all(layout, lambda n: getattr(n, "id", None) == "overview-kpis")[0]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from dashboard import charts, data, state
+from dashboard.specs import training as training_spec
 from helpers import find_all, make_snapshot, page_module
 
 D = dt.date.fromisoformat
@@ -173,13 +174,13 @@ def test_an_empty_period_says_so(app_env):
 
 def test_clicks(page, app_env):
     view = state.parse("?lang=fr&jurisdiction=ca")
-    assert page.linked_click({"customdata": ["CA0047 · TBS", "CA0047"]}, view) == \
+    assert training_spec.linked_click({"customdata": ["CA0047 · TBS", "CA0047"]}, view) == \
         "/commitments/CA0047?lang=fr&jurisdiction=ca"
-    assert page.linked_click({"customdata": ["x"]}, view) is None
-    assert page.jurisdiction_click({"customdata": ["Québec", "ca-qc"]}, view) == "/training?lang=fr&jurisdiction=ca-qc"
-    assert page.period_click({"customdata": ["2024-01-01", "2024-03-31"]}, state.parse("")) == \
+    assert training_spec.linked_click({"customdata": ["x"]}, view) is None
+    assert training_spec.jurisdiction_click({"customdata": ["Québec", "ca-qc"]}, view) == "/training?lang=fr&jurisdiction=ca-qc"
+    assert training_spec.period_click({"customdata": ["2024-01-01", "2024-03-31"]}, state.parse("")) == \
         "/training?from=2024-01-01&to=2024-03-31"
-    assert page.period_click({"customdata": ["nope", "2024-03-31"]}, view) is None
+    assert training_spec.period_click({"customdata": ["nope", "2024-03-31"]}, view) is None
 
 
 # ---------------------------------------------------------------- layout and callbacks

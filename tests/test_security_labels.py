@@ -10,6 +10,7 @@ import pytest
 
 import hostile_data as hostile
 from dashboard import charts, figures, state
+from dashboard.specs import commitments as commitments_spec
 from helpers import page_module
 
 # The tags the figures write themselves; any other '<' in shown text came from the data.
@@ -114,11 +115,11 @@ def test_the_figures_own_line_breaks_and_bold_stay_markup(app):
 
 def test_a_heatmap_click_on_an_escaped_name_finds_its_cell(app):
     page = page_module("commitments")
-    href = page.heatmap_click({"x": "1st plan", "y": figures.to_label(hostile.LINK)}, state.parse(""))
+    href = commitments_spec.heatmap_click({"x": "1st plan", "y": figures.to_label(hostile.LINK)}, state.parse(""))
     assert href == "/commitments?jurisdiction=ca&cycle=2018-2020"
     fr = state.parse("?lang=fr")
     fig, *_ = charts.render("commitments-heatmap", fr.to_query())
     first_plan = fig.data[0].x[0]
-    assert page.heatmap_click({"x": first_plan, "y": figures.to_label(hostile.AMP)}, fr) == \
+    assert commitments_spec.heatmap_click({"x": first_plan, "y": figures.to_label(hostile.AMP)}, fr) == \
         "/commitments?lang=fr&jurisdiction=ca-on&cycle=2018-2020"
-    assert page.heatmap_click({"x": first_plan, "y": hostile.AMP}, fr) is None  # read as a label: another name
+    assert commitments_spec.heatmap_click({"x": first_plan, "y": hostile.AMP}, fr) is None  # read as a label: another name

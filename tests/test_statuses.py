@@ -10,6 +10,7 @@ import pytest
 from dashboard import charts, data, progress, state
 from dashboard.ingest import nap_tracker
 from dashboard.ingest.common import Source
+from dashboard.specs import overview as overview_spec
 from helpers import find_all, make_snapshot, page_module, records, text_of
 from helpers.nap_tracker import seven_indicator_plan
 
@@ -131,17 +132,17 @@ def test_status_tiles_say_how_many_indicators_reported(app_env):
 def test_overview_counts_overdue_and_says_past_due_unreported_apart(app_env):
     page = page_module("overview")
     view = state.parse("")
-    k = page.kpis(view)
+    k = overview_spec.kpis(view)
     assert (k["overdue"], k["attention"], k["past_due_unreported"]) == (2, 3, 2)
     when = page.i18n.fmt_date(TODAY, "en")
-    headline = page.headline(k, view)
+    headline = overview_spec.headline(k, view)
     assert f"2 milestones are overdue as of {when}. 2 milestones are past their due date with no status reported: " \
            "whether they are finished is not known." in headline
     tile = next(t for t in page.kpi_tiles(k, view) if t.children.id == "overview-kpi-overdue")
     assert text_of(tile) == "Milestones overdue21 more stalled or due within 60 days · 2 past due, no status reported"
     fr = state.parse("?lang=fr")
     assert "2 jalons ont dépassé leur échéance sans état déclaré : on ne sait pas s’ils sont achevés." in \
-        page.headline(page.kpis(fr), fr)
+        overview_spec.headline(overview_spec.kpis(fr), fr)
 
 
 def test_attention_table_shows_past_due_unreported_as_its_own_neutral_reason(app_env):

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import charts, figures, vocab
 from dashboard.ingest import portal_metrics
+from dashboard.specs import datasets as datasets_spec
 from helpers import find_all, make_snapshot, page_module
 
 NBSP = "\u00a0"
@@ -92,7 +93,7 @@ def test_portal_metrics_hover_gives_the_french_reason_or_the_marker():
 
 
 def test_portal_metrics_sentence_gives_the_french_reasons(app_page_modules):
-    sentence = app_page_modules["datasets"].metrics_sentence(METRICS, "fr")
+    sentence = datasets_spec.metrics_sentence(METRICS, "fr")
     assert sentence.endswith(f"Raison{NBSP}: {ZERO_FR} (1); meter reset (en anglais seulement) (1).")
 
 

@@ -102,7 +102,8 @@ def change_summary_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     return finish(fig, lang=lang)
 
 
-def _signed(n: int, lang: str) -> str:
+def signed(n: int, lang: str) -> str:
+    """Return a change with its sign: "+3", "−2" (a minus sign), "0"."""
     if n > 0:
         return "+" + i18n.fmt_int(n, lang)
     if n < 0:
@@ -121,13 +122,13 @@ def dataset_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=labels, x=added, orientation="h", name=_("Added", lang), marker=dict(color=ADDED_COLOUR),
-        text=[_signed(v, lang) if v else "" for v in added], textposition="outside", cliponaxis=False, customdata=ids,
+        text=[signed(v, lang) if v else "" for v in added], textposition="outside", cliponaxis=False, customdata=ids,
         hovertemplate=_("%{y}: %{x:,} datasets added", lang) + "<extra></extra>",
     ))
     fig.add_trace(go.Bar(
         y=labels, x=[-v for v in removed], orientation="h", name=_("Removed", lang),
         marker=dict(color=REMOVED_COLOUR, pattern=dict(shape="/", fgcolor="#ffffff", solidity=0.3)),
-        text=[_signed(-v, lang) if v else "" for v in removed], textposition="outside", cliponaxis=False,
+        text=[signed(-v, lang) if v else "" for v in removed], textposition="outside", cliponaxis=False,
         customdata=[[i[0], v] for i, v in zip(ids, removed)],
         hovertemplate=_("%{y}: %{customdata[1]:,} datasets removed", lang) + "<extra></extra>",
     ))
@@ -150,7 +151,7 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
     short = [wrap_label(lbl) for lbl in labels]
     values = [int(r["learners_added"]) for r in records]
     fig = go.Figure(go.Bar(
-        x=values, y=short, orientation="h", text=[_signed(v, lang) for v in values], textposition="auto",
+        x=values, y=short, orientation="h", text=[signed(v, lang) for v in values], textposition="auto",
         insidetextanchor="end", textfont=dict(size=14),
         cliponaxis=False, marker=dict(color=[ADDED_COLOUR if v >= 0 else REMOVED_COLOUR for v in values]),
         customdata=[[to_label(lbl), int(r["events_added"])] for lbl, r in zip(labels, records)],
