@@ -4,14 +4,14 @@ The page shows every chart the view's page draws (plotly.js, served from the ins
 their sentences and data tables, the filters applied, the snapshot id and checksums, the sources and
 their licences, and a link that reproduces the view. `ogdash brief` and /brief/<page>/pdf print it.
 
-Printing drives the system's own Chromium through Playwright (a runtime dependency; no browser is ever
-downloaded). Where no Chromium is found, the header offers no briefing button and `ogdash brief` says
-what to install. The server prints from its own address, given by `ogdash serve` or by
-$OGDASH_PRINT_URL, never from the Host a request names.
+Printing drives the system's own Chromium through Playwright (dashboard/chromium.py; no browser is ever
+downloaded). Where no Chromium is found, the header offers no briefing button and `ogdash brief`
+(dashboard/printing.py) says what to install. The server prints from its own address, given by
+`ogdash serve` or by $OGDASH_PRINT_URL, never from the Host a request names.
 
 What the PDF route enforces (requests are not trusted, nor is the content of the sources):
 - its Chromium loads only the origin it prints from: every other request, a redirect elsewhere, a
-  WebSocket and a service worker are refused by Playwright's request interception;
+  WebSocket and a service worker are refused by Playwright's request interception (chromium.print_pdf);
 - at most PRINT_SLOTS briefings print at once per server (all its workers); another request is
   answered 503 with Retry-After at once, so PDFs never hold every worker's threads;
 - a print stops after PRINT_TIMEOUT_MS, whatever the page does;
@@ -20,54 +20,32 @@ What the PDF route enforces (requests are not trusted, nor is the content of the
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
 import html
-import importlib.util
 import json
 import logging
-import os
 import re
-import shutil
 import sys
-import stat
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Iterator
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote
 
+import dash
 import flask
+import plotly
 from flask import Flask, Response, abort, request, send_file
 
-from dashboard import charts, components, config, data, i18n, playlists, state as state_mod
+from dashboard import charts, config, data, i18n, sitemap, state as state_mod
+from dashboard.chromium import PRINT_SLOTS, print_pdf, print_problem, print_slot
 from dashboard.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-PAGES = {"overview": "/", "commitments": "/commitments", "datasets": "/datasets", "training": "/training",
-         "compare": "/compare"}
-# Pages of one record: briefing name -> (the dashboard path before the record's id, the prefix of its keyed charts).
-RECORD_PAGES = {"commitment": ("/commitments/", "commitment-")}
+# The pages with a briefing: name -> path; and pages of one record: name -> (the dashboard path before the
+# record's id, the prefix of its keyed charts). Both read from the page registry (dashboard.sitemap).
+PAGES = sitemap.BRIEFINGS
+RECORD_PAGES = sitemap.RECORD_BRIEFINGS
 STATIC = {"brief.js": "application/javascript", "brief.css": "text/css", "plotly.min.js": "application/javascript"}
-# Where a system Chromium is looked for when $OGDASH_CHROMIUM is not set: Debian's path, then these names on PATH.
-CHROMIUM_PATHS = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
-                  "chrome")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-INSTALL_CHROMIUM = ("install Chromium (Debian and Ubuntu: apt-get install chromium; Fedora: dnf install chromium; "
-                    "macOS: brew install --cask chromium), or set OGDASH_CHROMIUM to a Chromium or Chrome executable")
-# Briefings printed at once by one server, all its workers together: each is a Chromium (a few hundred MB
-# and a CPU while it draws). A request beyond them is answered 503 at once rather than queued.
-PRINT_SLOTS = 2
-# A print's whole time: starting Chromium, loading the briefing (the server draws every chart of the page)
-# and drawing its figures. A world-scale briefing took 7-12 s here (2 CPUs shared, load 8); a page that
-# never finishes is dropped after this, and its slot freed.
-PRINT_TIMEOUT_MS = 45_000
 BUSY_RETRY_AFTER = 15  # seconds a client is asked to wait when every print slot is taken
 FILTER_LABELS = (("jurisdictions", N_("Jurisdiction")), ("levels", N_("Level")), ("cycles", N_("Action-plan cycle")),
                  ("statuses", N_("Status")))
@@ -104,33 +82,7 @@ def view_path(name: str, key: str | None = None) -> str:
     return RECORD_PAGES[name][0] + quote(key or "", safe="") if name in RECORD_PAGES else PAGES[name]
 
 
-# ---------------------------------------------------------------- can this machine print?
-
-def find_chromium() -> Path | None:
-    """Return the system Chromium that prints briefings: $OGDASH_CHROMIUM, else /usr/bin/chromium, else one on PATH.
-
-    Looked up each time (a few stat calls): a Chromium installed while the server runs is used at once.
-    """
-    configured = config.chromium()
-    for candidate in ([configured] if configured else CHROMIUM_PATHS):
-        found = shutil.which(candidate)
-        if found:
-            return Path(found)
-    return None
-
-
-def print_problem() -> str | None:
-    """Return why this machine cannot print briefings (naming what to install), or None when it can."""
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing: pip install playwright (it drives the system's Chromium; " \
-               "no browser download is needed)"
-    if find_chromium() is None:
-        configured = config.chromium()
-        if configured:
-            return f"OGDASH_CHROMIUM={configured} is not an executable file: set it to a Chromium or Chrome executable"
-        return f"no Chromium found ({', '.join(CHROMIUM_PATHS)}): {INSTALL_CHROMIUM}"
-    return None
-
+# ---------------------------------------------------------------- where this server prints from
 
 def print_base() -> str | None:
     """Return the address the server's Chromium prints briefings from, or None when none is configured.
@@ -149,17 +101,7 @@ def printing_offered() -> bool:
     return print_base() is not None and print_problem() is None
 
 
-class BriefFailed(RuntimeError):
-    """A briefing that could not be printed; the message says why."""
-
-
-class BriefUnavailable(BriefFailed):
-    """This machine cannot print briefings; the message says what to install."""
-
-
 def plotly_js() -> Path:
-    import plotly
-
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
@@ -169,8 +111,6 @@ def static_path(name: str) -> Path:
 
 def charts_of(path: str, view: state_mod.ViewState) -> list[str]:
     """Return the ids of the charts the page at `path` draws for `view`, in page order."""
-    import dash
-
     found_target = target(path)
     if found_target and found_target[0] in RECORD_PAGES:  # a record's charts are drawn once its record is read
         prefix = RECORD_PAGES[found_target[0]][1]
@@ -191,7 +131,7 @@ def charts_of(path: str, view: state_mod.ViewState) -> list[str]:
 
     if entry is not None and callable(entry.get("layout")):
         walk(entry["layout"](**dict(parse_qsl(view.to_query().lstrip("?")))))
-    prefix = playlists.PAGE_PREFIX.get(path, "\0")
+    prefix = sitemap.CHART_PAGES.get(path, "\0")
     return found or [c for c, spec in charts.REGISTRY.items() if c.startswith(prefix) and not spec.keyed]
 
 
@@ -250,7 +190,7 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
     lang = view.lang
     snapshot = requested_snapshot(view)
     page_title = (_("Commitment {id}", lang, id=key) if name == "commitment"
-                  else _(dict(components.NAV).get(path, name), lang))
+                  else _(sitemap.title(path) or name, lang))
     link = f"{base_url.rstrip('/')}{path}{view.to_query()}"
     now = dt.datetime.now(dt.timezone.utc)
     sections = []
@@ -299,224 +239,6 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
 <h2>{_e(_("Snapshot {id}: tables and SHA-256 checksums", lang, id=snapshot.id))}</h2>
 {_table([_("Table", lang), _("File", lang), _("Rows", lang), "SHA-256"], checksums, "checksums")}
 </section></body></html>"""
-
-
-# ---------------------------------------------------------------- printing
-
-def launch_chromium(playwright, *, timeout_ms: float = PRINT_TIMEOUT_MS):
-    """Return the system Chromium, launched headless through Playwright (never a downloaded browser)."""
-    chromium = find_chromium()
-    if chromium is None or print_problem():
-        raise BriefUnavailable(print_problem() or "no Chromium found")
-    return playwright.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
-                                      timeout=timeout_ms)
-
-
-def origin_of(url: str) -> str:
-    """Return the origin of `url` (scheme://host:port, the port always written), lowercased."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
-    except ValueError:  # a port that is not a number
-        return ""
-    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
-
-
-def _only_from(origin: str, refused: list[str], left):
-    """Return a Playwright route handler that lets requests to `origin` through and aborts every other one.
-
-    An allowed request is fetched without following redirects and its answer handed to the page: a
-    redirect is then a new request that comes back here (the browser follows a redirect of a request it
-    was told to continue without asking again, which would let the origin send it anywhere).
-    """
-    def handle(route) -> None:
-        url = route.request.url
-        if origin_of(url) != origin:
-            refused.append(url)
-            route.abort("blockedbyclient")
-            return
-        try:
-            route.fulfill(response=route.fetch(max_redirects=0, timeout=left()))
-        except Exception:  # the server went away or the print is stopping: the page sees a failed request
-            with contextlib.suppress(Exception):
-                route.abort("failed")
-    return handle
-
-
-def print_pdf(url: str, out: Path, *, timeout_ms: int | None = None) -> Path:
-    """Print the briefing page at `url` to the PDF `out` with headless Chromium; return `out`.
-
-    Chromium may load nothing but `url`'s own origin, and the whole print (start, load, draw) stops after
-    `timeout_ms` (PRINT_TIMEOUT_MS) with BriefFailed.
-    """
-    problem = print_problem()
-    if problem:
-        raise BriefUnavailable(problem)
-    from playwright.sync_api import Error as PlaywrightError, sync_playwright
-
-    timeout_ms = PRINT_TIMEOUT_MS if timeout_ms is None else timeout_ms
-    deadline = time.monotonic() + timeout_ms / 1000
-
-    def left() -> float:  # milliseconds left of the print's time, at least one
-        return max(1.0, (deadline - time.monotonic()) * 1000)
-
-    out = Path(out)
-    origin, refused = origin_of(url), []
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, timeout_ms=left())
-        try:
-            context = browser.new_context(viewport={"width": 1000, "height": 1400}, service_workers="block",
-                                          accept_downloads=False)
-            context.route("**/*", _only_from(origin, refused, left))
-            context.route_web_socket(re.compile(".*"), lambda ws: ws.close())
-            page = context.new_page()
-            try:
-                response = page.goto(url, timeout=left())
-                if response is None or response.status != 200:  # not a briefing: say so now, not after the timeout
-                    raise BriefFailed(f"{url} answered {response.status if response else 'nothing'}")
-                page.wait_for_function("() => document.body.dataset.ready === '1'", timeout=left())
-            except PlaywrightError as exc:
-                raise BriefFailed(f"{url} was not ready within {timeout_ms / 1000:g} s: "
-                                  f"{str(exc).splitlines()[0]}") from exc
-            footer = (f'<div style="font-size:8px;width:100%;text-align:center;color:#444">'
-                      f'{_e(page.title())} · <span class="pageNumber"></span>/<span class="totalPages"></span></div>')
-            out.parent.mkdir(parents=True, exist_ok=True)
-            page.set_default_timeout(left())
-            page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=footer,
-                     margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
-        finally:
-            browser.close()
-    if refused:
-        log.warning("briefing %s: refused %d request(s) to other origins: %s", url, len(refused),
-                    ", ".join(refused[:5]))
-    return out
-
-
-# ---------------------------------------------------------------- one or two prints at a time
-
-_local_slots: dict[str, threading.BoundedSemaphore] = {}
-_local_slots_lock = threading.Lock()
-
-
-def _slot_folder() -> Path | None:
-    """Return this user's folder of print-slot lock files (created 0700), or None where there can be none."""
-    if not hasattr(os, "getuid"):
-        return None
-    folder = Path(tempfile.gettempdir()) / f"ogdash-print-{os.getuid()}"
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        found = folder.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():  # someone else's, or a link
-        return None
-    return folder
-
-
-@contextlib.contextmanager
-def print_slot(server: str) -> Iterator[bool]:
-    """Hold one of the PRINT_SLOTS print slots of `server` (its print address) for the block, yielding True;
-    yield False at once when every slot is taken.
-
-    The slots are lock files (flock), so that every worker process of one server shares them and a worker
-    that dies frees its slot; where there are none (not Unix), each process has its own PRINT_SLOTS.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None
-    folder = _slot_folder() if fcntl is not None else None
-    if folder is None:
-        with _local_slots_lock:
-            slots = _local_slots.setdefault(server, threading.BoundedSemaphore(PRINT_SLOTS))
-        held = slots.acquire(blocking=False)
-        try:
-            yield held
-        finally:
-            if held:
-                slots.release()
-        return
-    tag = hashlib.sha256(server.encode()).hexdigest()[:16]
-    for number in range(PRINT_SLOTS):
-        try:
-            fd = os.open(folder / f"{tag}-{number}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
-                         0o600)
-        except OSError as exc:  # not a file of ours: counted as taken, and said
-            log.warning("print slot %s-%d cannot be opened in %s: %s", tag, number, folder, exc)
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # taken
-            os.close(fd)
-            continue
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-        return
-    yield False
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
-@contextlib.contextmanager
-def temporary_server(data_dir: Path | None = None) -> Iterator[str]:
-    """Serve the dashboard in this process on 127.0.0.1 and a free port until the block ends; yield its URL."""
-    from werkzeug.serving import make_server
-
-    from dashboard.app import create_app
-    from dashboard.serve import RequestHandler
-
-    app = create_app(data_dir)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=RequestHandler)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.server.config["OGDASH_PRINT_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield base
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-def brief_url(base: str, view_url: str, lang: str | None) -> str:
-    """Return the /brief URL on `base` for the dashboard view `view_url` (a path or full URL), in `lang`."""
-    parts = urlsplit(view_url)
-    path = brief_path(parts.path or "/")
-    if path is None:
-        raise ValueError(f"{parts.path!r} has no briefing; pages with one: "
-                         + ", ".join([*PAGES.values(), *(prefix + "<id>" for prefix, _c in RECORD_PAGES.values())]))
-    view = state_mod.parse(parts.query)
-    if lang:
-        view = state_mod.parse(view.to_query(lang=lang))
-    return f"{base.rstrip('/')}{path}{view.to_query()}"
-
-
-def generate(view_url: str, out: Path, *, lang: str | None = None, data_dir: Path | None = None) -> Path:
-    """Print the briefing of `view_url` to `out`, from the server in the URL if it answers, else a temporary one.
-
-    Raises ValueError for a page without a briefing, BriefUnavailable when this machine cannot print, and
-    BriefFailed when the briefing page does not answer.
-    """
-    brief_url("", view_url, lang)  # a page without a briefing is refused before anything starts
-    problem = print_problem()
-    if problem:
-        raise BriefUnavailable(problem)
-    parts = urlsplit(view_url)
-    if parts.scheme in ("http", "https") and parts.netloc and _answers(f"{parts.scheme}://{parts.netloc}/healthz"):
-        return print_pdf(brief_url(f"{parts.scheme}://{parts.netloc}", view_url, lang), out)
-    data.current_snapshot(data_dir)  # NoSnapshot says what to build before a server starts for nothing
-    with temporary_server(data_dir) as base:
-        return print_pdf(brief_url(base, view_url, lang), out)
 
 
 # ---------------------------------------------------------------- routes

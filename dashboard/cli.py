@@ -156,15 +156,15 @@ def cmd_bench(args) -> int:
 
 
 def cmd_brief(args) -> int:
-    from dashboard import brief
+    from dashboard import chromium, printing
 
     try:
-        out = brief.generate(args.url, Path(args.out), lang=args.lang,
+        out = printing.generate(args.url, Path(args.out), lang=args.lang,
                              data_dir=Path(args.data_dir).resolve() if args.data_dir else None)
     except ValueError as exc:  # the URL names a page without a briefing: a usage error
         print(f"ogdash: no briefing: {exc}", file=sys.stderr)
         return 2
-    except brief.BriefFailed as exc:
+    except chromium.BriefFailed as exc:
         print(f"ogdash: no briefing: {exc}", file=sys.stderr)
         return 1
     print(out)
@@ -277,7 +277,7 @@ def _expected_failure(exc: Exception) -> bool:
     """Return True for an error that says what is wrong with the input or the machine (not a bug)."""
     known = (("dashboard.data", "NoSnapshot"), ("dashboard.data", "QueryError"),
              ("dashboard.snapshots", "SnapshotError"), ("dashboard.ingest.common", "IngestError"),
-             ("dashboard.playlists", "PlaylistError"), ("dashboard.brief", "BriefFailed"))
+             ("dashboard.playlists", "PlaylistError"), ("dashboard.chromium", "BriefFailed"))
     classes = tuple(getattr(sys.modules[module], name) for module, name in known if module in sys.modules)
     return isinstance(exc, (OSError, *classes))
 

@@ -162,7 +162,7 @@ def render_cache() -> int:
     return int(setting("OGDASH_RENDER_CACHE", "128"))
 
 
-# Briefings (dashboard/brief.py).
+# Briefings (dashboard/brief.py, dashboard/chromium.py).
 
 def chromium() -> str | None:
     """Return the Chromium or Chrome executable that prints briefings ($OGDASH_CHROMIUM), None when unset."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import brief
+from dashboard import brief, chromium, printing
 
 
 @pytest.fixture(scope="module")
@@ -57,18 +57,18 @@ def _fake_chromium(folder: Path, name: str = "chromium") -> Path:
 def test_chromium_is_found_from_the_setting_then_the_usual_places(env, tmp_path):
     exe = _fake_chromium(tmp_path, "my-chrome")
     env.setenv("OGDASH_CHROMIUM", str(exe))
-    assert brief.find_chromium() == exe and brief.print_problem() is None
+    assert chromium.find_chromium() == exe and chromium.print_problem() is None
     env.setenv("OGDASH_CHROMIUM", str(tmp_path / "absent"))
-    assert brief.find_chromium() is None
-    assert brief.print_problem() == (f"OGDASH_CHROMIUM={tmp_path / 'absent'} is not an executable file: "
+    assert chromium.find_chromium() is None
+    assert chromium.print_problem() == (f"OGDASH_CHROMIUM={tmp_path / 'absent'} is not an executable file: "
                                      "set it to a Chromium or Chrome executable")
     env.delenv("OGDASH_CHROMIUM")
-    env.setattr(brief, "CHROMIUM_PATHS", (str(tmp_path / "nowhere"), "chromium-browser"))
+    env.setattr(chromium, "CHROMIUM_PATHS", (str(tmp_path / "nowhere"), "chromium-browser"))
     env.setenv("PATH", str(tmp_path))
-    assert brief.find_chromium() is None
-    assert "apt-get install chromium" in brief.print_problem()
+    assert chromium.find_chromium() is None
+    assert "apt-get install chromium" in chromium.print_problem()
     on_path = _fake_chromium(tmp_path, "chromium-browser")
-    assert brief.find_chromium() == on_path
+    assert chromium.find_chromium() == on_path
 
 
 def test_the_print_address_comes_from_configuration_never_the_request(env, demo):
@@ -156,7 +156,7 @@ def test_the_command_says_what_to_install_without_a_browser(env, tmp_path, capsy
     assert code == 1
     assert err.startswith("ogdash: no briefing: OGDASH_CHROMIUM=") and "Traceback" not in err
     env.delenv("OGDASH_CHROMIUM")
-    env.setattr(brief, "CHROMIUM_PATHS", (str(tmp_path / "nowhere"),))
+    env.setattr(chromium, "CHROMIUM_PATHS", (str(tmp_path / "nowhere"),))
     env.setenv("PATH", str(tmp_path))
     assert cli.main(["brief", "--url", "/commitments", "--out", str(tmp_path / "b.pdf")]) == 1
     assert "install Chromium (Debian and Ubuntu: apt-get install chromium" in capsys.readouterr().err
@@ -183,7 +183,7 @@ def test_detail_and_compare_pages_offer_their_briefing(env, demo, tmp_path):
                                                                                False)
         assert app_mod.brief_link("/compare", "")[::2] == ("/brief/compare/pdf", False)
         assert app_mod.brief_link("/data", "")[2] is True
-    assert brief.brief_url("http://x", f"http://y/commitments/{key}?cycle=2018-2020", "fr") \
+    assert printing.brief_url("http://x", f"http://y/commitments/{key}?cycle=2018-2020", "fr") \
         == f"http://x/brief/commitment/{key}?lang=fr&cycle=2018-2020"
 
 

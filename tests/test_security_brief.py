@@ -2,7 +2,7 @@
 eight PDFs at once, data that would break the page's embedded JSON, absent snapshots, and the Server header.
 
 The fast tests use the Flask test client on a hostile snapshot (tests/hostile_data.py). Those marked `browser`
-drive the system Chromium: through brief.print_pdf against small local servers, and through a real
+drive the system Chromium: through chromium.print_pdf against small local servers, and through a real
 `ogdash serve` (gunicorn, one worker of eight threads) whose neighbour on 127.0.0.1 must receive nothing.
 """
 
@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 
 import hostile_data as hostile
-from dashboard import brief
+from dashboard import brief, chromium, printing
 from helpers import REPO
 
-BROWSER = pytest.mark.skipif(brief.print_problem() is not None, reason=f"cannot print: {brief.print_problem()}")
+BROWSER = pytest.mark.skipif(chromium.print_problem() is not None, reason=f"cannot print: {chromium.print_problem()}")
 SCRIPT_JSON = re.compile(r'<script type="application/json" id="[^"]*">(.*?)</script>', re.S)
 
 
@@ -213,7 +213,7 @@ def test_a_busy_server_answers_503_at_once_with_retry_after(client, monkeypatch)
     calls = []
     monkeypatch.setattr(brief, "print_pdf", _fake_print(calls))
     base = brief.print_base()
-    with brief.print_slot(base) as first, brief.print_slot(base) as second:
+    with chromium.print_slot(base) as first, chromium.print_slot(base) as second:
         assert first and second
         started = time.monotonic()
         answer = client.get("/brief/training/pdf?lang=fr")
@@ -224,7 +224,7 @@ def test_a_busy_server_answers_503_at_once_with_retry_after(client, monkeypatch)
         assert calls == []
     answer = client.get("/brief/training/pdf")
     assert answer.status_code == 200 and calls == [f"{base}/brief/training"]
-    with brief.print_slot(base) as again, brief.print_slot(base) as and_again:
+    with chromium.print_slot(base) as again, chromium.print_slot(base) as and_again:
         assert again and and_again  # the route gave its slot back
 
 
@@ -232,8 +232,8 @@ def test_print_slots_are_shared_by_every_worker_process(tmp_path):
     base = f"http://127.0.0.1:{_free_port()}"
     ready = tmp_path / "holding"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time, pathlib; from dashboard import brief\n"
-         "with brief.print_slot(sys.argv[1]) as held:\n"
+        [sys.executable, "-c", "import sys, time, pathlib; from dashboard import chromium\n"
+         "with chromium.print_slot(sys.argv[1]) as held:\n"
          "    pathlib.Path(sys.argv[2]).write_text(str(held)); time.sleep(60)", base, str(ready)],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
@@ -241,14 +241,14 @@ def test_print_slots_are_shared_by_every_worker_process(tmp_path):
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert ready.read_text() == "True"
-        with brief.print_slot(base) as mine:
+        with chromium.print_slot(base) as mine:
             assert mine
-            with brief.print_slot(base) as none_left:
+            with chromium.print_slot(base) as none_left:
                 assert not none_left  # PRINT_SLOTS = 2: one in the other process, one here
     finally:
         holder.kill()
         holder.wait(10)
-    with brief.print_slot(base) as first, brief.print_slot(base) as second:
+    with chromium.print_slot(base) as first, chromium.print_slot(base) as second:
         assert first and second  # a process that dies frees its slot
 
 
@@ -295,7 +295,7 @@ def test_chromium_loads_nothing_but_the_origin_it_prints(tmp_path):
             "/redirect": _redirect_to(neighbour.url),
             "/worker.js": (200, "application/javascript", b"self.onfetch = () => {};"),
         })
-        out = brief.print_pdf(own.url + "/brief", tmp_path / "reach.pdf")
+        out = chromium.print_pdf(own.url + "/brief", tmp_path / "reach.pdf")
         assert out.read_bytes().startswith(b"%PDF")
         time.sleep(0.5)  # anything that slipped through would have landed by now
         assert neighbour.hits == []
@@ -307,12 +307,12 @@ def test_chromium_loads_nothing_but_the_origin_it_prints(tmp_path):
 @pytest.mark.browser
 @BROWSER
 def test_a_page_that_never_finishes_is_dropped_at_the_timeout(tmp_path):
-    assert brief.PRINT_TIMEOUT_MS <= 45_000
+    assert chromium.PRINT_TIMEOUT_MS <= 45_000
     never = b"<!doctype html><html><body data-ready='0'><p>drawing forever</p></body></html>"
     with _Recorder({"/brief": (200, "text/html", never)}) as own:
         started = time.monotonic()
-        with pytest.raises(brief.BriefFailed, match="not ready within 4 s"):
-            brief.print_pdf(own.url + "/brief", tmp_path / "never.pdf", timeout_ms=4000)
+        with pytest.raises(chromium.BriefFailed, match="not ready within 4 s"):
+            chromium.print_pdf(own.url + "/brief", tmp_path / "never.pdf", timeout_ms=4000)
         assert time.monotonic() - started < 20  # the whole print, Chromium's start included
     assert not (tmp_path / "never.pdf").exists()
 
@@ -322,8 +322,8 @@ def test_a_page_that_never_finishes_is_dropped_at_the_timeout(tmp_path):
 def test_a_briefing_of_hostile_data_becomes_ready_and_prints(hostile_dir, tmp_path, monkeypatch):
     monkeypatch.delenv("OGDASH_PRINT_URL", raising=False)
     started = time.monotonic()
-    out = brief.generate("/commitments", tmp_path / "hostile.pdf", data_dir=hostile_dir)
-    assert time.monotonic() - started < brief.PRINT_TIMEOUT_MS / 1000 + 30
+    out = printing.generate("/commitments", tmp_path / "hostile.pdf", data_dir=hostile_dir)
+    assert time.monotonic() - started < chromium.PRINT_TIMEOUT_MS / 1000 + 30
     pdf = out.read_bytes()
     assert pdf.startswith(b"%PDF")
     links = _pdf_links(pdf)
@@ -387,7 +387,7 @@ def test_a_forged_host_reaches_no_other_local_service(served):
 def test_eight_pdfs_at_once_leave_the_server_answering(served):
     url, log = served
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        pdfs = [pool.submit(_get, f"{url}/brief/{page}/pdf", timeout=brief.PRINT_TIMEOUT_MS / 1000 + 60)
+        pdfs = [pool.submit(_get, f"{url}/brief/{page}/pdf", timeout=chromium.PRINT_TIMEOUT_MS / 1000 + 60)
                 for page in ("overview", "training", "datasets", "commitments") * 2]
         polls = []
         while not all(f.done() for f in pdfs) or not polls:
@@ -399,7 +399,7 @@ def test_eight_pdfs_at_once_leave_the_server_answering(served):
     assert [p for p in polls if p[1] != 200 or p[2] >= 2.0] == [], polls  # /healthz and / under 2 s throughout
     refused = [a for a in answers if a[0] == 503]
     printed = [a for a in answers if a[0] == 200]
-    assert len(printed) + len(refused) == 8 and 1 <= len(printed) <= brief.PRINT_SLOTS, [a[0] for a in answers]
+    assert len(printed) + len(refused) == 8 and 1 <= len(printed) <= chromium.PRINT_SLOTS, [a[0] for a in answers]
     assert all(a[2].startswith(b"%PDF") for a in printed)
     for status, headers, body, took in refused:
         assert headers["Retry-After"] == str(brief.BUSY_RETRY_AFTER) and took < 2.0
@@ -435,5 +435,5 @@ def test_the_development_server_names_no_software_either(hostile_dir, tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the reloader's child is in the same new session
         process.wait(30)
-    with brief.temporary_server(hostile_dir) as base:
+    with printing.temporary_server(hostile_dir) as base:
         assert _get(base + "/healthz", timeout=30)[1]["Server"] == "ogdash"
