@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
+from dash import _callback
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import brief, charts, config, data, downloads, i18n, progress, state as state_mod, vocab
+from dashboard import brief, charts, config, data, downloads, i18n, progress, state as state_mod, vocab, web
 from dashboard.charts import URL
-from dashboard.components import NAV, other_lang
+from dashboard.components import other_lang
 from dashboard.i18n import N_, _
+from dashboard.sitemap import NAV
 
 
 def _shell() -> html.Div:
@@ -86,8 +90,6 @@ def _restore_shell_callbacks() -> None:
     every registration, later calls restore the ones missing.
     """
     global _SHELL_CALLBACKS
-    from dash import _callback
-
     if _SHELL_CALLBACKS is None:
         _SHELL_CALLBACKS = (dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST),
                             list(_callback.GLOBAL_INLINE_SCRIPTS))
@@ -103,8 +105,6 @@ def _restore_shell_callbacks() -> None:
 def create_app(data_dir: Path | None = None) -> dash.Dash:
     """Return the configured Dash app serving the newest verified snapshot in `data_dir`."""
     if data_dir is not None:
-        import os
-
         os.environ["OGDASH_DATA_DIR"] = str(Path(data_dir).resolve())
     app = dash.Dash(
         __name__,
@@ -123,16 +123,12 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     _index_in_the_views_language(app)
     downloads.register(app.server)  # /download/<snapshot>/<table>.csv
     brief.register(app.server)  # /brief/<page>?<view>: a printable briefing, and its PDF
-    from dashboard import web
-
     web.install(app.server, app)  # app: for its CSP script hashes and callback list
     return app
 
 
 def _index_in_the_views_language(app: dash.Dash) -> None:
     """Serve the page's HTML as <html lang="fr"> for a French view, so it is French before any script runs."""
-    import flask
-
     interpolate = app.interpolate_index
 
     def interpolate_index(**kwargs) -> str:

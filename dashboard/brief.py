@@ -35,16 +35,16 @@ import flask
 import plotly
 from flask import Flask, Response, abort, request, send_file
 
-from dashboard import charts, components, config, data, i18n, playlists, state as state_mod
+from dashboard import charts, config, data, i18n, sitemap, state as state_mod
 from dashboard.chromium import PRINT_SLOTS, print_pdf, print_problem, print_slot
 from dashboard.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-PAGES = {"overview": "/", "commitments": "/commitments", "datasets": "/datasets", "training": "/training",
-         "compare": "/compare"}
-# Pages of one record: briefing name -> (the dashboard path before the record's id, the prefix of its keyed charts).
-RECORD_PAGES = {"commitment": ("/commitments/", "commitment-")}
+# The pages with a briefing: name -> path; and pages of one record: name -> (the dashboard path before the
+# record's id, the prefix of its keyed charts). Both read from the page registry (dashboard.sitemap).
+PAGES = sitemap.BRIEFINGS
+RECORD_PAGES = sitemap.RECORD_BRIEFINGS
 STATIC = {"brief.js": "application/javascript", "brief.css": "text/css", "plotly.min.js": "application/javascript"}
 BUSY_RETRY_AFTER = 15  # seconds a client is asked to wait when every print slot is taken
 FILTER_LABELS = (("jurisdictions", N_("Jurisdiction")), ("levels", N_("Level")), ("cycles", N_("Action-plan cycle")),
@@ -131,7 +131,7 @@ def charts_of(path: str, view: state_mod.ViewState) -> list[str]:
 
     if entry is not None and callable(entry.get("layout")):
         walk(entry["layout"](**dict(parse_qsl(view.to_query().lstrip("?")))))
-    prefix = playlists.PAGE_PREFIX.get(path, "\0")
+    prefix = sitemap.CHART_PAGES.get(path, "\0")
     return found or [c for c, spec in charts.REGISTRY.items() if c.startswith(prefix) and not spec.keyed]
 
 
@@ -190,7 +190,7 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
     lang = view.lang
     snapshot = requested_snapshot(view)
     page_title = (_("Commitment {id}", lang, id=key) if name == "commitment"
-                  else _(dict(components.NAV).get(path, name), lang))
+                  else _(sitemap.title(path) or name, lang))
     link = f"{base_url.rstrip('/')}{path}{view.to_query()}"
     now = dt.datetime.now(dt.timezone.utc)
     sections = []

@@ -14,16 +14,6 @@ FILTERS = (
     ("cycle", "cycles", N_("Action-plan cycle")),
 )
 
-NAV = (
-    ("/", N_("Overview")),
-    ("/commitments", N_("Commitments")),
-    ("/datasets", N_("Datasets")),
-    ("/training", N_("Training reach")),
-    ("/compare", N_("Compare snapshots")),
-    ("/data", N_("Data")),
-)
-
-
 # The changes to a view that leave one page's own state (its list page, search and status filter) behind when a
 # link goes to another page.
 ELSEWHERE = {"page": 1, "q": "", "statuses": ()}

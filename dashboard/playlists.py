@@ -8,15 +8,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from dashboard import config, i18n, state as state_mod
+from dashboard import config, i18n, sitemap, state as state_mod
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 DEFAULT_INTERVAL = 20  # seconds per slide
 MIN_INTERVAL, MAX_INTERVAL = 2, 3600
-
-# The page paths a slide's view may name, and the chart-id prefix of each page's charts.
-PAGE_PREFIX = {"/": "overview-", "/commitments": "commitments-", "/datasets": "datasets-", "/training": "training-",
-               "/compare": "compare-"}
 
 
 class PlaylistError(ValueError):
@@ -107,9 +103,9 @@ def load(path: Path | str, charts: dict | None = None) -> Playlist:
         if not isinstance(view, str) or not view.startswith("/"):
             raise PlaylistError(f"{where}: view must be a dashboard URL starting with '/', not {view!r}")
         parts = urlsplit(view)
-        if parts.scheme or parts.netloc or parts.path not in PAGE_PREFIX:
+        if parts.scheme or parts.netloc or parts.path not in sitemap.CHART_PAGES:
             raise PlaylistError(f"{where}: view {view!r} is not a page that draws charts "
-                                f"(one of {', '.join(PAGE_PREFIX)})")
+                                f"(one of {', '.join(sitemap.CHART_PAGES)})")
         notices = state_mod.parse(parts.query).notices
         if notices:
             key, value = notices[0]

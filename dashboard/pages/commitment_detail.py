@@ -20,7 +20,8 @@ from dashboard.i18n import N_, _, ngettext
 from dashboard.specs import commitment as spec
 from dashboard.vocab import present
 
-dash.register_page(__name__, path_template="/commitments/<commitment_id>", name="Commitment", order=10)
+dash.register_page(__name__, path_template="/commitments/<commitment_id>", name=N_("Commitment"), order=10,
+                   topic="commitment")
 
 IRM_FIELDS = (
     ("potential_impact", N_("Potential impact")),

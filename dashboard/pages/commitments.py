@@ -17,7 +17,7 @@ from dashboard.i18n import N_, _
 from dashboard.progress import SCALE
 from dashboard.specs import commitments as spec
 
-dash.register_page(__name__, path="/commitments", name="Commitments", order=1)
+dash.register_page(__name__, path="/commitments", name=N_("Commitments"), order=1, nav=True, topic="commitments")
 
 PAGE_SIZE = 25  # commitments per page of the list
 OVERDUE_SHOWN = 25  # milestones shown in the attention table; its CSV has them all

@@ -16,10 +16,11 @@ from dashboard import data, i18n, state as state_mod, tables
 from dashboard.charts import URL, chart_card
 from dashboard.components import kpi_tile, page_header, section_card
 from dashboard.figures.compare import signed
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import N_, _, ngettext
 from dashboard.specs import compare as spec
 
-dash.register_page(__name__, path="/compare", name="Compare snapshots", order=4)
+dash.register_page(__name__, path="/compare", name=N_("Compare snapshots"), order=4, nav=True,
+                   topic="compare")
 
 LIST_MAX = 12  # records listed per change; the charts' CSVs have them all
 

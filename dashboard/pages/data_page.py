@@ -11,7 +11,7 @@ from dashboard.charts import snapshot_of
 from dashboard.components import empty_state, only_in, page_header
 from dashboard.i18n import N_, _, ngettext
 
-dash.register_page(__name__, path="/data", name="Data", order=5)
+dash.register_page(__name__, path="/data", name=N_("Data"), order=5, nav=True)
 
 OGL_CANADA = {"en": "https://open.canada.ca/en/open-government-licence-canada",
               "fr": "https://ouvert.canada.ca/fr/licence-du-gouvernement-ouvert-canada"}

@@ -13,10 +13,10 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import data, i18n, state as state_mod
 from dashboard.charts import chart_card, snapshot_of
 from dashboard.components import kpi_tile, page_header
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import N_, _, ngettext
 from dashboard.specs import datasets as spec
 
-dash.register_page(__name__, path="/datasets", name="Datasets", order=2)
+dash.register_page(__name__, path="/datasets", name=N_("Datasets"), order=2, nav=True, topic="datasets")
 
 
 def _switch(label: str, options: list[tuple[str, str, bool]], switch_id: str) -> html.Nav:

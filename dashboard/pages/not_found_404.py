@@ -6,8 +6,9 @@ import dash
 from dash import dcc, html
 
 from dashboard import state as state_mod
-from dashboard.components import NAV, page_header
+from dashboard.components import page_header
 from dashboard.i18n import _
+from dashboard.sitemap import NAV
 
 # Dash Pages shows the page of a module named not_found_404 for every unknown path; dashboard.web sets the 404.
 dash.register_page(__name__, path="/not-found-404", name="Page not found", title="Page not found · Open Government Monitor",

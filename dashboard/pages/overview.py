@@ -13,11 +13,11 @@ from dashboard import charts, data, i18n, state as state_mod
 from dashboard.charts import chart_card, snapshot_of
 from dashboard.components import ELSEWHERE, kpi_tile, notices
 from dashboard.figures import commitments as fc
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import N_, _, ngettext
 from dashboard.progress import HORIZON_DAYS, MIN_ASSESSED
 from dashboard.specs import overview as spec
 
-dash.register_page(__name__, path="/", name="Overview", order=0)
+dash.register_page(__name__, path="/", name=N_("Overview"), order=0, nav=True, topic="overview")
 
 
 # ---------------------------------------------------------------- KPIs

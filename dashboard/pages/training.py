@@ -14,10 +14,10 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import i18n, state as state_mod, tables
 from dashboard.charts import chart_card
 from dashboard.components import kpi_tile, page_header, section_card
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.specs import training as spec
 
-dash.register_page(__name__, path="/training", name="Training reach", order=3)
+dash.register_page(__name__, path="/training", name=N_("Training reach"), order=3, nav=True, topic="training")
 
 
 LIST_MAX = 6  # commitments listed under "linked commitments"; the chart's CSV has every row

@@ -74,7 +74,7 @@ GRAPHS_JS = """
 
 def page_paths() -> list[str]:
     """Return the path of every page in the navigation (a page added there is visited without more work)."""
-    from dashboard.components import NAV
+    from dashboard.sitemap import NAV
 
     return [path for path, _ in NAV]
 
