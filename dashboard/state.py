@@ -94,9 +94,25 @@ class ViewState:
     def period_params(self) -> dict:
         return {"date_from": self.date_from, "date_to": self.date_to}
 
+    def place_and_period_params(self) -> dict:
+        """Return the $parameters of a query over dated records (releases, learning): places and period, no cycle."""
+        return {"jurisdictions": list(self.jurisdictions), "levels": list(self.levels), **self.period_params()}
+
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def parse(search: str | dict | None) -> ViewState:
@@ -119,6 +135,9 @@ def parse(search: str | dict | None) -> ViewState:
             notices.append((key[:40], value[:80]))
 
     for key, raw in items:
+        if not _utf8(key + raw):  # a lone surrogate, from a JSON callback body: no URL carries one
+            bad(_printable(key), _printable(raw))
+            continue
         if key not in KNOWN_KEYS:
             bad(key, raw)
             continue

@@ -167,7 +167,8 @@ scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(HOSTILE), st.text(max_size=40),
 )
 garbage = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                       | st.dictionaries(st.one_of(st.sampled_from(["search", "id", "props"]), st.text(max_size=8)),
+                       | st.dictionaries(st.one_of(st.sampled_from(["search", "key", "id", "props"]),
+                                                   st.text(max_size=8)),
                                          inner, max_size=4), max_leaves=12)
 query_values = st.one_of(
     st.sampled_from(HOSTILE), st.text(max_size=60),
@@ -180,6 +181,20 @@ structured_queries = st.lists(st.tuples(query_keys, query_values), max_size=6).m
     lambda pairs: "?" + urlencode(pairs, errors="surrogatepass") if pairs else "")
 raw_queries = st.text(alphabet=st.characters(codec="utf-8"), max_size=80).map(lambda s: "?" + quote(s, safe="=&%,;+"))
 searches = st.one_of(structured_queries, raw_queries)
+# Values that are not strings, where a string is expected (a store's record key, a MATCH id's value).
+non_strings = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
+                        st.floats(), st.lists(st.integers(), max_size=3),
+                        st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+# The other values a pattern-matching id may hold (Dash allows numbers and booleans): a card's chart or key.
+id_scalars = st.one_of(st.booleans(), st.integers(min_value=-(2 ** 53), max_value=2 ** 53),
+                       st.floats(allow_nan=False, allow_infinity=False))
+SERVED, EARLIER = "20240601T000000Z", "20240101T000000Z"
+ABSENT = ("20990101T000000Z", "20240601T000000Z-7", "20240601T000001Z")  # well-formed, never published
+snapshot_ids = st.one_of(st.sampled_from([SERVED, EARLIER, *ABSENT, SERVED + "\n", SERVED + "\r\n", "\n" + SERVED,
+                                          SERVED + "\x00", SERVED.lower()]),
+                         st.sampled_from(HOSTILE), st.text(max_size=24))
+record_keys = st.one_of(st.sampled_from(["ca-1", "qc-1", "ca-1\n", "CA-1", "nope", "", " ca-1"]),
+                        st.sampled_from(HOSTILE), st.text(max_size=20))
 
 
 # ---------------------------------------------------------------- URL query strings and paths
@@ -245,7 +260,8 @@ def test_every_store_driven_callback_survives_a_hostile_view(site, data, search)
     """What a chart or page callback sees when the URL it was built from is hostile."""
     calls = _store_calls(site)
     dep, match, values = data.draw(st.sampled_from(calls), label="callback")
-    fuzzed = [data.draw(st.one_of(st.just({"search": search}), garbage), label="store") for _ in values]
+    keyed = st.builds(lambda k: {"search": search, "key": k}, st.one_of(non_strings, record_keys))
+    fuzzed = [data.draw(st.one_of(st.just({"search": search}), keyed, garbage), label="store") for _ in values]
     response = site["client"].post(CALLBACK, json=frontend.callback_request(dep, fuzzed, match=match))
     _assert_safe(response, site, f"{dep['output'][:80]} {match} {fuzzed!r:.200}")
     assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]
@@ -273,7 +289,7 @@ def test_every_server_callback_survives_garbage_values(site, data):
                 if value == ["MATCH"]:
                     choices = [r[key] for r in real] or ["x"]
                     match[key] = data.draw(st.one_of(st.sampled_from(choices), st.sampled_from(HOSTILE),
-                                                     st.text(max_size=12)), label=f"match {key}")
+                                                     st.text(max_size=12), id_scalars), label=f"match {key}")
 
     def values(declared):
         out = []
@@ -343,6 +359,115 @@ def test_malformed_callback_requests_are_refused_not_crashed(site, data):
     response = site["client"].post(CALLBACK, json=body)
     _assert_safe(response, site, f"{mutation}: {json.dumps(body, default=str)[:400]}")
     _assert_data_unchanged(site)
+
+
+@pytest.mark.parametrize("store", [{"search": "?q=\ud800"}, {"search": {"q": "\ud800"}}, {"search": "?\udfff=1"},
+                                   {"search": "?lang=fr", "key": ["ca-1"]}, {"search": "", "key": 7}])
+def test_a_chart_store_no_url_could_hold_draws_nothing_or_the_chart(site, store):
+    """A lone surrogate (valid in a JSON body, impossible in a URL) and a key that is not a string."""
+    dep = next(d for d in site["deps"] if "chart-graph" in d["output"] and "MATCH" in d["output"])
+    body = frontend.callback_request(dep, [store], match={"chart": "overview-progress"})
+    response = site["client"].post(CALLBACK, data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]
+    _assert_data_unchanged(site)
+
+
+# ---------------------------------------------------------------- briefings and view downloads
+
+BRIEF_PAGES = ("/brief/overview", "/brief/commitments", "/brief/datasets", "/brief/training", "/brief/compare",
+               "/brief/nowhere", "/brief/commitment")
+
+
+@pytest.fixture
+def printing(site, monkeypatch, tmp_path):
+    """The PDF route past its checks (a Chromium, a print address) with a fake print: the route's own handling
+    of the request is fuzzed, not Chromium."""
+    from dashboard import brief
+
+    chromium = tmp_path / "chromium"
+    chromium.write_text("#!/bin/sh\nexit 0\n")
+    chromium.chmod(0o755)
+    monkeypatch.setenv("OGDASH_CHROMIUM", str(chromium))
+    monkeypatch.setenv("OGDASH_PRINT_URL", "http://127.0.0.1:9")
+    printed = []
+
+    def fake_print(url, out, **_options):
+        printed.append(url)
+        out.write_bytes(b"%PDF-1.4 fake")
+        return out
+
+    monkeypatch.setattr(brief, "print_pdf", fake_print)
+    return printed
+
+
+def _with(search: str, **extra) -> str:
+    pairs = "&".join(f"{k}={quote(str(v), safe='', errors='surrogatepass')}" for k, v in extra.items() if v is not None)
+    return search + (("&" if search else "?") + pairs if pairs else "")
+
+
+@settings(FUZZ, max_examples=60, suppress_health_check=[*FUZZ.suppress_health_check,
+                                                        HealthCheck.function_scoped_fixture])
+@given(page=st.one_of(st.sampled_from(BRIEF_PAGES + ("/brief/commitment/ca-1",)),
+                      record_keys.map(lambda k: "/brief/" + quote(k, safe="", errors="surrogatepass")),
+                      record_keys.map(lambda k: "/brief/commitment/" + quote(k, safe="", errors="surrogatepass"))),
+       pdf=st.booleans(), search=searches, snapshot=st.one_of(st.none(), st.sampled_from(ABSENT), snapshot_ids))
+def test_fuzzed_briefings_never_fail_or_leak(site, printing, page, pdf, search, snapshot):
+    path = page + ("/pdf" if pdf else "")
+    url = path + _with(search, snapshot=snapshot)
+    response = site["client"].get(url)
+    _assert_safe(response, site, f"GET {url}")
+    assert response.status_code in (200, 404, 503), (url, response.status_code)
+    if response.status_code == 200 and pdf:
+        assert response.data.startswith(b"%PDF") and printed_for(printing, path)
+    _assert_data_unchanged(site)
+
+
+def printed_for(printed: list[str], path: str) -> bool:
+    return bool(printed) and printed[-1].startswith("http://127.0.0.1:9" + path.removesuffix("/pdf"))
+
+
+@settings(FUZZ, max_examples=80)
+@given(data=st.data(), search=searches, key=st.one_of(st.none(), record_keys),
+       snapshot=st.one_of(st.none(), st.sampled_from(ABSENT), snapshot_ids))
+def test_fuzzed_view_downloads_never_fail_or_leak(site, data, search, key, snapshot):
+    from dashboard import charts
+
+    name = data.draw(st.one_of(st.sampled_from(sorted(charts.REGISTRY) + sorted(charts.TABLE_DOWNLOADS)),
+                               st.sampled_from(HOSTILE), st.text(max_size=20)), label="name")
+    url = f"/download/view/{quote(name, safe='', errors='surrogatepass')}.csv" + _with(search, key=key,
+                                                                                       snapshot=snapshot)
+    response = site["client"].get(url)
+    _assert_safe(response, site, f"GET {url}")
+    assert response.status_code in (200, 404), (url, response.status_code)
+    _assert_data_unchanged(site)
+
+
+@pytest.mark.parametrize("absent", ABSENT)
+def test_a_well_formed_snapshot_that_is_absent_is_a_404(site, printing, absent):
+    client = site["client"]
+    for page in BRIEF_PAGES[:5]:
+        for path in (page, page + "/pdf"):
+            assert client.get(f"{path}?snapshot={absent}").status_code == 404, path
+    assert client.get(f"/brief/commitment/ca-1?snapshot={absent}").status_code == 404
+    assert client.get(f"/download/view/overview-progress.csv?snapshot={absent}").status_code == 404
+    assert client.get(f"/download/{absent}/commitments.csv").status_code == 404
+    assert printing == []  # nothing was printed for an absent snapshot
+    assert client.get(f"/brief/overview?snapshot={SERVED}").status_code == 200
+
+
+@pytest.mark.parametrize("tail", ["%0A", "%0D%0A", "%00"])
+def test_ids_with_a_trailing_newline_are_refused_not_crashed(site, printing, tail):
+    client = site["client"]
+    for url in (f"/brief/overview?snapshot={SERVED}{tail}", f"/brief/overview/pdf?snapshot={SERVED}{tail}",
+                f"/download/view/overview-progress.csv?snapshot={SERVED}{tail}"):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        if response.status_code == 200:  # the id was refused and the served snapshot drawn: never the odd id
+            assert f"{SERVED}{tail}" not in response.get_data(as_text=True)
+    for url in (f"/download/{SERVED}{tail}/commitments.csv", f"/brief/commitment/ca-1{tail}",
+                f"/brief/commitment/ca-1{tail}/pdf", f"/download/view/commitment-milestones.csv?key=ca-1{tail}"):
+        assert client.get(url).status_code == 404, url
+    assert printing == ["http://127.0.0.1:9/brief/overview"]  # the served snapshot's, never the odd id's
 
 
 # ---------------------------------------------------------------- size limits
