@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import graphlib
 import hashlib
 import logging
 import os
@@ -155,6 +156,80 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
 
 
+def _definition(folder: str, kind: str, name: str) -> str:
+    """Return the text of queries/<folder>/<name>.sql (a rollup, macro or comparison definition)."""
+    if not _NAME_RE.match(name or ""):
+        raise QueryError(f"{name!r} is not a {kind} name")
+    path = config.QUERIES_DIR / folder / f"{name}.sql"
+    try:
+        return _sql_file(f"{folder}/{name}", path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise QueryError(f"no {kind} named {name!r} in {path.parent}") from None
+
+
+def _names(folder: str) -> list[str]:
+    return sorted(p.stem for p in (config.QUERIES_DIR / folder).glob("*.sql"))
+
+
+_READS_RE = re.compile(r"\b(?:from|join)\s+([A-Za-z_][A-Za-z0-9_]*)\b", re.IGNORECASE)
+
+
+def _reading_order(names: list[str], sql_of, kind: str) -> list[str]:
+    """Return `names` ordered so that each comes after those of them its SQL reads.
+
+    The order comes from the SQL itself: the names each definition reads (after `from` or `join`).
+    """
+    wanted = set(names)
+    graph = {name: sorted(set(_READS_RE.findall(_COMMENT_RE.sub("", sql_of(name)))) & (wanted - {name}))
+             for name in sorted(wanted)}
+    try:
+        return list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        raise QueryError(f"{kind}s {' -> '.join(exc.args[1])} read each other") from None
+
+
+# ---------------------------------------------------------------- macros
+
+MACROS = "macros"  # queries/macros/<name>.sql: `create macro <name>(...) as ...`, a rule many queries call
+_MACRO_RE = re.compile(r"^create macro ([a-z][a-z0-9_]*)\(", re.MULTILINE)
+
+
+def macro_names() -> list[str]:
+    """Return the names of every macro defined in SQL (queries/macros/<name>.sql)."""
+    return _names(MACROS)
+
+
+def sql_macros(schema_name: str = "main") -> list[str]:
+    """Return the statements that define, in `schema_name`, every macro a query may call.
+
+    The status rules and rank limits come from dashboard.progress (progress.sql_macros); the
+    filters queries share from queries/macros/<name>.sql, each one `create macro <name>(...)`.
+    The query layer runs them when it binds a snapshot; a notebook can run them on its own connection.
+    """
+    statements = list(progress.sql_macros(schema_name))
+    for name in macro_names():
+        text = _definition(MACROS, "macro", name)
+        if _MACRO_RE.findall(_COMMENT_RE.sub("", text)) != [name]:
+            raise QueryError(f"queries/{MACROS}/{name}.sql must define one macro, named {name}")
+        statements.append(_MACRO_RE.sub(f"create or replace macro {schema_name}.{name}(", text, count=1))
+    return statements
+
+
+# ---------------------------------------------------------------- comparisons
+
+COMPARISONS = "comparisons"  # queries/comparisons/<name>.sql: what changed from a base snapshot to this one
+
+
+def comparison_names() -> list[str]:
+    """Return the names of every comparison view (queries/comparisons/<name>.sql)."""
+    return _names(COMPARISONS)
+
+
+def comparison_sql(name: str) -> str:
+    """Return the SELECT that defines a comparison view, over this snapshot's tables and base.<table>."""
+    return _definition(COMPARISONS, "comparison", name)
+
+
 # ---------------------------------------------------------------- rollups
 
 ROLLUPS = "rollups"  # queries/rollups/<name>.sql: summaries written beside a snapshot's tables
@@ -162,18 +237,12 @@ ROLLUPS = "rollups"  # queries/rollups/<name>.sql: summaries written beside a sn
 
 def rollup_names() -> list[str]:
     """Return the names of every rollup (queries/rollups/<name>.sql)."""
-    return sorted(p.stem for p in (config.QUERIES_DIR / ROLLUPS).glob("*.sql"))
+    return _names(ROLLUPS)
 
 
 def rollup_sql(name: str) -> str:
     """Return the SELECT that defines a rollup, over the snapshot's tables."""
-    if not _NAME_RE.match(name or ""):
-        raise QueryError(f"{name!r} is not a rollup name")
-    path = config.QUERIES_DIR / ROLLUPS / f"{name}.sql"
-    try:
-        return _sql_file(f"{ROLLUPS}/{name}", path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        raise QueryError(f"no rollup named {name!r} in {path.parent}") from None
+    return _definition(ROLLUPS, "rollup", name)
 
 
 def rollup_digest(name: str) -> str:
@@ -237,7 +306,7 @@ class _Database:
     def __init__(self, data_dir: Path) -> None:
         self.root = _connect(data_dir)
         self.lock = threading.Lock()  # the root connection is only used under it, to bind snapshots
-        self.schemas: dict[str, str] = {}  # snapshot id -> the schema holding its views
+        self.schemas: dict[str | tuple[str, str], str] = {}  # snapshot id (or with a base's) -> its schema
         self.local = threading.local()
 
     def cursor(self):
@@ -247,15 +316,25 @@ class _Database:
             self.local.using = None
         return cursor
 
-    def schema_for(self, snap: snapshots.Snapshot) -> str:
-        found = self.schemas.get(snap.id)
+    def schema_for(self, snap: snapshots.Snapshot, base: snapshots.Snapshot | None = None) -> str:
+        """Return the schema holding `snap`'s views, binding them on first use.
+
+        With a base, the schema also holds the comparison views (queries/comparisons/) of `snap`
+        against `base`: one schema per pair compared, beside the base's own.
+        """
+        key = snap.id if base is None else (snap.id, base.id)
+        found = self.schemas.get(key)
         if found is None:
+            base_schema = None if base is None else self.schema_for(base)
             with self.lock:
-                found = self.schemas.get(snap.id)
+                found = self.schemas.get(key)
                 if found is None:
-                    found = "snap_" + re.sub(r"[^A-Za-z0-9]", "_", snap.id)
+                    found = (f"snap_{_safe(snap.id)}" if base is None
+                             else f"cmp_{_safe(snap.id)}__{_safe(base.id)}")
                     _bind_views(self.root, found, snap)
-                    self.schemas[snap.id] = found
+                    if base_schema is not None:
+                        _bind_comparisons(self.root, found, base_schema)
+                    self.schemas[key] = found
         return found
 
     def use(self, cursor, schema_name: str) -> None:
@@ -263,6 +342,11 @@ class _Database:
         if self.local.using != schema_name:
             cursor.execute(f"use {schema_name}")
             self.local.using = schema_name
+
+
+def _safe(snapshot_id: str) -> str:
+    """Return a snapshot id as part of a schema name (letters, digits and _)."""
+    return re.sub(r"[^A-Za-z0-9]", "_", snapshot_id)
 
 
 _databases: dict[str, _Database] = {}
@@ -328,7 +412,7 @@ def _connection(data_dir: Path) -> dict:
 def _bind_views(conn, schema_name: str, snap: snapshots.Snapshot) -> None:
     """Create `schema_name` with a view per table of `snap` and per rollup (its written file, or its definition)."""
     conn.execute(f"create schema if not exists {schema_name}")
-    for statement in progress.sql_macros(schema_name):  # the status rules every query reads (dashboard.progress)
+    for statement in sql_macros(schema_name):  # the status rules (dashboard.progress) and shared filters (queries/macros)
         conn.execute(statement)
     for table in schema.TABLES:
         conn.execute(f"create or replace view {schema_name}.{table} as "
@@ -347,17 +431,18 @@ def _bind_views(conn, schema_name: str, snap: snapshots.Snapshot) -> None:
 
 def _define_rollups(conn, schema_name: str, names: list[str]) -> None:
     """Create each rollup as a view of its definition, those another reads first (names resolve in its schema)."""
-    pending = list(names)
-    while pending:
-        failed = []
-        for name in pending:
-            try:
-                conn.execute(f"create or replace view {schema_name}.{name} as {rollup_sql(name)}\n")
-            except duckdb.CatalogException:
-                failed.append(name)  # reads a rollup not defined yet
-        if len(failed) == len(pending):
-            raise QueryError(f"rollups {', '.join(failed)} read tables that do not exist")
-        pending = failed
+    for name in _reading_order(names, rollup_sql, "rollup"):
+        try:
+            conn.execute(f"create or replace view {schema_name}.{name} as {rollup_sql(name)}\n")
+        except duckdb.CatalogException as exc:
+            raise QueryError(f"rollup {name} reads what does not exist: {exc}") from None
+
+
+def _bind_comparisons(conn, schema_name: str, base_schema: str) -> None:
+    """Create the comparison views in `schema_name` (a snapshot's views), base.<table> being `base_schema`'s."""
+    for name in _reading_order(comparison_names(), comparison_sql, "comparison"):
+        conn.execute(f"create or replace view {schema_name}.{name} as "
+                     f"{_with_base(comparison_sql(name), base_schema)}\n")
 
 
 _BASE_RE = re.compile(r"\bbase\.")
@@ -440,7 +525,7 @@ def _execute(name: str, snap: snapshots.Snapshot, base: snapshots.Snapshot | Non
     db = _database(data_dir)
     conn = db.cursor()
     _only_reads(conn, name, sql)
-    db.use(conn, db.schema_for(snap))
+    db.use(conn, db.schema_for(snap, base))
     if base is not None:
         sql = _with_base(sql, db.schema_for(base))
     started = time.perf_counter()
@@ -534,7 +619,8 @@ def query(name: str, *, snapshot: str | None = None, base: str | None = None,
           data_dir: Path | None = None, **params: Any) -> pd.DataFrame:
     """Return the result of queries/<name>.sql on a snapshot (default: the served one), values bound as $params.
 
-    `base` names a second snapshot whose tables appear as `base.<table>` (for comparisons).
+    `base` names a second snapshot to compare with: the views of queries/comparisons/ (what changed
+    from it to this one) appear beside this snapshot's tables, and its own tables as `base.<table>`.
     Results are cached on (snapshot id, base id, query, parameters): snapshots never change.
     """
     d = Path(data_dir or config.data_dir()).resolve()

@@ -21,9 +21,7 @@ classified as (
         r.synthetic_rows,
     from milestones_attention as r
     cross join params as p
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, r.level))
-        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
+    where in_filters($jurisdictions, $levels, r.jurisdiction_id, r.level, $cycles, r.cycle)
 ),
 
 final as (

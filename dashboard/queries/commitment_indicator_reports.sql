@@ -13,9 +13,7 @@ with filtered as (
     left join jurisdictions as j
         on j.jurisdiction_id = c.jurisdiction_id
     where c.indicators_total is not null
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+        and in_filters($jurisdictions, $levels, c.jurisdiction_id, j.level, $cycles, c.cycle)
 ),
 
 final as (

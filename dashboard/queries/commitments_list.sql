@@ -44,9 +44,7 @@ filtered as (
         on j.jurisdiction_id = c.jurisdiction_id
     left join alias_hits as h
         on h.commitment_id = c.commitment_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, c.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, j.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
+    where in_filters($jurisdictions, $levels, c.jurisdiction_id, j.level, $cycles, c.cycle)
         and (len($statuses) = 0 or list_contains($statuses, c.progress))
         and (
             p.q = ''

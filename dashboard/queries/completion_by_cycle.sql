@@ -20,9 +20,7 @@ with filtered as (
         r.commitments,
         r.synthetic_rows,
     from commitments_by_status as r
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, r.level))
-        and (len($cycles) = 0 or list_contains($cycles, r.cycle))
+    where in_filters($jurisdictions, $levels, r.jurisdiction_id, r.level, $cycles, r.cycle)
 ),
 
 grouped as (

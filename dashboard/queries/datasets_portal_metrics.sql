@@ -27,8 +27,7 @@ span as (
         end as bucket_size,
     from portal_metrics as m
     cross join params as p
-    where (p.date_from is null or m.date >= p.date_from)
-        and (p.date_to is null or m.date <= p.date_to)
+    where in_date_range(m.date, p.date_from, p.date_to)
     group by portal, metric
 ),
 
@@ -52,8 +51,7 @@ bucketed as (
     inner join span as s
         on s.portal = r.portal
         and s.metric = r.metric
-    where (p.date_from is null or r.date >= p.date_from)
-        and (p.date_to is null or r.date <= p.date_to)
+    where in_date_range(r.date, p.date_from, p.date_to)
 ),
 
 final as (

@@ -21,20 +21,11 @@ filtered as (
         d.catalogue_load,
         d.datasets,
         d.synthetic_rows,
-        p.date_from is null and p.date_to is null as whole_catalogue,
+        counts_as_release(d.catalogue_load, p.date_from, p.date_to) as counted,
     from datasets_by_publisher_day as d
     cross join params as p
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, d.level))
-        and (p.date_from is null or d.published >= p.date_from)
-        and (p.date_to is null or d.published <= p.date_to)
-),
-
-counted as (
-    select
-        *,
-        not catalogue_load or whole_catalogue as counted,
-    from filtered
+    where in_filters($jurisdictions, $levels, d.jurisdiction_id, d.level)
+        and in_date_range(d.published, p.date_from, p.date_to)
 ),
 
 final as (
@@ -48,7 +39,7 @@ final as (
         min(published) filter (where not catalogue_load) as first_published,
         max(published) filter (where not catalogue_load) as last_published,
         cast(sum(synthetic_rows) filter (where counted) as hugeint) as synthetic_rows,
-    from counted
+    from filtered
 )
 
 select * from final

@@ -30,10 +30,8 @@ final as (
     cross join params as p
     left join jurisdictions as j
         on j.jurisdiction_id = r.jurisdiction_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, r.level))
-        and (p.date_from is null or r.period_start >= p.date_from)
-        and (p.date_to is null or r.period_start <= p.date_to)
+    where in_filters($jurisdictions, $levels, r.jurisdiction_id, r.level)
+        and in_date_range(r.period_start, p.date_from, p.date_to)
 )
 
 select * from final

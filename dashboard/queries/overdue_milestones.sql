@@ -52,9 +52,7 @@ candidates as (
         m.synthetic,
     from milestones_for_attention as m
     cross join params as p
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, m.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, m.level))
-        and (len($cycles) = 0 or list_contains($cycles, m.cycle))
+    where in_filters($jurisdictions, $levels, m.jurisdiction_id, m.level, $cycles, m.cycle)
 ),
 
 final as (

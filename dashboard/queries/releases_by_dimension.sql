@@ -27,11 +27,9 @@ by_jurisdiction as (
     left join jurisdictions as j
         on j.jurisdiction_id = d.jurisdiction_id
     where p.dimension = 'jurisdiction'
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, d.level))
-        and (p.date_from is null or d.published >= p.date_from)
-        and (p.date_to is null or d.published <= p.date_to)
-        and (not d.catalogue_load or (p.date_from is null and p.date_to is null))
+        and in_filters($jurisdictions, $levels, d.jurisdiction_id, d.level)
+        and in_date_range(d.published, p.date_from, p.date_to)
+        and counts_as_release(d.catalogue_load, p.date_from, p.date_to)
     group by d.jurisdiction_id
 ),
 
@@ -46,11 +44,9 @@ publishers as (
     from datasets_by_publisher_day as d
     cross join params as p
     where p.dimension in ('organization', 'licence')
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, d.level))
-        and (p.date_from is null or d.published >= p.date_from)
-        and (p.date_to is null or d.published <= p.date_to)
-        and (not d.catalogue_load or (p.date_from is null and p.date_to is null))
+        and in_filters($jurisdictions, $levels, d.jurisdiction_id, d.level)
+        and in_date_range(d.published, p.date_from, p.date_to)
+        and counts_as_release(d.catalogue_load, p.date_from, p.date_to)
 ),
 
 by_organization as (
@@ -77,11 +73,9 @@ by_format as (
     from dataset_formats_by_day as f
     cross join params as p
     where p.dimension = 'format'
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, f.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, f.level))
-        and (p.date_from is null or f.published >= p.date_from)
-        and (p.date_to is null or f.published <= p.date_to)
-        and (not f.catalogue_load or (p.date_from is null and p.date_to is null))
+        and in_filters($jurisdictions, $levels, f.jurisdiction_id, f.level)
+        and in_date_range(f.published, p.date_from, p.date_to)
+        and counts_as_release(f.catalogue_load, p.date_from, p.date_to)
     group by f.format
 ),
 

@@ -26,11 +26,9 @@ filtered as (
     from datasets_by_publisher_day as d
     cross join params as p
     where d.organization is not null
-        and (len($jurisdictions) = 0 or list_contains($jurisdictions, d.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, d.level))
-        and (p.date_from is null or d.published >= p.date_from)
-        and (p.date_to is null or d.published <= p.date_to)
-        and (not d.catalogue_load or (p.date_from is null and p.date_to is null))
+        and in_filters($jurisdictions, $levels, d.jurisdiction_id, d.level)
+        and in_date_range(d.published, p.date_from, p.date_to)
+        and counts_as_release(d.catalogue_load, p.date_from, p.date_to)
 ),
 
 final as (

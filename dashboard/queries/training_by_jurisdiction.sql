@@ -19,10 +19,8 @@ filtered as (
         e.synthetic_rows,
     from learning_by_period as e
     cross join params as p
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, e.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, e.level))
-        and (p.date_from is null or e.period_start >= p.date_from)
-        and (p.date_to is null or e.period_start <= p.date_to)
+    where in_filters($jurisdictions, $levels, e.jurisdiction_id, e.level)
+        and in_date_range(e.period_start, p.date_from, p.date_to)
 ),
 
 grouped as (

@@ -31,11 +31,8 @@ filtered as (
     cross join params as p
     left join commitments as c
         on c.commitment_id = r.commitment_id
-    where (len($jurisdictions) = 0 or list_contains($jurisdictions, r.jurisdiction_id))
-        and (len($levels) = 0 or list_contains($levels, r.level))
-        and (len($cycles) = 0 or list_contains($cycles, c.cycle))
-        and (p.date_from is null or r.period_start >= p.date_from)
-        and (p.date_to is null or r.period_start <= p.date_to)
+    where in_filters($jurisdictions, $levels, r.jurisdiction_id, r.level, $cycles, c.cycle)
+        and in_date_range(r.period_start, p.date_from, p.date_to)
 ),
 
 final as (
