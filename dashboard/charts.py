@@ -49,6 +49,15 @@ class Chart:
     heading: Callable[[state_mod.ViewState], str | None] | None = None
 
 
+def narrow_to_jurisdiction(path: str, index: int = 1) -> Callable[[dict, state_mod.ViewState], str | None]:
+    """Return an on_click that links to `path` narrowed to the jurisdiction a clicked mark carries (customdata[index])."""
+    def on_click(point: dict, view: state_mod.ViewState) -> str | None:
+        custom = point.get("customdata") or []
+        value = custom[index] if len(custom) > index else None
+        return path + view.to_query(jurisdictions=(str(value),)) if value else None
+    return on_click
+
+
 REGISTRY: dict[str, Chart] = {}
 # Row sets that are not charts but have a CSV link too (e.g. a page's table): name -> rows(view).
 TABLE_DOWNLOADS: dict[str, Callable[[state_mod.ViewState], pd.DataFrame]] = {}

@@ -193,20 +193,14 @@ IMPACT_LABELS = {
     "None": N_("None"),
 }
 IMPACT_ORDER = list(IMPACT_LABELS)
-MISSING_LABELS = {
-    "ND": N_("No data (ND)"),
-    "NR": N_("Not reviewed (NR)"),
-    "NA": N_("Not applicable (NA)"),
-    None: N_("Not recorded"),
+# Why an IRM rating is missing, by the export's code (None: the source does not say): a label, and a sentence.
+MISSING = {
+    "ND": (N_("No data (ND)"), N_("No data (ND): the IRM export has no value for it.")),
+    "NR": (N_("Not reviewed (NR)"), N_("Not reviewed (NR): the IRM did not review it.")),
+    "NA": (N_("Not applicable (NA)"), N_("Not applicable (NA): it does not apply to this commitment.")),
+    None: (N_("Not recorded"), N_("Not recorded: the source does not say.")),
 }
-MISSING_ORDER = list(MISSING_LABELS)
-# The same reasons, said in full (a record's IRM fields).
-MISSING_WHY = {
-    "ND": N_("No data (ND): the IRM export has no value for it."),
-    "NR": N_("Not reviewed (NR): the IRM did not review it."),
-    "NA": N_("Not applicable (NA): it does not apply to this commitment."),
-    None: N_("Not recorded: the source does not say."),
-}
+MISSING_ORDER = list(MISSING)
 # The IRM's own words for completion and for "did it open government?", as its export writes them.
 IRM_LABELS = {
     "Not Started": N_("Not started"), "Limited": N_("Limited"), "Substantial": N_("Substantial"),
@@ -252,7 +246,14 @@ def impact_label(value, missing, lang: str) -> str:
     """Return the potential-impact category's name: the IRM value, else why it is missing."""
     if _known(value):
         return _(IMPACT_LABELS.get(value, value), lang)
-    return _(MISSING_LABELS.get(missing if _known(missing) else None, MISSING_LABELS[None]), lang)
+    return missing_label(missing, lang)
+
+
+def missing_label(code, lang: str, *, full: bool = False) -> str:
+    """Return why an IRM rating is missing: its code's label ("No data (ND)"), or with `full` the sentence saying
+    so; a code that is absent or unknown reads "Not recorded"."""
+    key = code.upper() if isinstance(code, str) and code.upper() in MISSING else None
+    return _(MISSING[key][1 if full else 0], lang)
 
 
 def status_source(vocab, lang: str, *, full: bool = False) -> str | None:

@@ -94,6 +94,10 @@ class ViewState:
     def period_params(self) -> dict:
         return {"date_from": self.date_from, "date_to": self.date_to}
 
+    def place_and_period_params(self) -> dict:
+        """Return the $parameters of a query over dated records (releases, learning): places and period, no cycle."""
+        return {"jurisdictions": list(self.jurisdictions), "levels": list(self.levels), **self.period_params()}
+
 
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]

@@ -18,7 +18,7 @@ from dash import html
 from dashboard import i18n
 from dashboard.components import only_in
 from dashboard.i18n import N_, _
-from dashboard.progress import IMPACT_LABELS, LEVELS, MISSING_LABELS, PROGRESS_LABELS, metric_label
+from dashboard.progress import IMPACT_LABELS, LEVELS, MISSING, PROGRESS_LABELS, metric_label, missing_label
 
 # Learning events: the kinds of event and the topics the sources name (CA0047's report, the generator).
 EVENT_TYPES = {
@@ -295,7 +295,7 @@ def cell(column: str, record: dict, lang: str):
     if column == "potential_impact":
         return _(IMPACT_LABELS[value], lang) if value in IMPACT_LABELS else None
     if column == "potential_impact_missing":
-        return _(MISSING_LABELS[value], lang) if value in MISSING_LABELS and value is not None else None
+        return missing_label(value, lang) if value in MISSING and value is not None else None
     if column == "metric" and present(value):
         return metric_label(str(value), lang)
     if column == "level" and present(value):

@@ -12,9 +12,10 @@ from dashboard import i18n, vocab
 from dashboard.figures.base import SHARE_SCALE, figure, to_label
 from dashboard.i18n import _
 from dashboard.progress import (
-    IMPACT_LABELS, IMPACT_ORDER, MIN_ASSESSED, MISSING_LABELS, MISSING_ORDER, NO_STATUS_COLOUR, NO_STATUS_REPORTED,
+    IMPACT_LABELS, IMPACT_ORDER, MIN_ASSESSED, MISSING_ORDER, NO_STATUS_COLOUR, NO_STATUS_REPORTED,
     NOT_ASSESSED_COLOUR, NOT_ASSESSED_PATTERN, OVERDUE, PAST_DUE_UNREPORTED, PROGRESS_COLOURS, PROGRESS_PATTERNS,
-    PROGRESS_SYMBOLS, RANKED, READ_ORDER, STACK_ORDER, impact_label, indicators_reported, progress_label,
+    PROGRESS_SYMBOLS, RANKED, READ_ORDER, STACK_ORDER, impact_label, indicators_reported, missing_label,
+    progress_label,
 )
 
 __all__ = [
@@ -318,7 +319,7 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     present_progress = [p for p in READ_ORDER if p in keys_present]
     columns = [progress_label(p, lang) for p in present_progress]
     value_rows = [_(IMPACT_LABELS[v], lang) for v in IMPACT_ORDER]
-    missing_rows = [_(MISSING_LABELS[m], lang) for m in MISSING_ORDER]
+    missing_rows = [missing_label(m, lang) for m in MISSING_ORDER]
     impacts = [i for i in value_rows + missing_rows if i in set(rows["impact"])]
     counts = rows.groupby(["impact", rows["key"].fillna("")])["commitments"].sum()
     z, text, custom = [], [], []

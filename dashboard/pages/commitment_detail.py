@@ -6,6 +6,7 @@ record tables in dashboard/tables.py.
 
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import unquote
 
 import dash
@@ -44,19 +45,17 @@ def _irm_value(rec: dict, field: str, lang: str):
         if field == "starred":
             return _("yes", lang) if bool(value) else _("no", lang)
         if field == "potential_impact":
-            return _(progress.IMPACT_LABELS.get(value, value), lang)
+            return progress.impact_label(value, None, lang)
         return _(progress.IRM_LABELS.get(value, value), lang)
-    code = missing.upper() if present(missing) and missing.upper() in progress.MISSING_WHY else None
-    return html.Span(_(progress.MISSING_WHY[code], lang), className="text-body-secondary")
+    return html.Span(progress.missing_label(missing, lang, full=True), className="text-body-secondary")
 
 
 def irm_facts(rec: dict, lang: str) -> list:
     """Return the IRM fields as (label, value) pairs; one line when every field is missing for the same reason."""
     missing = {rec.get(f"{field}_missing") if not present(rec.get(field)) else "value" for field, _ in IRM_FIELDS}
     if len(missing) == 1 and "value" not in missing:
-        code = next(iter(missing))
-        code = code.upper() if isinstance(code, str) and code.upper() in progress.MISSING_WHY else None
-        return [(N_("All IRM fields"), html.Span(_(progress.MISSING_WHY[code], lang), className="text-body-secondary"))]
+        why = progress.missing_label(next(iter(missing)), lang, full=True)
+        return [(N_("All IRM fields"), html.Span(why, className="text-body-secondary"))]
     return [(label, _irm_value(rec, field, lang)) for field, label in IRM_FIELDS]
 
 
@@ -219,30 +218,34 @@ def quiet_section(section_id: str, title: str, message: str, lang: str) -> html.
                         section_id=section_id)
 
 
+def linked_section(kind: str, title: str, rows, lang: str, *, empty: str, lead: Callable[[], str],
+                   table: Callable[[], html.Table]) -> html.Section:
+    """Return the card of what is linked to the commitment (its id commitment-<kind>): a lead and the table, or `empty`."""
+    body = empty_state(empty, lang) if rows.empty else [html.P(lead()), html.Div(table(), className="table-responsive")]
+    return section_card(f"commitment-{kind}-title", title, [html.Div(body)], section_id=f"commitment-{kind}")
+
+
 def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
     lang = view.lang
     rows = data.query("commitment_datasets", snapshot=served_snapshot(view), commitment_id=commitment_id)
     title = _("Linked datasets", lang)
-    if rows.empty:
-        body = empty_state(_("No dataset in the catalogue names this commitment.", lang), lang)
-    else:
-        body = [html.P(ngettext("{n} dataset names this commitment.", "{n} datasets name this commitment.",
-                                len(rows), lang)),
-                html.Div(tables.datasets_table(rows, title, lang), className="table-responsive")]
-    return section_card("commitment-datasets-title", title, [html.Div(body)], section_id="commitment-datasets")
+    return linked_section(
+        "datasets", title, rows, lang, empty=_("No dataset in the catalogue names this commitment.", lang),
+        lead=lambda: ngettext("{n} dataset names this commitment.", "{n} datasets name this commitment.", len(rows),
+                              lang),
+        table=lambda: tables.datasets_table(rows, title, lang))
 
 
 def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
     lang = view.lang
     rows = data.query("commitment_learning", snapshot=served_snapshot(view), commitment_id=commitment_id)
     title = _("Linked learning events", lang)
-    if rows.empty:
-        body = empty_state(_("No learning event is linked to this commitment.", lang), lang)
-    else:
-        lead = _("{learners} learners in {events} events, as the source reports them (rows may overlap).", lang,
-                 learners=i18n.fmt_int(rows["learners"].sum(), lang), events=i18n.fmt_int(rows["events"].sum(), lang))
-        body = [html.P(lead), html.Div(tables.learning_table(rows, title, lang), className="table-responsive")]
-    return section_card("commitment-learning-title", title, [html.Div(body)], section_id="commitment-learning")
+    return linked_section(
+        "learning", title, rows, lang, empty=_("No learning event is linked to this commitment.", lang),
+        lead=lambda: _("{learners} learners in {events} events, as the source reports them (rows may overlap).", lang,
+                       learners=i18n.fmt_int(rows["learners"].sum(), lang),
+                       events=i18n.fmt_int(rows["events"].sum(), lang)),
+        table=lambda: tables.learning_table(rows, title, lang))
 
 
 # ---------------------------------------------------------------- layout and callback

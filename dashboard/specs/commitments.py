@@ -267,7 +267,7 @@ def impact_sentence(rows: pd.DataFrame, lang: str) -> str:
     missing = rows[rows["potential_impact"].isna()]
     if len(missing):
         counts = missing.groupby(missing["potential_impact_missing"].fillna(""))["commitments"].sum()
-        named = [f"{_(progress.MISSING_LABELS[code], lang)} {i18n.fmt_int(counts[code or ''], lang)}"
+        named = [f"{progress.missing_label(code, lang)} {i18n.fmt_int(counts[code or ''], lang)}"
                  for code in progress.MISSING_ORDER if counts.get(code or "")]
         parts.append(_("Missing ratings are shown as their own rows: {list}.", lang, list=", ".join(named)))
     return " ".join(parts)

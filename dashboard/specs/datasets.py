@@ -14,7 +14,7 @@ import pandas as pd
 from babel.lists import format_list
 
 from dashboard import data, figures, i18n, releases, state as state_mod, vocab
-from dashboard.charts import Chart, register, served_snapshot
+from dashboard.charts import Chart, narrow_to_jurisdiction, register, served_snapshot
 from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
 from dashboard.i18n import N_, _, ngettext
 
@@ -35,10 +35,6 @@ DIMENSION_TITLES = {
 }
 
 
-def _where(view: state_mod.ViewState) -> dict:
-    return {"jurisdictions": list(view.jurisdictions), "levels": list(view.levels), **view.period_params()}
-
-
 def count(value) -> int:
     """Return a count from the data as an int; a missing one is 0."""
     return 0 if value is None or pd.isna(value) else int(value)
@@ -46,14 +42,14 @@ def count(value) -> int:
 
 def summary(view: state_mod.ViewState) -> pd.Series:
     """Return the view's headline counts: datasets (dated, loaded in bulk), publishers, portals, first and latest release."""
-    return data.query("datasets_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
+    return data.query("datasets_summary", snapshot=served_snapshot(view), **view.place_and_period_params()).iloc[0]
 
 
 # ---------------------------------------------------------------- releases over time
 
 def releases_rows(view: state_mod.ViewState) -> pd.DataFrame:
     name = "releases_by_year" if view.interval == "year" else "releases_by_month"
-    return data.query(name, snapshot=served_snapshot(view), **_where(view))
+    return data.query(name, snapshot=served_snapshot(view), **view.place_and_period_params())
 
 
 MAX_NAMED_PERIODS = 3  # ties for the busiest period, or periods with loads, named one by one up to this many
@@ -156,7 +152,7 @@ register(Chart(
 def dimension_rows(dimension: str):
     def rows(view: state_mod.ViewState) -> pd.DataFrame:
         return data.query("releases_by_dimension", snapshot=served_snapshot(view), dimension=dimension, limit=None,
-                          **_where(view))
+                          **view.place_and_period_params())
     return rows
 
 
@@ -177,12 +173,7 @@ def dimension_sentence(dimension: str):
     return sentence
 
 
-def jurisdiction_click(point: dict, view: state_mod.ViewState) -> str | None:
-    custom = point.get("customdata") or []
-    value = custom[1] if len(custom) > 1 else None
-    if not value:
-        return None
-    return "/datasets" + view.to_query(jurisdictions=(str(value),))
+jurisdiction_click = narrow_to_jurisdiction("/datasets")  # a bar carries its jurisdiction's id second
 
 
 for _dimension in state_mod.DIMENSIONS:
@@ -204,7 +195,7 @@ for _dimension in state_mod.DIMENSIONS:
 # ---------------------------------------------------------------- top publishers
 
 def publishers_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("top_publishers", snapshot=served_snapshot(view), limit=None, **_where(view))
+    return data.query("top_publishers", snapshot=served_snapshot(view), limit=None, **view.place_and_period_params())
 
 
 def publishers_sentence(rows: pd.DataFrame, lang: str) -> str:
@@ -218,9 +209,7 @@ def publishers_sentence(rows: pd.DataFrame, lang: str) -> str:
     return text + " " + _("Click a bar to filter the page to the publisher’s jurisdiction.", lang)
 
 
-def publishers_click(point: dict, view: state_mod.ViewState) -> str | None:
-    custom = point.get("customdata") or []
-    return "/datasets" + view.to_query(jurisdictions=(str(custom[1]),)) if len(custom) > 1 and custom[1] else None
+publishers_click = narrow_to_jurisdiction("/datasets")  # a publisher's bar carries its jurisdiction's id second
 
 
 register(Chart(

@@ -12,12 +12,10 @@ import datetime as dt
 import pandas as pd
 
 from dashboard import data, figures, i18n, state as state_mod, vocab
-from dashboard.charts import Chart, register, served_snapshot
+from dashboard.charts import Chart, narrow_to_jurisdiction, register, served_snapshot
 from dashboard.i18n import N_, _
 
-
-def _where(view: state_mod.ViewState) -> dict:
-    return {"jurisdictions": list(view.jurisdictions), "levels": list(view.levels), **view.period_params()}
+NO_EVENTS = N_("No learning event falls in this selection. Widen the period or clear a filter.")  # a chart's empty state
 
 
 def count(value) -> int | None:
@@ -38,13 +36,13 @@ def overlap_note(lang: str) -> str:
 
 def summary(view: state_mod.ViewState) -> pd.Series:
     """Return the view's headline counts: events, learners, organisations reached and linked commitments."""
-    return data.query("training_summary", snapshot=served_snapshot(view), **_where(view)).iloc[0]
+    return data.query("training_summary", snapshot=served_snapshot(view), **view.place_and_period_params()).iloc[0]
 
 
 # ---------------------------------------------------------------- per period
 
 def period_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("learning_reach_by_period", snapshot=served_snapshot(view), **_where(view))
+    return data.query("learning_reach_by_period", snapshot=served_snapshot(view), **view.place_and_period_params())
 
 
 def period_sentence(rows: pd.DataFrame, lang: str) -> str:
@@ -79,14 +77,14 @@ register(Chart(
              "learners": N_("Learners"), "organisations": N_("Organisations"),
              "learners_per_event": N_("Learners per event"), "synthetic_rows": N_("Synthetic records")},
     on_click=period_click,
-    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+    empty=NO_EVENTS,
 ))
 
 
 # ---------------------------------------------------------------- by jurisdiction
 
 def jurisdiction_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    return data.query("training_by_jurisdiction", snapshot=served_snapshot(view), **_where(view))
+    return data.query("training_by_jurisdiction", snapshot=served_snapshot(view), **view.place_and_period_params())
 
 
 def jurisdiction_sentence(rows: pd.DataFrame, lang: str) -> str:
@@ -97,9 +95,7 @@ def jurisdiction_sentence(rows: pd.DataFrame, lang: str) -> str:
     return text + _top_note(rows, lang) + " " + _("Click a bar to filter the page to that jurisdiction.", lang)
 
 
-def jurisdiction_click(point: dict, view: state_mod.ViewState) -> str | None:
-    custom = point.get("customdata") or []
-    return "/training" + view.to_query(jurisdictions=(str(custom[1]),)) if len(custom) > 1 and custom[1] else None
+jurisdiction_click = narrow_to_jurisdiction("/training")  # a bar carries its jurisdiction's id second
 
 
 register(Chart(
@@ -113,7 +109,7 @@ register(Chart(
              "events": N_("Events"), "learners": N_("Learners"), "organisations": N_("Organisations"),
              "learners_per_event": N_("Learners per event")},
     on_click=jurisdiction_click,
-    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+    empty=NO_EVENTS,
 ))
 
 
@@ -121,7 +117,7 @@ register(Chart(
 
 def organizer_rows(view: state_mod.ViewState) -> pd.DataFrame:
     """Return reach per organizer, learners per event to the one decimal the chart draws (and the CSV holds)."""
-    rows = data.query("training_by_organizer", snapshot=served_snapshot(view), **_where(view))
+    rows = data.query("training_by_organizer", snapshot=served_snapshot(view), **view.place_and_period_params())
     return rows.assign(learners_per_event=rows["learners_per_event"].round(1))
 
 
@@ -141,7 +137,7 @@ register(Chart(
     tables=("learning_events",),
     columns={"organizer": N_("Organizer"), "events": N_("Events"), "learners": N_("Learners"),
              "organisations": N_("Organisations"), "learners_per_event": N_("Learners per event")},
-    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+    empty=NO_EVENTS,
 ))
 
 
@@ -172,7 +168,7 @@ register(Chart(
     tables=("learning_events",),
     columns={"organizer": N_("Organizer"), "events": N_("Events"), "learners": N_("Learners"),
              "learners_per_event": N_("Learners per event")},
-    empty=N_("No learning event falls in this selection. Widen the period or clear a filter."),
+    empty=NO_EVENTS,
 ))
 
 
@@ -181,13 +177,13 @@ register(Chart(
 def linked_list_rows(view: state_mod.ViewState, limit: int) -> pd.DataFrame:
     """Return the rows of the first `limit` linked commitments (and, in commitments_total, how many there are)."""
     return data.query("training_linked_list", snapshot=served_snapshot(view), cycles=list(view.cycles),
-                      limit=limit, **_where(view))
+                      limit=limit, **view.place_and_period_params())
 
 
 def linked_rows(view: state_mod.ViewState) -> pd.DataFrame:
     """Return learning totalled per commitment and organizer: exactly the bars drawn (and the CSV), summed in SQL."""
     return data.query("training_linked_totals", snapshot=served_snapshot(view), cycles=list(view.cycles),
-                      limit=figures.LINKED_MAX, **_where(view))
+                      limit=figures.LINKED_MAX, **view.place_and_period_params())
 
 
 def linked_sentence(rows: pd.DataFrame, lang: str) -> str:
