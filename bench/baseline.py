@@ -336,6 +336,14 @@ def releases_by_year(f: Frames, jurisdictions, levels, date_from, date_to) -> pd
     })
 
 
+def releases_by_period(f: Frames, grain, jurisdictions, levels, date_from, date_to) -> pd.DataFrame:
+    by = {"month": releases_by_month, "year": releases_by_year}.get(grain)
+    if by is None:  # the query compares the grain as a value: any other returns no rows and no period column
+        return pd.DataFrame({c: [] for c in ("datasets", "catalogue_load_datasets", "cumulative_datasets",
+                                             "synthetic_rows")})
+    return by(f, jurisdictions, levels, date_from, date_to)
+
+
 def releases_by_dimension(f: Frames, dimension, jurisdictions, levels, date_from, date_to, limit) -> pd.DataFrame:
     d = f.t["datasets"]
     d = d[_mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published", date_from=date_from,
@@ -728,7 +736,7 @@ def training_summary(f: Frames, jurisdictions, levels, date_from, date_to) -> pd
 QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
     fn.__name__: fn for fn in (
         filter_options, completion_by_jurisdiction_cycle, completion_by_cycle, milestone_status_counts,
-        overdue_milestones, attention_counts, releases_by_month, releases_by_year, releases_by_dimension, top_publishers,
+        overdue_milestones, attention_counts, releases_by_period, releases_by_dimension, top_publishers,
         learning_reach, learning_reach_by_period, commitment_progress_by_cycle, commitment_impact_completion,
         commitments_list, commitment_milestones, commitment_status_history, commitment_record, commitment_datasets,
         commitment_learning, datasets_summary, datasets_portal_metrics, training_by_jurisdiction,

@@ -86,9 +86,9 @@ def _variants(small: Path) -> list[dict]:
     return [{"commitment_id": ids[i % len(ids)], **variant} for i, variant in enumerate([
         {},
         {"jurisdictions": jurisdictions[:2]},
-        {"levels": ["national"]},
+        {"levels": ["national"], "grain": "year"},
         {"cycles": cycles[-2:], "levels": ["subnational", "local"]},
-        {"date_from": dt.date(2019, 3, 15), "date_to": dt.date(2023, 6, 1)},
+        {"date_from": dt.date(2019, 3, 15), "date_to": dt.date(2023, 6, 1), "grain": "year"},
         {"date_from": dt.date(2021, 1, 1), "jurisdictions": jurisdictions[3:9]},
         {"statuses": ["complete", "limited"], "q": "data", "dimension": "format"},
         {"dimension": "licence", "limit": 5, "offset": 5},
@@ -98,7 +98,7 @@ def _variants(small: Path) -> list[dict]:
 
 DEFAULTS = {"jurisdictions": [], "levels": [], "cycles": [], "date_from": None, "date_to": None, "statuses": [],
             "q": "", "dimension": "organization", "limit": None, "offset": 0, "as_of": dt.date(2026, 11, 22),
-            "stale_periods": 3, "horizon_days": 60, "min_assessed": 5, "align": "plan"}
+            "stale_periods": 3, "horizon_days": 60, "min_assessed": 5, "align": "plan", "grain": "month"}
 
 
 @pytest.mark.parametrize("name", sorted(baseline.QUERIES))

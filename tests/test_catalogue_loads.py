@@ -142,7 +142,7 @@ def _rows(frame, *columns):
 
 
 def test_releases_by_month_counts_the_load_apart(app_env):
-    rows = data.query("releases_by_month", **NO_FILTER)
+    rows = data.query("releases_by_period", grain="month", **NO_FILTER)
     assert _rows(rows, "month", "datasets", "catalogue_load_datasets", "cumulative_datasets")[:4] == [
         (D("2020-08-01"), 1, 0, 1),
         (D("2020-09-01"), 2, 60, 63),  # two releases; the 60 loaded are in the catalogue, not released
@@ -152,13 +152,14 @@ def test_releases_by_month_counts_the_load_apart(app_env):
     assert int(rows["datasets"].sum()) == 7 and int(rows["catalogue_load_datasets"].sum()) == 60
     assert int(rows["cumulative_datasets"].iloc[-1]) == 67
     # The running total still counts a load made before the range.
-    later = data.query("releases_by_month", **{**NO_FILTER, "date_from": D("2020-10-01"), "date_to": D("2020-11-30")})
+    later = data.query("releases_by_period", grain="month",
+                       **{**NO_FILTER, "date_from": D("2020-10-01"), "date_to": D("2020-11-30")})
     assert _rows(later, "month", "datasets", "catalogue_load_datasets", "cumulative_datasets") == [
         (D("2020-10-01"), 0, 0, 63), (D("2020-11-01"), 2, 0, 65)]
 
 
 def test_releases_by_year_counts_the_load_apart(app_env):
-    rows = data.query("releases_by_year", **NO_FILTER)
+    rows = data.query("releases_by_period", grain="year", **NO_FILTER)
     assert _rows(rows, "year", "datasets", "catalogue_load_datasets", "cumulative_datasets") == [
         (2020, 5, 60, 65), (2021, 2, 0, 67)]
 
@@ -183,7 +184,7 @@ def test_summary_publishers_and_dimensions_keep_loads_in_the_catalogue_but_out_o
 
 
 def test_the_figure_draws_the_load_apart_and_keeps_the_releases_readable(app_env):
-    rows = data.query("releases_by_month", **NO_FILTER)
+    rows = data.query("releases_by_period", grain="month", **NO_FILTER)
     fig = fd.releases_over_time(rows, lang="en")
     released, loaded, total = fig.data
     assert released.name == "Released in the month" and sum(released.y) == 7
@@ -250,7 +251,7 @@ def test_real_quebec_records_the_federation_day_is_a_load_not_the_busiest_month(
     assert len(table) == 285 and {r["published_basis"] for r in table} == {CREATED}
     loaded = [r for r in table if r["catalogue_load"]]
     assert len(loaded) == 199 and {r["published"] for r in loaded} == {D("2020-09-11")}
-    rows = data.query("releases_by_month", snapshot=snap.id, data_dir=tmp_path / "data", **NO_FILTER)
+    rows = data.query("releases_by_period", grain="month", snapshot=snap.id, data_dir=tmp_path / "data", **NO_FILTER)
     september = rows[rows["month"] == "2020-09-01"].iloc[0]
     assert (september["datasets"], september["catalogue_load_datasets"]) == (2, 199)
     assert int(rows["datasets"].sum()) == 86 and int(rows["cumulative_datasets"].iloc[-1]) == 285

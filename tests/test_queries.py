@@ -203,7 +203,7 @@ def data_dir(tmp_path_factory):
 DEFAULTS = {
     "jurisdictions": [], "levels": [], "cycles": [], "date_from": None, "date_to": None,
     "as_of": AS_OF, "stale_periods": 3, "horizon_days": 30, "limit": None, "dimension": "jurisdiction",
-    "min_assessed": 5, "align": "plan",
+    "min_assessed": 5, "align": "plan", "grain": "month",
 }
 
 
@@ -403,7 +403,7 @@ def test_overdue_milestones_thresholds_limit_and_filters(data_dir):
 
 def test_releases_by_month(data_dir):
     # No source here judges catalogue loads (tests/test_catalogue_loads.py does): every dated record is a release.
-    assert rows(run(data_dir, "releases_by_month")) == [
+    assert rows(run(data_dir, "releases_by_period", grain="month")) == [
         {"month": D("2022-11-01"), "datasets": 1, "catalogue_load_datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
         {"month": D("2022-12-01"), "datasets": 0, "catalogue_load_datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
         {"month": D("2023-01-01"), "datasets": 3, "catalogue_load_datasets": 0, "cumulative_datasets": 4, "synthetic_rows": 0},
@@ -415,22 +415,22 @@ def test_releases_by_month(data_dir):
 def test_releases_by_month_range_keeps_the_running_total(data_dir):
     cols = ["month", "datasets", "cumulative_datasets"]
     # The range opens mid-January: d4 (Nov) and q1 (2 Jan) are before it but stay in the total.
-    assert rows(run(data_dir, "releases_by_month", date_from=D("2023-01-10"), date_to=D("2023-04-30")), cols) == [
+    assert rows(run(data_dir, "releases_by_period", grain="month", date_from=D("2023-01-10"), date_to=D("2023-04-30")), cols) == [
         (D("2023-01-01"), 2, 4), (D("2023-02-01"), 0, 4), (D("2023-03-01"), 2, 6), (D("2023-04-01"), 0, 6)]
-    assert rows(run(data_dir, "releases_by_month", jurisdictions=["ca"], date_to=D("2023-01-15")), cols) == [
+    assert rows(run(data_dir, "releases_by_period", grain="month", jurisdictions=["ca"], date_to=D("2023-01-15")), cols) == [
         (D("2022-11-01"), 1, 1), (D("2022-12-01"), 0, 1), (D("2023-01-01"), 1, 2)]
-    assert rows(run(data_dir, "releases_by_month", levels=["local"]), cols) == []  # q2 has no date
+    assert rows(run(data_dir, "releases_by_period", grain="month", levels=["local"]), cols) == []  # q2 has no date
 
 
 def test_releases_by_year(data_dir):
-    assert rows(run(data_dir, "releases_by_year")) == [
+    assert rows(run(data_dir, "releases_by_period", grain="year")) == [
         {"year": 2022, "datasets": 1, "catalogue_load_datasets": 0, "cumulative_datasets": 1, "synthetic_rows": 0},
         {"year": 2023, "datasets": 5, "catalogue_load_datasets": 0, "cumulative_datasets": 6, "synthetic_rows": 1},
     ]
     cols = ["year", "datasets", "cumulative_datasets"]
-    assert rows(run(data_dir, "releases_by_year", date_from=D("2023-01-01"), date_to=D("2024-12-31")), cols) == [
+    assert rows(run(data_dir, "releases_by_period", grain="year", date_from=D("2023-01-01"), date_to=D("2024-12-31")), cols) == [
         (2023, 5, 6), (2024, 0, 6)]
-    assert rows(run(data_dir, "releases_by_year", levels=["national"], date_to=D("2022-12-31")), cols) == [
+    assert rows(run(data_dir, "releases_by_period", grain="year", levels=["national"], date_to=D("2022-12-31")), cols) == [
         (2022, 1, 1)]
 
 
@@ -646,13 +646,14 @@ DIFFS = {"snapshot_diff_status", "snapshot_diff_datasets", "snapshot_diff_summar
 BACKBONE = [
     "completion_by_jurisdiction_cycle", "completion_by_cycle", "milestone_status_counts", "overdue_milestones",
     "attention_counts",
-    "releases_by_month", "releases_by_year", "releases_by_dimension", "top_publishers", "learning_reach",
+    "releases_by_period", "releases_by_dimension", "top_publishers", "learning_reach",
     "learning_reach_by_period", *sorted(DIFFS),
 ]
 HOSTILE = ["'", ";", "' or 1=1 --", "ca') or ('1'='1", "ca; drop table datasets; --", '"ca"', "ca\x00"]
 
 
-HOSTILE_CASES = [(name, param) for name in BACKBONE for param in ("jurisdictions", "levels", "cycles", "dimension")
+HOSTILE_CASES = [(name, param) for name in BACKBONE
+                 for param in ("jurisdictions", "levels", "cycles", "dimension", "grain")
                  if param in data.parameters(data.sql_text(name))]
 
 
@@ -661,7 +662,7 @@ def test_hostile_values_stay_values(data_dir, name, param):
     base = BASE_ID if name in DIFFS else None
     before = rows(run(data_dir, name, base=base))
     for value in HOSTILE:
-        given = value if param == "dimension" else [value]
+        given = value if param in ("dimension", "grain") else [value]
         result = run(data_dir, name, base=base, **{param: given})
         if name == "snapshot_diff_summary":
             if param == "cycles":  # cycles narrow only the milestone counts

@@ -41,13 +41,19 @@ SOURCE_KINDS = (
 
 DUCKDB_NOTE = """import duckdb
 
+from dashboard.data import sql_macros
+
 snapshot = "data/snapshots/{id}"
 con = duckdb.connect()
 for table in {tables}:
     con.execute(f"create view {{table}} as select * from read_parquet('{{snapshot}}/{{table}}.parquet')")
+for rollup in {rollups}:
+    con.execute(f"create view {{rollup}} as select * from read_parquet('{{snapshot}}/rollup_{{rollup}}.parquet')")
+for statement in sql_macros():  # the status rules and filters the queries call
+    con.execute(statement)
 
-sql = open("queries/releases_by_year.sql").read()
-con.execute(sql, {{"jurisdictions": [], "levels": [], "date_from": None, "date_to": None}}).df()
+sql = open("queries/releases_by_period.sql").read()
+con.execute(sql, {{"grain": "year", "jurisdictions": [], "levels": [], "date_from": None, "date_to": None}}).df()
 """
 
 
@@ -142,7 +148,7 @@ def queries_block(snap, lang: str) -> html.Div:
             html.Summary([html.Code(f"{name}.sql", className="me-2"), html.Span(first, className="text-body-secondary")]),
             html.Pre(html.Code(sql), className="sql-block"),
         ], className="query-item", id=f"data-query-{name}"))
-    note = DUCKDB_NOTE.format(id=snap.id, tables=list(schema.TABLES))
+    note = DUCKDB_NOTE.format(id=snap.id, tables=list(schema.TABLES), rollups=data.rollup_names())
     return html.Div([
         html.P(_("Every chart reads one of these statements. They are plain DuckDB SQL over the snapshot’s "
                  "Parquet files; values are bound as $parameters (an empty list means no filter).", lang)),

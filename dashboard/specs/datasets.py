@@ -48,8 +48,9 @@ def summary(view: state_mod.ViewState) -> pd.Series:
 # ---------------------------------------------------------------- releases over time
 
 def releases_rows(view: state_mod.ViewState) -> pd.DataFrame:
-    name = "releases_by_year" if view.interval == "year" else "releases_by_month"
-    return data.query(name, snapshot=served_snapshot(view), **view.place_and_period_params())
+    grain = "year" if view.interval == "year" else "month"
+    return data.query("releases_by_period", grain=grain, snapshot=served_snapshot(view),
+                      **view.place_and_period_params())
 
 
 MAX_NAMED_PERIODS = 3  # ties for the busiest period, or periods with loads, named one by one up to this many

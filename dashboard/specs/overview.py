@@ -35,7 +35,8 @@ def kpis(view: state_mod.ViewState) -> dict:
         released_from, released_to = view.date_from, view.date_to
     else:
         released_from, released_to = as_of - dt.timedelta(days=365), as_of
-    releases = data.query("releases_by_month", snapshot=snap, date_from=released_from, date_to=released_to, **places)
+    releases = data.query("releases_by_period", grain="month", snapshot=snap, date_from=released_from,
+                          date_to=released_to, **places)
     learning = data.query("learning_reach_by_period", snapshot=snap, **view.period_params(), **places)
     assessed = int(cells["assessed"].sum())
     done = int(cells["complete_or_substantial"].sum())
