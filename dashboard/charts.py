@@ -13,6 +13,7 @@ import functools
 import json
 from dataclasses import dataclass, field
 from typing import Callable
+from urllib.parse import quote
 
 import dash
 import pandas as pd
@@ -20,7 +21,7 @@ import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import config, data, i18n, snapshots, state as state_mod, vocab
+from dashboard import config, data, figures, i18n, snapshots, state as state_mod, vocab
 from dashboard.i18n import N_, _, ngettext
 
 MAX_TABLE_ROWS = 50
@@ -301,8 +302,6 @@ def rows_for(chart_id: str, search: str, key: str | None = None) -> tuple[Chart,
 
 def render(chart_id: str, search: str, key: str | None = None):
     """Return (figure, sentence, table, caption, badge) for a chart in a view."""
-    from dashboard import figures
-
     chart, view, rows = rows_for(chart_id, search, key)
     lang = view.lang
     # The sources named are those whose rows are drawn, when the rows say; else those of the chart's tables.
@@ -374,8 +373,6 @@ def csv_url(name: str, view: state_mod.ViewState, key: str | None = None) -> str
     A plain link, streamed by the Flask route in dashboard.downloads: a large CSV never travels through a
     Dash callback (as JSON in the browser's memory), and the browser's own download manager takes it.
     """
-    from urllib.parse import quote
-
     query = view.to_query()
     if key is not None:
         query += ("&" if query else "?") + "key=" + quote(key, safe="")

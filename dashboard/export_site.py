@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from dashboard import brief, charts, data, i18n, playlists
+from dashboard.app import create_app
 from dashboard.i18n import _
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -49,8 +50,6 @@ def slides_payload(playlist: playlists.Playlist) -> list[dict]:
 
 def export(playlist_file: Path, out: Path, *, data_dir: Path | None = None) -> Path:
     """Write the playlist in `playlist_file` as a static site in `out`; return the path of its index.html."""
-    from dashboard.app import create_app
-
     create_app(data_dir)  # registers the charts and points data at data_dir
     playlist = playlists.load(playlist_file)
     snapshot = data.current_snapshot()

@@ -12,9 +12,10 @@ import os
 import sys
 from pathlib import Path
 
+import gunicorn.http.wsgi
 from gunicorn.app.base import BaseApplication
 
-from dashboard import config, web
+from dashboard import app, config, data, web
 
 
 def cpu_count() -> int:
@@ -84,17 +85,13 @@ class _Application(BaseApplication):
             logging.basicConfig(
                 level=config.log_level().upper(), stream=sys.stderr,
                 format="%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s")
-        from dashboard.app import create_app
-
-        server = create_app(self.data_dir).server
+        server = app.create_app(self.data_dir).server
         server.debug = False  # Dash's dev tools stay off too: they are only switched on by run(debug=True)
         # Dash finishes setting itself up (registering its script paths, moving callbacks into the app)
         # on the first request, and a second thread arriving meanwhile sees it half done (404/500 for
         # scripts, unknown callbacks). One request here, before the worker accepts connections.
         server.test_client().get("/healthz")
         # Bind the served snapshot's views now (a few hundred ms at world scale), not in the first visitor's query.
-        from dashboard import app, data
-
         data.warm(self.data_dir)
         app.warm()
         return server
@@ -102,19 +99,13 @@ class _Application(BaseApplication):
 
 def run(host: str, port: int, data_dir: Path) -> int:
     """Serve under gunicorn until stopped; return the exit code."""
-    from dashboard import data
-
     os.environ["OGDASH_DATA_DIR"] = str(Path(data_dir).resolve())
     for snapshot_id, why in data.refused_snapshots().items():
         print(f"ogdash: refused snapshot {snapshot_id}: {why}", file=sys.stderr)
     settings = options(host, port)
     # gunicorn names itself in every response's Server header and has no setting for it: the workers
-    # fork from here, so they all send SERVER_HEADER instead.
-    import gunicorn.http.wsgi
-
-    from dashboard.serve import SERVER_HEADER
-
-    gunicorn.http.wsgi.SERVER = SERVER_HEADER
+    # fork from here, so they all send web.SERVER_HEADER instead.
+    gunicorn.http.wsgi.SERVER = web.SERVER_HEADER
     print(f"ogdash: gunicorn {settings['workers']} workers x {settings['threads']} threads, "
           f"requests up to {web.MAX_REQUEST_BYTES} bytes", file=sys.stderr)
     try:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler
 
-# The Server header of every response, from the development server and gunicorn alike: no software name
-# or version to look up advisories by.
-SERVER_HEADER = "ogdash"
+from dashboard import data
+from dashboard.app import create_app
+from dashboard.web import SERVER_HEADER
 
 
 class RequestHandler(WSGIRequestHandler):
@@ -22,8 +22,6 @@ class RequestHandler(WSGIRequestHandler):
 
 def server(data_dir: Path | None = None):
     """Return the Flask server of a new app (the WSGI entry point: `dashboard.serve:server()`)."""
-    from dashboard.app import create_app
-
     return create_app(data_dir).server
 
 
@@ -43,8 +41,6 @@ def run(*, data_dir: Path, host: str = "127.0.0.1", port: int = 8050, dev: bool 
     By default under gunicorn (dashboard/prod.py), or waitress where gunicorn cannot run (not on Unix);
     `dev` runs Flask's development server with its reloader and Dash's debug tools.
     """
-    from dashboard import data
-
     os.environ["OGDASH_DATA_DIR"] = str(data_dir)
     # Briefing PDFs are printed by this server's Chromium from this server's own address, never from
     # the address a request names (the operator may point it elsewhere with OGDASH_PRINT_URL).
@@ -56,26 +52,22 @@ def run(*, data_dir: Path, host: str = "127.0.0.1", port: int = 8050, dev: bool 
         return 1
     print(f"ogdash: serving snapshot {snap.id} from {data_dir} on http://{host}:{port}/", file=sys.stderr)
     if dev:
-        from dashboard.app import create_app
-
         create_app(data_dir).run(host=host, port=port, debug=True, use_reloader=True, request_handler=RequestHandler)
         return 0
     try:
-        from dashboard import prod as prod_server
-    except ImportError as exc:  # gunicorn runs on Unix only
+        from dashboard import prod as prod_server  # imported here: gunicorn, which it needs, runs on Unix only
+    except ImportError as exc:
         return _waitress(data_dir, host, port, why=str(exc))
     return prod_server.run(host=host, port=port, data_dir=data_dir)
 
 
 def _waitress(data_dir: Path, host: str, port: int, *, why: str) -> int:
     try:
-        import waitress
+        import waitress  # optional: the production server where gunicorn cannot run
     except ImportError:
         print(f"ogdash: no production server here ({why}): gunicorn runs on Unix only; "
               "install waitress (pip install waitress), or serve with --dev for development", file=sys.stderr)
         return 1
-    from dashboard.app import create_app
-
     print(f"ogdash: gunicorn is not available ({why}); serving with waitress", file=sys.stderr)
     waitress.serve(create_app(data_dir).server, host=host, port=port, threads=8, ident=SERVER_HEADER)
     return 0

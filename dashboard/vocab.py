@@ -18,6 +18,7 @@ from dash import html
 from dashboard import i18n
 from dashboard.components import only_in
 from dashboard.i18n import N_, _
+from dashboard.members import JURISDICTIONS
 from dashboard.progress import IMPACT_LABELS, LEVELS, MISSING, PROGRESS_LABELS, metric_label, missing_label
 
 # Learning events: the kinds of event and the topics the sources name (CA0047's report, the generator).
@@ -209,8 +210,6 @@ def organizer(name: str, lang: str) -> str | None:
 
 def _places_fr() -> dict[str, str]:
     """Return the generator's jurisdiction names, English to French (the places in its organizers' names)."""
-    from dashboard.ingest.synthetic import JURISDICTIONS
-
     return {row[1]: row[2] for row in JURISDICTIONS}
 
 

@@ -11,6 +11,7 @@ import socket
 import threading
 from typing import Any, Iterable
 
+from dash._pages import _path_to_page
 from dash.exceptions import DependencyException
 from flask import Flask, abort, jsonify, request
 
@@ -19,6 +20,9 @@ from dashboard import config, data, state as state_mod
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = config.max_request_bytes()
+# The Server header of every response, from the development server, gunicorn and waitress alike: no software
+# name or version to look up advisories by.
+SERVER_HEADER = "ogdash"
 
 # dcc.Location (and every link) carries these as strings; Dash's own page router assumes so.
 _STRING_PROPS = frozenset({"pathname", "search", "href", "hash"})
@@ -183,8 +187,6 @@ def _unknown_pages_answer_404(server: Flask, dash_app) -> None:
     so the status and the page shown agree; Dash's routes, the assets and the app's other routes are
     matched by Flask before the catch-all and are not touched.
     """
-    from dash._pages import _path_to_page
-
     catch_all = dash_app.config.routes_pathname_prefix + "<path:path>"
 
     index = dash_app.config.routes_pathname_prefix

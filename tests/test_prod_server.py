@@ -76,7 +76,7 @@ def test_gunicorn_runs_the_requested_workers_and_health_names_the_instance(serve
     assert health["status"] == "ok" and health["snapshot_id"] == FIRST
     assert health["instance"] == "prod-test" and health["pid"] in workers
     assert 0 <= health["snapshot_age_seconds"] < 3600
-    # gunicorn answers (its workers are counted above), without naming itself: serve.SERVER_HEADER
+    # gunicorn answers (its workers are counted above), without naming itself: web.SERVER_HEADER
     assert _fresh_get(server["base"] + "/healthz").headers.get("Server") == "ogdash"
 
 

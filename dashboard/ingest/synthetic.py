@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import progress, schema
+from dashboard.members import JURISDICTIONS
 from dashboard.ingest.common import Source, validate_table
 
 DEFAULT_SEED = 2026
@@ -38,102 +39,7 @@ SCALES: dict[str, Scale] = {
 
 # ---------------------------------------------------------------- real names the generator draws on
 
-# (id, name_en, name_fr, level, ISO alpha-3, OGP region, parent). Real OGP members; the first
-# entries are the ones the small scale uses. Ids follow the OGP export connector: the member's
-# OGP code in lowercase (ISO 3166-1 alpha-3 for countries, four letters for local members, e.g.
-# "arba" for Buenos Aires), except Canada "ca" and its provinces "ca-qc", "ca-on".
-AME, EUR, AFR, ASI = "Americas", "Europe", "Africa and the Middle East", "Asia and the Pacific"
-JURISDICTIONS: list[tuple[str, str, str, str, str, str, str | None]] = [
-    ("ca", "Canada", "Canada", "national", "CAN", AME, None),
-    ("ca-qc", "Quebec", "Québec", "subnational", "CAN", AME, "ca"),
-    ("ca-on", "Ontario", "Ontario", "subnational", "CAN", AME, "ca"),
-    ("fra", "France", "France", "national", "FRA", EUR, None),
-    ("ukr", "Ukraine", "Ukraine", "national", "UKR", EUR, None),
-    ("mex", "Mexico", "Mexique", "national", "MEX", AME, None),
-    ("ken", "Kenya", "Kenya", "national", "KEN", AFR, None),
-    ("phl", "Philippines", "Philippines", "national", "PHL", ASI, None),
-    ("arg", "Argentina", "Argentine", "national", "ARG", AME, None),
-    ("esp", "Spain", "Espagne", "national", "ESP", EUR, None),
-    ("sen", "Senegal", "Sénégal", "national", "SEN", AFR, None),
-    ("gbr", "United Kingdom", "Royaume-Uni", "national", "GBR", EUR, None),
-    ("gbsc", "Scotland, United Kingdom", "Écosse, Royaume-Uni", "local", "GBR", EUR, "gbr"),
-    ("arba", "Buenos Aires, Argentina", "Buenos Aires, Argentine", "local", "ARG", AME, "arg"),
-    ("esmd", "Madrid, Spain", "Madrid, Espagne", "local", "ESP", EUR, "esp"),
-    ("frpa", "Paris, France", "Paris, France", "local", "FRA", EUR, "fra"),
-    ("chl", "Chile", "Chili", "national", "CHL", AME, None),
-    ("geo", "Georgia", "Géorgie", "national", "GEO", EUR, None),
-    ("bra", "Brazil", "Brésil", "national", "BRA", AME, None),
-    ("col", "Colombia", "Colombie", "national", "COL", AME, None),
-    ("cri", "Costa Rica", "Costa Rica", "national", "CRI", AME, None),
-    ("dom", "Dominican Republic", "République dominicaine", "national", "DOM", AME, None),
-    ("ecu", "Ecuador", "Équateur", "national", "ECU", AME, None),
-    ("slv", "El Salvador", "Salvador", "national", "SLV", AME, None),
-    ("gtm", "Guatemala", "Guatemala", "national", "GTM", AME, None),
-    ("hnd", "Honduras", "Honduras", "national", "HND", AME, None),
-    ("jam", "Jamaica", "Jamaïque", "national", "JAM", AME, None),
-    ("pan", "Panama", "Panama", "national", "PAN", AME, None),
-    ("pry", "Paraguay", "Paraguay", "national", "PRY", AME, None),
-    ("per", "Peru", "Pérou", "national", "PER", AME, None),
-    ("usa", "United States", "États-Unis", "national", "USA", AME, None),
-    ("ury", "Uruguay", "Uruguay", "national", "URY", AME, None),
-    ("alb", "Albania", "Albanie", "national", "ALB", EUR, None),
-    ("arm", "Armenia", "Arménie", "national", "ARM", EUR, None),
-    ("bgr", "Bulgaria", "Bulgarie", "national", "BGR", EUR, None),
-    ("hrv", "Croatia", "Croatie", "national", "HRV", EUR, None),
-    ("cze", "Czech Republic", "République tchèque", "national", "CZE", EUR, None),
-    ("dnk", "Denmark", "Danemark", "national", "DNK", EUR, None),
-    ("est", "Estonia", "Estonie", "national", "EST", EUR, None),
-    ("fin", "Finland", "Finlande", "national", "FIN", EUR, None),
-    ("deu", "Germany", "Allemagne", "national", "DEU", EUR, None),
-    ("grc", "Greece", "Grèce", "national", "GRC", EUR, None),
-    ("irl", "Ireland", "Irlande", "national", "IRL", EUR, None),
-    ("ita", "Italy", "Italie", "national", "ITA", EUR, None),
-    ("lva", "Latvia", "Lettonie", "national", "LVA", EUR, None),
-    ("ltu", "Lithuania", "Lituanie", "national", "LTU", EUR, None),
-    ("lux", "Luxembourg", "Luxembourg", "national", "LUX", EUR, None),
-    ("mda", "Moldova", "Moldavie", "national", "MDA", EUR, None),
-    ("mne", "Montenegro", "Monténégro", "national", "MNE", EUR, None),
-    ("nld", "Netherlands", "Pays-Bas", "national", "NLD", EUR, None),
-    ("mkd", "North Macedonia", "Macédoine du Nord", "national", "MKD", EUR, None),
-    ("nor", "Norway", "Norvège", "national", "NOR", EUR, None),
-    ("prt", "Portugal", "Portugal", "national", "PRT", EUR, None),
-    ("rou", "Romania", "Roumanie", "national", "ROU", EUR, None),
-    ("srb", "Serbia", "Serbie", "national", "SRB", EUR, None),
-    ("svk", "Slovak Republic", "République slovaque", "national", "SVK", EUR, None),
-    ("swe", "Sweden", "Suède", "national", "SWE", EUR, None),
-    ("bfa", "Burkina Faso", "Burkina Faso", "national", "BFA", AFR, None),
-    ("cpv", "Cabo Verde", "Cap-Vert", "national", "CPV", AFR, None),
-    ("civ", "Côte d'Ivoire", "Côte d'Ivoire", "national", "CIV", AFR, None),
-    ("gha", "Ghana", "Ghana", "national", "GHA", AFR, None),
-    ("isr", "Israel", "Israël", "national", "ISR", AFR, None),
-    ("jor", "Jordan", "Jordanie", "national", "JOR", AFR, None),
-    ("lbr", "Liberia", "Libéria", "national", "LBR", AFR, None),
-    ("mwi", "Malawi", "Malawi", "national", "MWI", AFR, None),
-    ("mar", "Morocco", "Maroc", "national", "MAR", AFR, None),
-    ("nga", "Nigeria", "Nigéria", "national", "NGA", AFR, None),
-    ("sle", "Sierra Leone", "Sierra Leone", "national", "SLE", AFR, None),
-    ("zaf", "South Africa", "Afrique du Sud", "national", "ZAF", AFR, None),
-    ("tun", "Tunisia", "Tunisie", "national", "TUN", AFR, None),
-    ("aus", "Australia", "Australie", "national", "AUS", ASI, None),
-    ("idn", "Indonesia", "Indonésie", "national", "IDN", ASI, None),
-    ("kgz", "Kyrgyz Republic", "République kirghize", "national", "KGZ", ASI, None),
-    ("mng", "Mongolia", "Mongolie", "national", "MNG", ASI, None),
-    ("nzl", "New Zealand", "Nouvelle-Zélande", "national", "NZL", ASI, None),
-    ("png", "Papua New Guinea", "Papouasie-Nouvelle-Guinée", "national", "PNG", ASI, None),
-    ("kor", "Republic of Korea", "République de Corée", "national", "KOR", ASI, None),
-    ("lka", "Sri Lanka", "Sri Lanka", "national", "LKA", ASI, None),
-    ("mxjl", "Jalisco, Mexico", "Jalisco, Mexique", "local", "MEX", AME, "mex"),
-    ("brsp", "São Paulo, Brazil", "São Paulo, Brésil", "local", "BRA", AME, "bra"),
-    ("pell", "La Libertad, Peru", "La Libertad, Pérou", "local", "PER", AME, "per"),
-    ("usat", "Austin, United States", "Austin, États-Unis", "local", "USA", AME, "usa"),
-    ("getb", "Tbilisi, Georgia", "Tbilissi, Géorgie", "local", "GEO", EUR, "geo"),
-    ("keem", "Elgeyo Marakwet, Kenya", "Elgeyo-Marakwet, Kenya", "local", "KEN", AFR, "ken"),
-    ("ngkd", "Kaduna State, Nigeria", "État de Kaduna, Nigéria", "local", "NGA", AFR, "nga"),
-    ("ghst", "Sekondi-Takoradi, Ghana", "Sekondi-Takoradi, Ghana", "local", "GHA", AFR, "gha"),
-    ("krse", "Seoul, Republic of Korea", "Séoul, République de Corée", "local", "KOR", ASI, "kor"),
-    ("idbj", "Bojonegoro, Indonesia", "Bojonegoro, Indonésie", "local", "IDN", ASI, "idn"),
-    ("phsc", "South Cotabato, Philippines", "Cotabato du Sud, Philippines", "local", "PHL", ASI, "phl"),
-]
+# The OGP members themselves, with their names in both languages: dashboard/members.py.
 # Reference jurisdictions get no generated commitments (their commitments are real rows).
 REFERENCE_JURISDICTIONS = ("ca", "ca-qc")
 FRANCOPHONE = {"ca-qc", "fra", "frpa", "sen", "civ", "bfa", "mar", "tun", "lux"}
