@@ -20,11 +20,6 @@ with changes as (
         or b.commitment_id is null
 )
 
-select
-    x.*,
-    j.name_en as jurisdiction_name_en,
-    j.name_fr as jurisdiction_name_fr,
-    j.level,
-from changes as x
-left join compared_jurisdictions as j
-    on j.jurisdiction_id = x.jurisdiction_id
+select *
+from changes
+left join compared_jurisdictions using (jurisdiction_id)

@@ -3,8 +3,8 @@
 -- Where both snapshots have a jurisdiction, this snapshot's row is the one kept.
 select
     jurisdiction_id,
-    name_en,
-    name_fr,
+    name_en as jurisdiction_name_en,
+    name_fr as jurisdiction_name_fr,
     level,
 from jurisdictions
 union all

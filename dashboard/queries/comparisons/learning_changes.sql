@@ -26,11 +26,6 @@ with both_sides as (
     from base.learning_events as b
 )
 
-select
-    s.*,
-    j.name_en as jurisdiction_name_en,
-    j.name_fr as jurisdiction_name_fr,
-    j.level,
-from both_sides as s
-left join compared_jurisdictions as j
-    on j.jurisdiction_id = s.jurisdiction_id
+select *
+from both_sides
+left join compared_jurisdictions using (jurisdiction_id)

@@ -35,15 +35,7 @@ with changes as (
         or lower(m.status_code) is distinct from lower(b.status_code)
 )
 
-select
-    x.*,
-    c.jurisdiction_id,
-    j.name_en as jurisdiction_name_en,
-    j.name_fr as jurisdiction_name_fr,
-    j.level,
-    c.cycle,
-from changes as x
-left join compared_commitments as c
-    on c.commitment_id = x.commitment_id
-left join compared_jurisdictions as j
-    on j.jurisdiction_id = c.jurisdiction_id
+select *
+from changes
+left join compared_commitments using (commitment_id)
+left join compared_jurisdictions using (jurisdiction_id)
