@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from flask import Flask, Response, abort, request, stream_with_context
 
-from dashboard import config, data, schema, snapshots, state as state_mod, web
+from dashboard import charts, config, data, schema, snapshots, state as state_mod, web
 
 BATCH_ROWS = 20_000
 DICTIONARY = config.DATA_DICTIONARY
@@ -85,8 +85,6 @@ def register(server: Flask) -> None:
     @server.route("/download/view/<name>.csv")
     def download_view(name: str):
         """The CSV of exactly the rows a chart (or a page's table) shows for the view in the query string."""
-        from dashboard import charts
-
         if name not in charts.REGISTRY and name not in charts.TABLE_DOWNLOADS:
             abort(404)
         key = request.args.get("key")

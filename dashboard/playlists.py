@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from dashboard import config, i18n, sitemap, state as state_mod
+from dashboard import charts as charts_mod, config, i18n, sitemap, state as state_mod
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 DEFAULT_INTERVAL = 20  # seconds per slide
@@ -72,8 +72,6 @@ def _display(path: Path) -> str:
 
 def load(path: Path | str, charts: dict | None = None) -> Playlist:
     """Return the playlist in `path`, checked against the registered `charts`; raise PlaylistError naming what is wrong."""
-    from dashboard import charts as charts_mod
-
     path = Path(path)
     known = charts if charts is not None else charts_mod.REGISTRY
     shown = _display(path)
