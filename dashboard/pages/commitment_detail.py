@@ -218,34 +218,31 @@ def quiet_section(section_id: str, title: str, message: str, lang: str) -> html.
                         section_id=section_id)
 
 
-def linked_section(kind: str, title: str, rows, lang: str, *, empty: str, lead: Callable[[], str],
-                   table: Callable[[], html.Table]) -> html.Section:
-    """Return the card of what is linked to the commitment (its id commitment-<kind>): a lead and the table, or `empty`."""
-    body = empty_state(empty, lang) if rows.empty else [html.P(lead()), html.Div(table(), className="table-responsive")]
-    return section_card(f"commitment-{kind}-title", title, [html.Div(body)], section_id=f"commitment-{kind}")
+def linked_section(view: state_mod.ViewState, commitment_id: str, kind: str, title: str, empty: str, *,
+                   lead: Callable[[pd.DataFrame, str], str], table: Callable[..., html.Table]) -> html.Section:
+    """Return the card of the records linked to the commitment (query commitment_<kind>, card id commitment-<kind>):
+    a lead sentence and the table, or the `empty` line. `title` and `empty` are English msgids."""
+    lang = view.lang
+    rows = data.query(f"commitment_{kind}", snapshot=served_snapshot(view), commitment_id=commitment_id)
+    body = (empty_state(_(empty, lang), lang) if rows.empty else
+            [html.P(lead(rows, lang)), html.Div(table(rows, _(title, lang), lang), className="table-responsive")])
+    return section_card(f"commitment-{kind}-title", _(title, lang), [html.Div(body)], section_id=f"commitment-{kind}")
 
 
 def datasets_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
-    lang = view.lang
-    rows = data.query("commitment_datasets", snapshot=served_snapshot(view), commitment_id=commitment_id)
-    title = _("Linked datasets", lang)
-    return linked_section(
-        "datasets", title, rows, lang, empty=_("No dataset in the catalogue names this commitment.", lang),
-        lead=lambda: ngettext("{n} dataset names this commitment.", "{n} datasets name this commitment.", len(rows),
-                              lang),
-        table=lambda: tables.datasets_table(rows, title, lang))
+    return linked_section(view, commitment_id, "datasets", N_("Linked datasets"),
+                          N_("No dataset in the catalogue names this commitment."), table=tables.datasets_table,
+                          lead=lambda rows, lang: ngettext("{n} dataset names this commitment.",
+                                                           "{n} datasets name this commitment.", len(rows), lang))
 
 
 def learning_section(view: state_mod.ViewState, commitment_id: str) -> html.Section:
-    lang = view.lang
-    rows = data.query("commitment_learning", snapshot=served_snapshot(view), commitment_id=commitment_id)
-    title = _("Linked learning events", lang)
-    return linked_section(
-        "learning", title, rows, lang, empty=_("No learning event is linked to this commitment.", lang),
-        lead=lambda: _("{learners} learners in {events} events, as the source reports them (rows may overlap).", lang,
-                       learners=i18n.fmt_int(rows["learners"].sum(), lang),
-                       events=i18n.fmt_int(rows["events"].sum(), lang)),
-        table=lambda: tables.learning_table(rows, title, lang))
+    return linked_section(view, commitment_id, "learning", N_("Linked learning events"),
+                          N_("No learning event is linked to this commitment."), table=tables.learning_table,
+                          lead=lambda rows, lang: _(
+                              "{learners} learners in {events} events, as the source reports them (rows may "
+                              "overlap).", lang, learners=i18n.fmt_int(rows["learners"].sum(), lang),
+                              events=i18n.fmt_int(rows["events"].sum(), lang)))
 
 
 # ---------------------------------------------------------------- layout and callback
