@@ -146,14 +146,17 @@ def queries_block(snap, lang: str) -> html.Div:
         first = sql.splitlines()[0].lstrip("- ").strip() if sql else ""
         items.append(html.Details([
             html.Summary([html.Code(f"{name}.sql", className="me-2"), html.Span(first, className="text-body-secondary")]),
-            html.Pre(html.Code(sql), className="sql-block"),
+            # A long statement scrolls inside its box: focusable so a keyboard can scroll it too (axe).
+            html.Pre(html.Code(sql), className="sql-block", tabIndex="0", role="region",
+                     **{"aria-label": f"{name}.sql"}),
         ], className="query-item", id=f"data-query-{name}"))
     note = DUCKDB_NOTE.format(id=snap.id, tables=list(schema.TABLES), rollups=data.rollup_names())
     return html.Div([
         html.P(_("Every chart reads one of these statements. They are plain DuckDB SQL over the snapshot’s "
                  "Parquet files; values are bound as $parameters (an empty list means no filter).", lang)),
         html.H3(_("Open the snapshot in a notebook", lang), className="h6"),
-        html.Pre(html.Code(note), className="sql-block"),
+        html.Pre(html.Code(note), className="sql-block", tabIndex="0", role="region",
+                 **{"aria-label": _("Open the snapshot in a notebook", lang)}),
         *items,
     ])
 
