@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import data, downloads, schema
 from helpers import find_all, make_snapshot, page_module
+from helpers import spaced_text_of as text_of
 
 SNAP = "20260101T000000Z"
 DATASETS = [
@@ -26,16 +27,6 @@ def app_env(app_on):
 @pytest.fixture
 def page(app_env):
     return page_module("data_page")
-
-
-def text_of(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return " ".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
 
 
 

@@ -9,6 +9,7 @@ import pytest
 from dashboard import charts, data, state
 from dashboard.specs import training as training_spec
 from helpers import find_all, make_snapshot, page_module
+from helpers import spaced_text_of as text_of
 
 D = dt.date.fromisoformat
 HOSTILE = ["'", ";", "' or 1=1 --", "'; drop table learning_events; --"]
@@ -55,16 +56,6 @@ def page(app_env):
 
 def records(frame, *columns):
     return [tuple(None if v is None or v != v else v for v in row) for row in frame[list(columns)].itertuples(index=False)]
-
-
-def text_of(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return " ".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
 
 
 

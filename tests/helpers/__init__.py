@@ -63,15 +63,20 @@ def no_nested_lists(node) -> bool:
     return children is None or isinstance(children, str) or no_nested_lists(children)
 
 
-def text_of(node) -> str:
-    """Return the text of a component tree, its pieces joined as they are."""
+def text_of(node, sep: str = "") -> str:
+    """Return the text of a component tree, its pieces joined by `sep` (as they are, by default)."""
     if node is None:
         return ""
     if isinstance(node, (str, int, float)):
         return str(node)
     if isinstance(node, (list, tuple)):
-        return "".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
+        return sep.join(text_of(c, sep) for c in node)
+    return text_of(getattr(node, "children", None), sep)
+
+
+def spaced_text_of(node) -> str:
+    """Return the text of a component tree with its pieces joined by spaces."""
+    return text_of(node, " ")
 
 
 # ---------------------------------------------------------------- frames
