@@ -15,6 +15,7 @@ from dashboard.progress import MIN_ASSESSED
 from dashboard.specs import commitments as commitments_spec
 from dashboard.specs import overview as overview_spec
 from helpers import find_all, page_module
+from helpers import text_of
 
 D = dt.date.fromisoformat
 
@@ -88,15 +89,6 @@ def write(data_dir, sources=SOURCES, snapshot_id=None) -> snapshots.Snapshot:
 def app_env(app_on):
     return app_on("comparisons-data", write)
 
-
-def text_of(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return "".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
 
 
 NO_FILTER = {"jurisdictions": [], "levels": [], "cycles": []}

@@ -12,6 +12,8 @@ import pytest
 from dashboard import charts, cli, config, data, snapshots, state
 from dashboard.specs import compare as compare_spec
 from helpers import find_all, make_snapshot, page_module
+from helpers import records
+from helpers import spaced_text_of as text_of
 
 D = dt.date.fromisoformat
 BASE, HEAD = "20260101T000000Z", "20260201T000000Z"
@@ -105,18 +107,6 @@ def page(app_env):
     return page_module("compare")
 
 
-def records(frame, *columns):
-    return [tuple(None if v is None or v != v else v for v in row) for row in frame[list(columns)].itertuples(index=False)]
-
-
-def text_of(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return " ".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
 
 
 

@@ -9,6 +9,7 @@ import pytest
 from dashboard import charts, data, state
 from dashboard.specs import training as training_spec
 from helpers import find_all, make_snapshot, page_module
+from helpers import records
 from helpers import spaced_text_of as text_of
 
 D = dt.date.fromisoformat
@@ -53,9 +54,6 @@ def app_env(app_on):
 def page(app_env):
     return page_module("training")
 
-
-def records(frame, *columns):
-    return [tuple(None if v is None or v != v else v for v in row) for row in frame[list(columns)].itertuples(index=False)]
 
 
 

@@ -11,6 +11,7 @@ from dashboard import charts, figures, vocab
 from dashboard.ingest import portal_metrics
 from dashboard.specs import datasets as datasets_spec
 from helpers import find_all, make_snapshot, page_module
+from helpers import text_of
 
 NBSP = "\u00a0"
 
@@ -22,15 +23,6 @@ def app_page_modules(app_on):
         data_dir, {"jurisdictions": [{"jurisdiction_id": "ca", "name_en": "Canada", "level": "national"}]}))
     return {name: page_module(name) for name in ("datasets", "training", "commitment_detail")}
 
-
-def text_of(node) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, (str, int, float)):
-        return str(node)
-    if isinstance(node, (list, tuple)):
-        return "".join(text_of(c) for c in node)
-    return text_of(getattr(node, "children", None))
 
 
 def _flagged(values: list[float]) -> list[str]:
