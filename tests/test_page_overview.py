@@ -88,6 +88,18 @@ def test_headline_says_the_numbers_in_the_language(page, app_env):
         "No commitments match these filters."
 
 
+def test_headline_calls_a_share_from_too_few_assessed_too_few(page, app_env):
+    view = state.parse("?jurisdiction=ca")
+    k = overview_spec.kpis(view)
+    assert k["assessed"] == 4
+    text = overview_spec.headline(k, view)
+    assert text.startswith("Only 4 of the 5 commitments tracked across 1 jurisdictions are assessed: too few for a "
+                           "reliable share (50%, n = 4, fewer than 5). ")
+    fr = overview_spec.headline(k, state.parse("?jurisdiction=ca&lang=fr"))
+    assert fr.startswith("Seuls 4 des 5 engagements suivis dans 1 administrations sont évalués : trop peu pour une "
+                         "part fiable (50\u00a0%, n = 4, moins de 5). ")
+
+
 def test_overview_parts_show_sources_and_the_synthetic_badge(page, app_env):
     headline, tiles, badge, sources = page.overview_parts(state.parse(""))
     assert no_nested_lists(sources) and no_nested_lists(tiles)

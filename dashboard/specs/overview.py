@@ -71,7 +71,16 @@ def headline(k: dict, view: state_mod.ViewState) -> str:
     if not k["commitments"]:
         return _("No commitments match these filters.", lang)
     parts = []
-    if k["share"] is not None:
+    if k["share"] is not None and k["assessed"] < MIN_ASSESSED:
+        # A share resting on too few is said with its n and called too few, never quoted bare (MIN_ASSESSED).
+        parts.append(ngettext("Only {assessed} of the {n} commitments tracked across {j} jurisdictions is assessed: too "
+                              "few for a reliable share ({share}, n = {assessed}, fewer than {min}).",
+                              "Only {assessed} of the {n} commitments tracked across {j} jurisdictions are assessed: "
+                              "too few for a reliable share ({share}, n = {assessed}, fewer than {min}).",
+                              k["assessed"], lang, n=i18n.fmt_int(k["commitments"], lang),
+                              assessed=i18n.fmt_int(k["assessed"], lang), j=i18n.fmt_int(k["jurisdictions"], lang),
+                              share=i18n.fmt_pct(k["share"], lang), min=MIN_ASSESSED))
+    elif k["share"] is not None:
         parts.append(_("{share} of the {assessed} assessed commitments across {j} jurisdictions are complete or "
                        "substantial.", lang, share=i18n.fmt_pct(k["share"], lang),
                        assessed=i18n.fmt_int(k["assessed"], lang), j=i18n.fmt_int(k["jurisdictions"], lang)))
