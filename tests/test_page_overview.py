@@ -96,7 +96,7 @@ def test_headline_calls_a_share_from_too_few_assessed_too_few(page, app_env):
     assert text.startswith("Only 4 of the 5 commitments tracked across 1 jurisdictions are assessed: too few for a "
                            "reliable share (50%, n = 4, fewer than 5). ")
     fr = overview_spec.headline(k, state.parse("?jurisdiction=ca&lang=fr"))
-    assert fr.startswith("Seuls 4 des 5 engagements suivis dans 1 administrations sont évalués : trop peu pour une "
+    assert fr.startswith("Seuls 4 des 5 engagements suivis dans 1 administrations sont évalués\u00a0: trop peu pour une "
                          "part fiable (50\u00a0%, n = 4, moins de 5). ")
 
 
