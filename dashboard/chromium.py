@@ -12,6 +12,8 @@ Used by the briefing route (dashboard/brief.py) and by `ogdash brief` (dashboard
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import html
@@ -133,6 +135,17 @@ def print_pdf(url: str, out: Path, *, timeout_ms: int | None = None) -> Path:
     Chromium may load nothing but `url`'s own origin, and the whole print (start, load, draw) stops after
     `timeout_ms` (PRINT_TIMEOUT_MS) with BriefFailed.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _print_pdf(url, out, timeout_ms=timeout_ms)
+    # Playwright's sync API refuses to run where an event loop runs (a notebook, or a process already driving
+    # a browser through it): print from a thread of its own, which has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ogdash-print") as pool:
+        return pool.submit(_print_pdf, url, out, timeout_ms=timeout_ms).result()
+
+
+def _print_pdf(url: str, out: Path, *, timeout_ms: int | None = None) -> Path:
     problem = print_problem()
     if problem:
         raise BriefUnavailable(problem)

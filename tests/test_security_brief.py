@@ -306,6 +306,25 @@ def test_chromium_loads_nothing_but_the_origin_it_prints(tmp_path):
 
 @pytest.mark.browser
 @BROWSER
+def test_a_print_works_where_an_event_loop_runs(tmp_path):
+    """A notebook (or a process already driving a browser) runs an event loop, where Playwright's sync API refuses."""
+    import asyncio
+    import concurrent.futures
+
+    page = b"<!doctype html><html><body data-ready='1'><p>ready</p></body></html>"
+    with _Recorder({"/brief": (200, "text/html", page)}) as own:
+        async def from_a_running_loop():
+            asyncio.get_running_loop()  # the loop runs here, as in a notebook's cell
+            return chromium.print_pdf(own.url + "/brief", tmp_path / "loop.pdf")
+
+        # A thread of its own, so the test does not depend on whether this one already runs a loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            out = pool.submit(asyncio.run, from_a_running_loop()).result(timeout=120)
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.browser
+@BROWSER
 def test_a_page_that_never_finishes_is_dropped_at_the_timeout(tmp_path):
     assert chromium.PRINT_TIMEOUT_MS <= 45_000
     never = b"<!doctype html><html><body data-ready='0'><p>drawing forever</p></body></html>"
