@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -22,6 +21,7 @@ from dashboard import cli, config, publish, snapshots
 from dashboard.ingest.common import IngestError, Source
 
 from helpers import make_snapshot
+from helpers import run_cli as _run
 
 REPO = Path(__file__).resolve().parent.parent
 LEARNING = REPO / "tests" / "fixtures" / "ingest" / "learning" / "learning_events.csv"
@@ -39,12 +39,6 @@ kind = "portal-metrics"
 path = "corporate_report.csv"
 portal = "open.canada.ca"
 """
-
-
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _sha(path: Path) -> str:

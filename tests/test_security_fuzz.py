@@ -8,7 +8,6 @@ serving a tiny hand-written snapshot; the whole file runs in well under two minu
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from urllib.parse import quote, urlencode
@@ -20,6 +19,7 @@ from dashboard import state as state_mod
 
 from bench import frontend
 from helpers import make_snapshot
+from helpers import tree_hashes as _hashes
 
 D = dt.date.fromisoformat
 CALLBACK = "/_dash-update-component"
@@ -109,11 +109,6 @@ TABLES = {
 
 FUZZ = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
-
-def _hashes(root) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,19 @@ snapshot it still cannot read is refused like a damaged one, and the last good o
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import pwd
 import shutil
 import stat
-import sys
 import tempfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import cli, data, snapshots
+from dashboard import data, snapshots
+from helpers import run_cli as _run, tree_hashes as _hashes
 
 try:
     from helpers import make_snapshot
@@ -47,17 +46,6 @@ scale = "small"
 seed = 11
 as_of = 2026-11-22
 """
-
-
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def _hashes(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def _manifest(snap: snapshots.Snapshot) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -11,7 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import cli, config, publish, snapshots
+from dashboard import config, publish, snapshots
+from helpers import run_cli as _run, tree_hashes as _hash_tree
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = config.BUNDLED_DIR / "reference"
@@ -29,17 +29,6 @@ scale = "small"
 seed = 11
 as_of = 2026-11-22
 """
-
-
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def _hash_tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def _staging(data_dir: Path) -> list[Path]:

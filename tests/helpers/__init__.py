@@ -6,6 +6,7 @@ conftest.py, which holds the shared fixtures.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,20 @@ def _plain(v):
 def records(frame, *columns):
     """Return the chosen columns as tuples, missing values as None."""
     return [tuple(_plain(v) for v in row) for row in frame[list(columns)].itertuples(index=False)]
+
+
+# ---------------------------------------------------------------- command line and files
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run `ogdash argv...` in this process; return its exit code, standard output and standard error."""
+    from dashboard import cli
+
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """Return the sha256 of every file below `root`, by its path relative to `root`."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
