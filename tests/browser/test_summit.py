@@ -22,6 +22,9 @@ def test_presentation_advances_pauses_steps_and_switches_language(tab):
     for chrome in ("#shell-header", "#shell-footer", "#filter-bar"):
         assert not page.locator(chrome).is_visible(), f"{chrome} shows in presentation mode"
     assert page.locator("#present-graph .js-plotly-plot .main-svg").count()
+    # The 2-second timer may already be redrawing the next slide: wait until its words are drawn, then check them.
+    page.wait_for_function("() => document.querySelector('#present-caption').innerText.includes('Snapshot')"
+                           " && document.querySelector('#present-sentence').innerText.trim() !== ''", timeout=10_000)
     assert page.inner_text("#present-sentence").strip()
     assert "Snapshot" in page.inner_text("#present-caption")
     page.wait_for_function("() => +document.querySelector('.present-mode').dataset.slide >= 2", timeout=30_000)
