@@ -379,9 +379,19 @@ def csv_url(name: str, view: state_mod.ViewState, key: str | None = None) -> str
     return f"/download/view/{name}.csv{query}"
 
 
-def csv_link(name: str, view: state_mod.ViewState, *, key: str | None = None, title: str, className: str) -> html.A:
-    """Return the "CSV" link of a chart card or table (a download, named for the rows, the snapshot and nothing else)."""
-    return html.A("CSV", href=csv_url(name, view, key), download="", title=title, className=className)
+def csv_link(name: str, view: state_mod.ViewState, *, key: str | None = None, title: str, className: str) -> html.Div:
+    """Return the "CSV" and "JSON" links of a chart card or table, side by side (downloads named for the rows and the snapshot).
+
+    The JSON is the CSV's twin at the same address with .json: the same rows, with the snapshot, filters and
+    sources (dashboard.downloads). Both links sit in a nested button group, so the card's group stays one row.
+    """
+    url = csv_url(name, view, key)
+    json_url = url.replace(".csv", ".json", 1)
+    return html.Div([
+        html.A("CSV", href=url, download="", title=title, className=className),
+        html.A("JSON", href=json_url, download="", className=className,
+               title=_("The same rows as JSON, with the snapshot, filters and sources", view.lang)),
+    ], className="btn-group btn-group-sm download-links", role="group")
 
 
 def download_rows(name: str, search: str, key: str | None = None) -> tuple[pd.DataFrame, str]:
