@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, i18n, progress, state as state_mod, tables, vocab
+from dashboard import data, feed, i18n, progress, state as state_mod, tables, vocab
 from dashboard.charts import chart_card, served_snapshot
 from dashboard.components import breadcrumbs, empty_state, href, localized, notices, section_card
 from dashboard.i18n import N_, _, ngettext
@@ -315,6 +315,7 @@ def detail_body(commitment_id: str, view: state_mod.ViewState):
             html.H1(title, className="display-6 fw-semibold mb-1 commitment-title"),
             alias_notice(rec, lang),
             notices(view),
+            html.Div(feed.links(view, rec["commitment_id"]), className="feed-links"),
         ]),
         record_card({**rec, "joined_sources": list(found["ids"]), "url_source": found["url_source"]}, view),
         timeline,

@@ -11,6 +11,7 @@ with changes as (
         coalesce(c.cycle, b.cycle) as cycle,
         coalesce(c.title_en, b.title_en) as title_en,
         coalesce(c.title_fr, b.title_fr) as title_fr,
+        coalesce(c.progress, b.progress) as progress,
         coalesce(c.source, b.source) as source,
         coalesce(c.synthetic, b.synthetic) as synthetic,
     from commitments as c

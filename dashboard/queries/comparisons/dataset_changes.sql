@@ -15,6 +15,8 @@ with changes as (
         coalesce(d.title_en, b.title_en) as title_en,
         coalesce(d.title_fr, b.title_fr) as title_fr,
         coalesce(d.published, b.published) as published,
+        coalesce(d.catalogue_load, b.catalogue_load) as catalogue_load,
+        coalesce(d.commitment_id, b.commitment_id) as commitment_id,
         coalesce(d.synthetic, b.synthetic) as synthetic,
     from datasets as d
     full outer join base.datasets as b
