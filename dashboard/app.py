@@ -13,7 +13,7 @@ import flask
 from dash import _callback
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import brief, charts, config, data, downloads, i18n, progress, state as state_mod, vocab, web
+from dashboard import brief, charts, config, data, downloads, feed, i18n, progress, state as state_mod, vocab, web
 from dashboard.charts import URL
 from dashboard.components import other_lang
 from dashboard.i18n import N_, _
@@ -122,6 +122,7 @@ def create_app(data_dir: Path | None = None) -> dash.Dash:
     app.layout = _shell
     _index_in_the_views_language(app)
     downloads.register(app.server)  # /download/<snapshot>/<table>.csv
+    feed.register(app.server)  # /feed/commitments.atom?<view>: the change feed (Atom)
     brief.register(app.server)  # /brief/<page>?<view>: a printable briefing, and its PDF
     web.install(app.server, app)  # app: for its CSP script hashes and callback list
     return app

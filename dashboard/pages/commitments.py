@@ -10,7 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import charts, data, i18n, progress, state as state_mod, tables
+from dashboard import charts, data, feed, i18n, progress, state as state_mod, tables
 from dashboard.charts import URL, chart_card, served_snapshot
 from dashboard.components import empty_state, href, page_header
 from dashboard.i18n import N_, _
@@ -119,12 +119,12 @@ def layout(**query):
         dcc.Store(id="commitments-state", data={"search": view.to_query()}),
         dcc.Store(id="commitments-scrolled"),
         dbc.Row(className="align-items-end g-2", children=[
-            dbc.Col(page_header(
+            dbc.Col([page_header(
                 _("Commitments", lang), view,
                 lead=_("How far open-government commitments have come, cycle by cycle, and which milestones need "
                        "attention.", lang),
                 crumbs=[(_("Overview", lang), href("/", view, **base)), (_("Commitments", lang), None)],
-            ), lg=7),
+            ), html.Div(feed.links(view), className="feed-links mb-3")], lg=7),
             dbc.Col(search, lg=5, className="mb-3"),
         ]),
         *body,
