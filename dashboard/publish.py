@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import config, linking, schema
+from dashboard import config, datapackage, linking, schema
 from dashboard import data as query_layer  # runs the rollup SQL (the only module that imports duckdb)
 from dashboard.console import progress_bar
 from dashboard.ingest import load_sources, read_source, reference, synthetic
@@ -155,6 +155,11 @@ def write_snapshot(data_dir: Path, tables: dict[str, pa.Table], sources: list[di
             manifest["inputs"] = inputs
         if note:
             manifest["note"] = note
+        # The snapshot's Frictionless data package, written before the manifest, which records its checksum.
+        (staging / datapackage.FILE).write_text(datapackage.text(datapackage.describe(snapshot_id, manifest, staging)),
+                                                encoding="utf-8")
+        manifest["files"] = {datapackage.FILE: {"file": datapackage.FILE,
+                                                "sha256": sha256_file(staging / datapackage.FILE)}}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for f in staging.iterdir():
             os.chmod(f, FILE_MODE)

@@ -179,7 +179,28 @@ def verify(data_dir: Path, snapshot_id: str) -> Snapshot:
         if synthetic is not None and synthetic != entry.get("synthetic_rows", 0):
             raise SnapshotError(f"snapshot {snapshot_id}: table {name}: {synthetic} synthetic rows, manifest says "
                                 f"{str(entry.get('synthetic_rows', 0))[:40]}")
+    _verify_files(snap)
     return snap
+
+
+def _verify_files(snap: Snapshot) -> None:
+    """Check the manifest's other files (`files`: name -> {file, sha256}, e.g. datapackage.json) against their checksums."""
+    files = snap.manifest.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(e, dict) for e in files.values()):
+        raise SnapshotError(f"snapshot {snap.id}: manifest files are not a mapping of file entries")
+    for name, entry in files.items():
+        path = snap.file_path(entry.get("file"))
+        try:
+            if not stat.S_ISREG(path.lstat().st_mode):
+                raise SnapshotError(f"snapshot {snap.id}: {path.name} is not a plain file")
+            actual = sha256_file(path)
+        except FileNotFoundError:
+            raise SnapshotError(f"snapshot {snap.id}: file {path.name} is missing") from None
+        except OSError as exc:
+            raise SnapshotError(f"snapshot {snap.id}: cannot read {path.name}: {exc.strerror or exc}") from None
+        if actual != entry.get("sha256"):
+            raise SnapshotError(f"snapshot {snap.id}: checksum mismatch in {path.name} "
+                                f"(manifest {entry.get('sha256')}, file {actual})")
 
 
 

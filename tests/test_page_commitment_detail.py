@@ -101,7 +101,8 @@ def test_detail_links_source_datasets_and_learning(page):
     feed_links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A" and "feed-link" in (n.className or ""))]
     assert feed_links == ["/feed/commitments/CA0001.atom"]  # the record's change feed (dashboard/feed.py)
     links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A" and "feed-link" not in (n.className or ""))]
-    assert links == ["https://example.org/CA0001", "/download/view/commitment-milestones.csv?key=CA0001"]  # + its CSV
+    assert links == ["https://example.org/CA0001", "/download/view/commitment-milestones.csv?key=CA0001",
+                     "/download/view/commitment-milestones.json?key=CA0001"]  # + its CSV and the CSV's JSON twin
     assert "Dataset d1" in text and "100 learners in 2 events" in text
     assert "Open Data" in text and "Treasury Board" in text
 

@@ -361,13 +361,16 @@ def test_chart_csv_links_stream_exactly_the_rows_drawn(app_env):
     response = client.get(link.href)
     assert response.headers["Content-Disposition"] == \
         f'attachment; filename="commitments-heatmap_{app_env["snapshot"].id}.csv"'
-    got = pd.read_csv(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")))
+    got = pd.read_csv(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), comment="#", sep=";",
+                      decimal=",")  # lang=fr: a French spreadsheet's CSV, its provenance in "# " lines
     _, _, rows = charts.rows_for("commitments-heatmap", "?lang=fr&jurisdiction=ca")
-    assert list(got.columns) == list(rows.columns) and len(got) == len(rows) > 0
+    assert len(got.columns) == len(rows.columns) and len(got) == len(rows) > 0
+    assert list(got.columns)[:2] == ["Identifiant de l’administration", "Administration"]  # French headers
     keyed = charts.chart_card("commitment-milestones", view, key="CA0002")
     href = find_all(keyed, lambda n: type(n).__name__ == "A" and getattr(n, "children", None) == "CSV")[0].href
     assert href == "/download/view/commitment-milestones.csv?lang=fr&jurisdiction=ca&key=CA0002"
-    lines = client.get(href).get_data(as_text=True).lstrip("\ufeff").splitlines()
+    lines = [line for line in client.get(href).get_data(as_text=True).lstrip("\ufeff").splitlines()
+             if not line.startswith("# ")]  # the provenance preamble
     _, _, drawn = charts.rows_for("commitment-milestones", "?lang=fr&jurisdiction=ca", "CA0002")
-    assert [line.split(",")[0] for line in lines[1:]] == drawn["milestone_id"].tolist() == \
+    assert [line.split(";")[0].strip('"') for line in lines[1:]] == drawn["milestone_id"].tolist() == \
         ["CA0002-1", "CA0002-2", "CA0002-10"]
