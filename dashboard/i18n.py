@@ -8,9 +8,11 @@ import gettext
 import io
 import json
 import math
+import unicodedata
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
@@ -164,3 +166,29 @@ def plotly_locale(lang: str) -> dict:
 def separators(lang: str) -> str:
     """Return Plotly's layout.separators: decimal mark then thousands mark."""
     return ",\u202f" if lang == "fr" else ".,"
+
+
+@functools.lru_cache(maxsize=1024)
+def country_name(code: str | None, lang: str) -> str | None:
+    """Return the name in `lang` of the country or territory with ISO 3166-1 code `code`, from Babel's locale data.
+
+    `code` is alpha-2 ("DE") or alpha-3 ("DEU", as the OGP export and the jurisdictions table write it):
+    country_name("DEU", "fr") is "Allemagne". None for a code Babel does not know. The one place a country's
+    name is looked up: the jurisdictions table takes its French names from here (dashboard/ingest/_shared.py).
+    """
+    if not isinstance(code, str) or not code.strip():
+        return None
+    key = code.strip().upper()
+    if len(key) == 3:
+        aliases = get_global("territory_aliases").get(key) or []
+        key = aliases[0] if aliases else key
+    if key == "ZZ":  # Babel's "unknown region"
+        return None
+    return _locale(lang_or_default(lang)).territories.get(key)
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Return a key that sorts names the way a reader looks for them: accents and case set aside first
+    ("États-Unis" among the E's), then as written."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(c))
+    return folded.casefold(), text or ""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
+from dashboard import i18n
 from dashboard.ingest import http
 from dashboard.ingest.common import IngestError, Source
 
@@ -42,6 +43,8 @@ def jurisdiction_row(source: Source, jurisdiction_id: str, **fields: Any) -> dic
         row["name_en"] = jurisdiction_id  # a placeholder: a reference source should name it
     if row["level"] is None:
         row["level"] = "subnational" if "-" in jurisdiction_id else "national"
+    if row["name_fr"] is None and row["level"] == "national":
+        row["name_fr"] = i18n.country_name(row["country_code"], "fr")  # a country's French name: Babel's locale data
     row.update(source=source.name, synthetic=False)
     return row
 
