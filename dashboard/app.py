@@ -16,8 +16,11 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dashboard import brief, charts, config, data, downloads, feed, i18n, progress, state as state_mod, vocab, web
 from dashboard.charts import URL
 from dashboard.components import other_lang
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 from dashboard.sitemap import NAV
+
+
+SCROLL_CUE = N_("Scroll sideways →")
 
 
 def _shell() -> html.Div:
@@ -37,7 +40,10 @@ def _shell() -> html.Div:
         ]),
         html.Section(id="filter-bar", className="filter-bar border-bottom", children=dbc.Container(fluid=True, children=[
             html.H2(id="filters-heading", className="visually-hidden"),
-            dbc.Row(className="g-2 align-items-end py-2", children=[
+            # On a phone the filters fold behind this button (assets/10-app.css); wider screens never show it.
+            html.Button(id="filters-toggle", type="button", className="btn btn-outline-primary btn-sm my-2 filters-toggle",
+                        n_clicks=0, **{"aria-expanded": "false", "aria-controls": "filters-body"}),
+            dbc.Row(id="filters-body", className="g-2 align-items-end py-2 filters-body", children=[
                 dbc.Col(md=4, children=[
                     html.Label(id="filters-jurisdiction-label", htmlFor="filters-jurisdiction", className="form-label small mb-0"),
                     dcc.Dropdown(id="filters-jurisdiction", multi=True, options=[], value=[]),
@@ -72,7 +78,9 @@ def _shell() -> html.Div:
                 ]),
             ]),
         ])),
-        html.Main(id="main", tabIndex="-1", className="container-fluid py-3", children=dash.page_container),
+        # What assets/scrollcue.js writes above a box that scrolls sideways, in each language.
+        html.Main(id="main", tabIndex="-1", className="container-fluid py-3", children=dash.page_container,
+                  **{f"data-scroll-cue-{lang}": _(SCROLL_CUE, lang) for lang in i18n.LANGS}),
         html.Footer(id="shell-footer", className="app-footer border-top py-3 small text-body-secondary"),
     ])
 
@@ -160,6 +168,7 @@ def _index_in_the_views_language(app: dash.Dash) -> None:
     Output("shell-footer", "children"),
     Output("skip-link", "children"),
     Output("filter-bar", "hidden"),
+    Output("filters-toggle", "children"),
     Input(URL, "pathname"),
     Input(URL, "search"),
 )
@@ -184,7 +193,23 @@ def chrome(pathname, search):
             _("Filters", lang), _("Jurisdiction", lang), _("Level", lang), _("Action-plan cycle", lang),
             _("Period", lang), f"{_('Period starts', lang)} ({_(DATE_HINT, lang)})",
             f"{_('Period ends', lang)} ({_(DATE_HINT, lang)})", _(DATE_HINT, lang), _(DATE_HINT, lang),
-            footer, _("Skip to main content", lang), hide_filters)
+            footer, _("Skip to main content", lang), hide_filters, filters_toggle_label(view))
+
+
+def active_filters(view: state_mod.ViewState) -> int:
+    """Return how many filters the view applies: each jurisdiction, level and cycle chosen, and the period as one."""
+    return len(view.jurisdictions) + len(view.levels) + len(view.cycles) + bool(view.date_from or view.date_to)
+
+
+def filters_toggle_label(view: state_mod.ViewState) -> list:
+    """Return the phone's "Filters" button text, with how many filters are on ("Filters 2", read "2 active")."""
+    lang, n = view.lang, active_filters(view)
+    label: list = [_("Filters", lang)]
+    if n:
+        label += [" ", html.Span(i18n.fmt_int(n, lang), className="badge text-bg-primary", **{"aria-hidden": "true"}),
+                  html.Span(ngettext(", {n} active", ", {n} active", n, lang),
+                            className="visually-hidden")]
+    return label
 
 
 def _footer(lang: str):
@@ -229,11 +254,12 @@ def filter_choices(lang: str) -> tuple[list, list, list]:
     options = data.query("filter_options")
     jur = options[options["kind"] == "jurisdiction"]
     level_names = {level: _(label, lang) for level, label in progress.LEVELS.items()}
-    jurisdictions = [
+    # Sorted by the name shown (Allemagne among the A's in French), accents and case set aside.
+    jurisdictions = sorted((
         {"label": f"{(r.label_fr if lang == 'fr' and r.label_fr else r.label_en)} · {level_names.get(r.level, r.level)}",
          "value": r.value}
         for r in jur.itertuples()
-    ]
+    ), key=lambda option: i18n.sort_key(option["label"]))
     levels = [{"label": name, "value": level} for level, name in level_names.items()]
     # A plan submitted and ended in the same year reads as that year ("2017"); the URL keeps the cycle's key.
     cycles = [{"label": vocab.cycle_label(r.value), "value": r.value}
@@ -393,6 +419,21 @@ clientside_callback(
     """,
     Output("skip-link", "lang"),
     Input(URL, "search"),
+)
+
+
+# The phone's "Filters" button opens and closes the filter bar (a class, so wider screens, where the button is
+# hidden, always show the bar); aria-expanded says which.
+clientside_callback(
+    """
+    function(n) {
+        const open = (n || 0) % 2 === 1;
+        return [open ? 'filter-bar border-bottom filters-open' : 'filter-bar border-bottom', open ? 'true' : 'false'];
+    }
+    """,
+    Output("filter-bar", "className"),
+    Output("filters-toggle", "aria-expanded"),
+    Input("filters-toggle", "n_clicks"),
 )
 
 

@@ -141,7 +141,7 @@ def test_overview_counts_overdue_and_says_past_due_unreported_apart(app_env):
     tile = next(t for t in page.kpi_tiles(k, view) if t.children.id == "overview-kpi-overdue")
     assert text_of(tile) == "Milestones overdue21 more stalled or due within 60 days · 2 past due, no status reported"
     fr = state.parse("?lang=fr")
-    assert "2 jalons ont dépassé leur échéance sans état déclaré : on ne sait pas s’ils sont achevés." in \
+    assert "2 jalons ont dépassé leur échéance sans état déclaré : on ne sait pas s’ils sont achevés." in \
         overview_spec.headline(overview_spec.kpis(fr), fr)
 
 
@@ -163,7 +163,7 @@ def test_attention_table_shows_past_due_unreported_as_its_own_neutral_reason(app
     head = find_all(table, lambda n: type(n).__name__ == "Th" and getattr(n, "scope", None) == "col")
     assert [text_of(h) for h in head][4] == "Days past due"
     fr, *_ = page.overdue_parts(state.parse("?lang=fr"))
-    assert fr.endswith("2 jalons ont dépassé leur échéance sans état déclaré : on ne sait pas s’ils sont achevés, "
+    assert fr.endswith("2 jalons ont dépassé leur échéance sans état déclaré : on ne sait pas s’ils sont achevés, "
                        "ils ne sont donc pas comptés en retard.")
 
 
