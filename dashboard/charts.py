@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
@@ -124,8 +125,11 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
                 ]),
                 html.Details(className="chart-table mt-2", children=[
                     html.Summary(_("Data table", lang)),
+                    # A chart whose marks filter the page lists them as links here (chart_links), built when the
+                    # table is first opened: the keyboard's way to every filter a click gives.
+                    *([html.Div(id=_cid("chart-links", chart_id), className="chart-links")] if chart.on_click else []),
                     html.Div(id=_cid("chart-table", chart_id), className="table-responsive"),
-                ]),
+                ], **({"id": _cid("chart-details", chart_id)} if chart.on_click else {})),
             ]),
         ],
     )
@@ -428,6 +432,139 @@ def click_through(clicks, stores, pathname):
     view = state_mod.from_store(stores[cards.index(chart_id)])
     href = chart.on_click(points[0], view)
     return href if href else dash.no_update
+
+
+# ---------------------------------------------------------------- the keyboard's way to a chart's filters
+
+MAX_CHART_LINKS = 200  # a chart's marks listed as links (the densest heatmap has about 76 x 8 cells)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain(value):
+    """Return a figure value as the browser sends it in a click: lists, not tuples or arrays; Python scalars."""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist() if hasattr(value, "tolist") else value
+        return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _at(values, *index):
+    """Return values[i][j]... or None when the figure has no such entry."""
+    for i in index:
+        if not isinstance(values, list) or not 0 <= i < len(values):
+            return None
+        values = values[i]
+    return values
+
+
+def _label_text(value, lang: str) -> str:
+    """Return a point's axis label as words: Plotly's markup undone, a day written the language's way."""
+    if value is None:
+        return ""
+    text = figures.from_label(str(value)).replace("<br>", " ").replace("<b>", "").replace("</b>", "")
+    if _ISO_DAY.fullmatch(text[:10]) and len(text) in (10, 19):
+        day = dt.date.fromisoformat(text[:10])
+        return i18n.fmt_month(day, lang) if day.day == 1 else i18n.fmt_date(day, lang, "medium")
+    return text
+
+
+def chart_points(fig) -> list[tuple[dict, list]]:
+    """Return every mark of `fig` a reader can click, as (the point Plotly's click sends, its label parts).
+
+    The point carries what plotly.js puts in clickData: curveNumber, pointNumber, x, y (z for a heatmap
+    cell) and the mark's customdata. Bars of no length and empty heatmap cells cannot be clicked and are left out.
+    """
+    traces = fig.data if hasattr(fig, "data") else (fig or {}).get("data", [])
+    shown = [i for i, t in enumerate(traces) if t["visible"] in (None, True)]
+    points: list[tuple[dict, list]] = []
+    for curve, trace in enumerate(traces):
+        if curve not in shown:
+            continue
+        kind = trace["type"] or "scatter"
+        x, y, custom = _plain(trace["x"]), _plain(trace["y"]), _plain(trace["customdata"])
+        name = str(trace["name"]) if len(shown) > 1 and trace["name"] else None
+        if kind == "heatmap":
+            z = _plain(trace["z"]) or []
+            for i, row in enumerate(z):
+                for j, value in enumerate(row or []):
+                    if value is None:
+                        continue
+                    px, py = _at(x, j) if x else j, _at(y, i) if y else i
+                    point = {"curveNumber": curve, "pointNumber": [i, j], "x": px, "y": py, "z": value}
+                    if _at(custom, i, j) is not None:
+                        point["customdata"] = _at(custom, i, j)
+                    points.append((point, [py, px]))
+            continue
+        if kind not in ("bar", "scatter", "scattergl"):
+            continue
+        horizontal = trace["orientation"] == "h" if kind == "bar" else False
+        for i in range(max(len(x or []), len(y or []))):
+            px, py = _at(x, i), _at(y, i)
+            value, category = (px, py) if horizontal else (py, px)
+            if value is None or (kind == "bar" and value == 0):
+                continue
+            point = {"curveNumber": curve, "pointNumber": i, "pointIndex": i, "x": px, "y": py}
+            if _at(custom, i) is not None:
+                point["customdata"] = _at(custom, i)
+            points.append((point, [category] + ([name] if name and name != category else [])))
+    return points
+
+
+def point_links(chart: Chart, fig, view: state_mod.ViewState) -> list[tuple[str, str]]:
+    """Return (label, href) for each mark of `fig` that `chart.on_click` turns into a link: the same href a click gives."""
+    if chart.on_click is None:
+        return []
+    links: dict[str, str] = {}
+    for point, parts in chart_points(fig):
+        href = chart.on_click(point, view)
+        if href and href not in links:
+            links[href] = " · ".join(t for t in (_label_text(p, view.lang) for p in parts) if t)
+        if len(links) >= MAX_CHART_LINKS:
+            break
+    return [(label, href) for href, label in links.items()]
+
+
+def links_list(links: list[tuple[str, str]], lang: str) -> html.Nav | None:
+    """Return the chart's marks as a list of links, or None when none of them filters anything."""
+    if not links:
+        return None
+    items = [html.Li(dcc.Link(label or href, href=href)) for label, href in links]
+    note = [html.P(_("The first {n} links; the filters above reach the rest.", lang, n=MAX_CHART_LINKS),
+                   className="small text-body-secondary mb-1")] if len(links) >= MAX_CHART_LINKS else []
+    return html.Nav(**{"aria-label": _("Filter the page from this chart", lang)}, children=[
+        html.P(_("Each link filters the page as clicking that part of the chart does:", lang), className="small mb-1"),
+        *note,
+        html.Ul(items, className="chart-links-list small"),
+    ])
+
+
+@callback(
+    Output(_cid("chart-links", MATCH), "children"),
+    Input(_cid("chart-details", MATCH), "n_clicks"),
+    State(_cid("chart-state", MATCH), "data"),
+    State(_cid("chart-links", MATCH), "children"),
+    prevent_initial_call=True,
+)
+def chart_links(_clicks, store, shown):
+    """Fill a chart's data table with links to the filters its marks give, the first time it is opened."""
+    if shown:
+        raise PreventUpdate
+    chart_id = ctx.outputs_list["id"]["chart"]
+    chart = REGISTRY.get(chart_id) if isinstance(chart_id, str) else None
+    if chart is None or chart.on_click is None:
+        raise PreventUpdate
+    key = _store(store).get("key")
+    if key is not None and (not chart.keyed or state_mod.record_key(key) is None):
+        raise PreventUpdate
+    view = state_mod.from_store(store)
+    fig = _rendered(chart_id, render_search(chart, _search(store)), key, str(config.data_dir()),
+                    data.current_snapshot().id)[0]
+    return links_list(point_links(chart, fig, view), view.lang) or html.P(
+        _("In this view, no part of this chart filters the page.", view.lang), className="small text-body-secondary")
 
 
 clientside_callback(
