@@ -184,6 +184,55 @@ def cmd_export_site(args) -> int:
     return 0
 
 
+QUERY_FORMATS = ("csv", "json", "parquet")
+
+
+def _param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. jurisdictions=ca,ca-qc)")
+    return key.strip(), value
+
+
+def cmd_query(args) -> int:
+    import json
+
+    from dashboard import data
+
+    data_dir = _data_dir(args)
+    if args.format == "parquet" and not args.output:
+        print("ogdash: --format parquet writes a file: give --output FILE", file=sys.stderr)
+        return 2
+    try:
+        data.bind_cli_parameters(args.name, args.param)
+    except data.QueryError as exc:  # an unknown query or parameter: a usage error, naming the known ones
+        print(f"ogdash: {exc}", file=sys.stderr)
+        return 2
+    try:
+        rows, snapshot, params = data.run_named(args.name, args.param, snapshot=args.snapshot, base=args.base,
+                                                data_dir=data_dir)
+    except (data.QueryError, data.NoSnapshot) as exc:  # a snapshot that does not verify, values DuckDB refuses
+        print(f"ogdash: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "parquet":
+        rows.to_parquet(args.output, index=False)
+        print(f"ogdash: {len(rows)} rows of {args.name} on snapshot {snapshot} written to {args.output}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        text = json.dumps({"query": args.name, "snapshot": snapshot, "base": args.base,
+                           "params": {k: data.json_value(v) for k, v in params.items()},
+                           "columns": [str(c) for c in rows.columns], "rows": data.json_records(rows)},
+                          ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    else:
+        text = rows.to_csv(index=False)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"ogdash: {len(rows)} rows of {args.name} on snapshot {snapshot} written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ogdash", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -257,6 +306,24 @@ def main(argv: list[str] | None = None) -> int:
     x.add_argument("--out", required=True, help="the folder to write (index.html and its files)")
     x.add_argument("--data-dir", help=DATA_DIR_HELP)
     x.set_defaults(func=cmd_export_site)
+
+    q = sub.add_parser("query", help="run a named query (dashboard/queries/NAME.sql) on a snapshot, values bound as "
+                                     "$parameters, and print or write its rows",
+                       description="Run queries/NAME.sql on a snapshot with its $parameters bound (never spliced "
+                                   "into the SQL). Every parameter the query takes must be given. Values are typed: "
+                                   "YYYY-MM-DD a date, digits a number, true/false a boolean, empty or null a null, "
+                                   "anything else (or anything in quotes) text. A list parameter (jurisdictions, "
+                                   "levels, cycles, statuses) takes comma-separated values, the key repeated, or an "
+                                   "empty value for no filter. An unknown query or parameter lists the known ones.")
+    q.add_argument("name", help="the query: a file stem of dashboard/queries/, e.g. releases_by_period")
+    q.add_argument("--param", action="append", type=_param, default=[], metavar="KEY=VALUE",
+                   help="a $parameter, e.g. --param grain=year --param jurisdictions=ca,ca-qc (repeatable)")
+    q.add_argument("--format", choices=QUERY_FORMATS, default="csv", help="csv (default), json or parquet")
+    q.add_argument("--snapshot", help="snapshot id (default: the newest that verifies, the one `ogdash serve` serves)")
+    q.add_argument("--base", help="a second snapshot id for the comparison queries (compare_*, snapshot_diff_*)")
+    q.add_argument("--data-dir", help=DATA_DIR_HELP)
+    q.add_argument("--output", help="the file to write (default: standard output; parquet needs one)")
+    q.set_defaults(func=cmd_query)
 
     args = parser.parse_args(argv)
     if getattr(args, "dev", False) and getattr(args, "prod", False):
