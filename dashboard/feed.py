@@ -133,7 +133,7 @@ def _updated(snap: snapshots.Snapshot) -> str:
 
 # ---------------------------------------------------------------- entries
 
-def rows(view: state_mod.ViewState, pair: Pair, commitment_id: str | None = None, limit: int = MAX_ENTRIES):
+def rows(view: state_mod.ViewState, pair: Pair, commitment_id: str | None, limit: int):
     """Return the feed's rows for one pair of snapshots (queries/feed_changes.sql)."""
     return data.query("feed_changes", snapshot=pair.head.id, base=pair.base.id,
                       jurisdictions=list(view.jurisdictions) if commitment_id is None else [],
@@ -216,8 +216,9 @@ def entry(row: dict, pair: Pair, lang: str) -> dict:
 
 
 def entries(view: state_mod.ViewState, head_id: str, commitment_id: str | None = None,
-            limit: int = MAX_ENTRIES) -> list[dict]:
-    """Return the feed's entries up to snapshot `head_id`, newest pair first, at most `limit`."""
+            limit: int | None = None) -> list[dict]:
+    """Return the feed's entries up to snapshot `head_id`, newest pair first, at most `limit` (default MAX_ENTRIES)."""
+    limit = MAX_ENTRIES if limit is None else limit
     out: list[dict] = []
     for pair in pairs(head_id):
         if len(out) >= limit:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from helpers import records
-from helpers.feed_data import BASE_ID, HEAD_ID, D, write
+from helpers.feed_data import BASE_ID, HEAD_ID, LATER_ID, D, write, write_three
 
 from dashboard import data, feed, state as state_mod
 
@@ -137,7 +138,7 @@ def test_an_absent_snapshot_is_not_found_and_a_hostile_value_stays_a_value(serve
     assert titles(root) == []
     root, _ = parse(client, "/feed/commitments.atom?jurisdiction=ca'%3Bdrop&q=%3Cscript%3E")
     assert titles(root) == titles(parse(client, "/feed/commitments.atom")[0])  # the bad value is ignored, as on the page
-    assert client.get("/feed/commitments/..%2F..%2Fetc.atom").status_code in (200, 404)
+    assert client.get("/feed/commitments/..%2F..%2Fetc.atom").status_code == 404
     root, _ = parse(client, "/feed/commitments/CA1'%20or%201=1.atom")
     assert titles(root) == []
 
@@ -156,3 +157,48 @@ def test_the_pages_offer_the_feed_for_their_filters():
     assert visible.href == href and visible.children == "Fil des changements"
     link, _ = feed.links(state_mod.parse(""), "CA1")
     assert link.href == "/feed/commitments/CA1.atom"
+
+
+def test_every_entry_has_what_atom_requires(served):
+    root, _ = parse(served["client"], "/feed/commitments.atom?lang=fr")
+    for tag in ("id", "title", "updated", "author"):
+        assert root.find(f"{A}{tag}") is not None, tag
+    for entry in root.findall(f"{A}entry"):
+        for tag in ("id", "title", "updated", "link", "content"):
+            assert (entry.find(f"{A}{tag}") is not None and (entry.findtext(f"{A}{tag}") or tag == "link")), tag
+        assert entry.find(f"{A}content").get("type") == "text"
+        assert dt.datetime.fromisoformat(entry.findtext(f"{A}updated")).tzinfo is not None
+
+
+def test_an_overdue_entry_says_when_and_why(served):
+    root, _ = parse(served["client"], "/feed/commitments.atom?jurisdiction=ca")
+    content = root.findall(f"{A}entry")[1].findtext(f"{A}content")
+    assert content.splitlines()[:2] == [
+        "Milestone CA1-2 of commitment CA1 · Canada · 2022-2024",
+        "Due April 30, 2024; reported status Limited (“LP”), not complete. Overdue as of June 1, 2024; "
+        "it was not as of March 1, 2024.",
+    ]
+
+
+@pytest.fixture(scope="module")
+def three(app_on):
+    return app_on("feed-three", write_three)
+
+
+def test_newest_pair_first_and_bounded(three, monkeypatch):
+    client = three["client"]
+    root, _ = parse(client, "/feed/commitments.atom?jurisdiction=ca")
+    assert titles(root) == ["Commitment status changed: Open contracting (Not started → Limited)", *EXPECTED_EN]
+    ids = [e.findtext(f"{A}id") for e in root.findall(f"{A}entry")]
+    assert ids[0].startswith(f"tag:ogdash,2026:change/{HEAD_ID}/{LATER_ID}/")
+    assert all(i.startswith(f"tag:ogdash,2026:change/{BASE_ID}/{HEAD_ID}/") for i in ids[1:])
+    assert root.findtext(f"{A}updated") == "2024-09-01T12:00:00+00:00"
+    root, _ = parse(client, "/feed/commitments.atom?jurisdiction=ca&snapshot=" + HEAD_ID)  # the view's snapshot is the newest read
+    assert titles(root) == EXPECTED_EN
+    monkeypatch.setattr(feed, "MAX_ENTRIES", 2)
+    root, _ = parse(client, "/feed/commitments.atom?jurisdiction=ca&lang=fr")
+    assert len(titles(root)) == 2
+    monkeypatch.setattr(feed, "MAX_ENTRIES", 200)
+    monkeypatch.setattr(feed, "MAX_SNAPSHOTS", 2)
+    root, _ = parse(client, "/feed/commitments.atom?jurisdiction=ca&lang=de")
+    assert titles(root) == ["Commitment status changed: Open contracting (Not started → Limited)"]

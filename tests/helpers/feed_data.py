@@ -98,3 +98,17 @@ def write(data_dir: Path):
     """Write the earlier and the newer snapshot into `data_dir`; return the newer."""
     built_on(data_dir, BASE, BASE_ID)
     return built_on(data_dir, HEAD, HEAD_ID)
+
+
+LATER_ID = "20240901T120000Z"
+LATER = {**HEAD, "commitments": [
+    c if c["commitment_id"] != "CA3" else _commitment("CA3", "ca", "limited", 1, "LP", "Open contracting",
+                                                      "Contrats ouverts")
+    for c in HEAD["commitments"]
+]}  # the added commitment's status changes; CA1-2 stays overdue (listed once, when it became so)
+
+
+def write_three(data_dir: Path):
+    """Write the two snapshots of write() and a later one; return the latest."""
+    write(data_dir)
+    return built_on(data_dir, LATER, LATER_ID)
