@@ -16,8 +16,27 @@ A = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def served(app_on):
+def served_two(app_on):
     return app_on("feed", write)
+
+
+@pytest.fixture(scope="module")
+def served_three(app_on):
+    return app_on("feed-three", write_three)
+
+
+@pytest.fixture
+def served(served_two, monkeypatch):
+    """The app on the two snapshots of helpers.feed_data (the query layer reads $OGDASH_DATA_DIR: set to its folder)."""
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(served_two["data_dir"]))
+    return served_two
+
+
+@pytest.fixture
+def three(served_three, monkeypatch):
+    """The app on those two snapshots and a later one."""
+    monkeypatch.setenv("OGDASH_DATA_DIR", str(served_three["data_dir"]))
+    return served_three
 
 
 def parse(client, url: str):
@@ -143,6 +162,19 @@ def test_an_absent_snapshot_is_not_found_and_a_hostile_value_stays_a_value(serve
     assert titles(root) == []
 
 
+def test_hostile_values_stay_values(served):
+    rows = data.query("feed_changes", snapshot=HEAD_ID, base=BASE_ID, data_dir=served["data_dir"],
+                      jurisdictions=["' or 1=1 --"], levels=["national'; drop table commitments; --"],
+                      cycles=["%"], statuses=["_"], commitment_id="CA1'; drop table commitments; --",
+                      as_of=D("2024-06-01"), base_as_of=D("2024-03-01"), released_since=D("2024-03-01"), limit=None)
+    assert rows.empty
+    rows = data.query("feed_changes", snapshot=HEAD_ID, base=BASE_ID, data_dir=served["data_dir"],
+                      jurisdictions=[], levels=[], cycles=[], statuses=[], commitment_id="CA1",
+                      as_of=D("2024-06-01"), base_as_of=D("2024-03-01"), released_since=D("2024-03-01"), limit=None)
+    assert records(rows, "kind", "record_id") == [("status", "CA1-1"), ("overdue", "CA1-2"),
+                                                   ("published", "open.canada.ca/d-new")]
+
+
 def test_source_text_is_escaped_and_control_characters_dropped():
     assert feed._clean("a\x00b\x1fc") == "a\ufffdb\ufffdc"
     view = state_mod.parse("?lang=fr")
@@ -178,11 +210,6 @@ def test_an_overdue_entry_says_when_and_why(served):
         "Due April 30, 2024; reported status Limited (“LP”), not complete. Overdue as of June 1, 2024; "
         "it was not as of March 1, 2024.",
     ]
-
-
-@pytest.fixture(scope="module")
-def three(app_on):
-    return app_on("feed-three", write_three)
 
 
 def test_newest_pair_first_and_bounded(three, monkeypatch):
