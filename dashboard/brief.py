@@ -1,8 +1,11 @@
 """Briefings: one printable HTML page per view (/brief/<page>?<view query>) and its PDF, printed by headless Chromium.
 
 The page shows every chart the view's page draws (plotly.js, served from the installed plotly package),
-their sentences and data tables, the filters applied, the snapshot id and checksums, the sources and
-their licences, and a link that reproduces the view. `ogdash brief` and /brief/<page>/pdf print it.
+their sentences and data tables, then the page's other sections (register_section: the commitments page's
+milestones to follow up); above them the view's provenance (dashboard/provenance.py: the snapshot, the
+filters in words, each source with its licence and data date, the view's data date) and a link that
+reproduces the view; below them the sources' terms and attributions and the snapshot's checksums. A heatmap
+of many rows is printed in panels of HEATMAP_ROWS_PER_PANEL rows. `ogdash brief` and /brief/<page>/pdf print it.
 
 Printing drives the system's own Chromium through Playwright (dashboard/chromium.py; no browser is ever
 downloaded). Where no Chromium is found, the header offers no briefing button and `ogdash brief`
@@ -25,19 +28,21 @@ import html
 import json
 import logging
 import re
-import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qsl, quote, unquote
 
 import dash
 import flask
 import plotly
+import plotly.graph_objects as go
 from flask import Flask, Response, abort, request, send_file
 
-from dashboard import charts, config, data, i18n, sitemap, state as state_mod
+from dashboard import charts, config, data, i18n, provenance, sitemap, state as state_mod
 from dashboard.chromium import PRINT_SLOTS, print_pdf, print_problem, print_slot
-from dashboard.i18n import N_, _
+from dashboard.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +52,34 @@ PAGES = sitemap.BRIEFINGS
 RECORD_PAGES = sitemap.RECORD_BRIEFINGS
 STATIC = {"brief.js": "application/javascript", "brief.css": "text/css", "plotly.min.js": "application/javascript"}
 BUSY_RETRY_AFTER = 15  # seconds a client is asked to wait when every print slot is taken
-FILTER_LABELS = (("jurisdictions", N_("Jurisdiction")), ("levels", N_("Level")), ("cycles", N_("Action-plan cycle")),
-                 ("statuses", N_("Status")))
+# A heatmap is printed this many rows to a panel at most, each row this tall (px): the dashboard's 36 px a row
+# gives a share and its n room on two lines, and 22 rows with the axis and legend fill most of an A4 page.
+# A heatmap of more rows (75 OGP members) is printed in several panels, never squeezed into one plot.
+HEATMAP_ROWS_PER_PANEL = 22
+HEATMAP_ROW_PX = 36
+PLOT_HEIGHT = 380  # px, a plot other than a heatmap
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a page that is not a chart but belongs in its briefing (e.g. the commitments page's milestones to
+    follow up): `parts(view)` returns (sentence, table or empty state, caption, badge) as Dash components, as the
+    page's own callback draws them; the briefing writes them as HTML."""
+
+    id: str
+    title: str  # an English msgid
+    parts: Callable[[state_mod.ViewState], tuple]
+
+
+# Page path -> its briefing sections besides the charts. A page module declares its own (register_section).
+SECTIONS: dict[str, list[Section]] = {}
+
+
+def register_section(path: str, section: Section) -> Section:
+    """Add `section` to the briefing of the page at `path`, after its charts (once per id)."""
+    kept = [s for s in SECTIONS.get(path, []) if s.id != section.id]
+    SECTIONS[path] = kept + [section]
+    return section
 
 
 def page_name(path: str) -> str | None:
@@ -155,21 +186,6 @@ def _json_script(ident: str, payload: dict) -> str:
     return f'<script type="application/json" id="{_e(ident)}">{html_json(payload)}</script>'
 
 
-def _filters(view: state_mod.ViewState, lang: str) -> list[tuple[str, str]]:
-    applied = [(_(label, lang), ", ".join(getattr(view, field))) for field, label in FILTER_LABELS
-               if getattr(view, field)]
-    if view.date_from or view.date_to:
-        applied.append((_("Period", lang), f"{i18n.fmt_date(view.date_from, lang)} – {i18n.fmt_date(view.date_to, lang)}"))
-    if view.q:
-        applied.append((_("Search", lang), view.q))
-    return applied
-
-
-def _licences(lang: str) -> dict[str, str]:
-    module = sys.modules.get("pages.data_page")
-    return {kind: _(licence, lang) for kind, _what, licence, _url in getattr(module, "SOURCE_KINDS", ())}
-
-
 def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
     out = [f'<table class="{cls}"><thead><tr>' + "".join(f"<th scope=col>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     out += ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows]
@@ -183,6 +199,88 @@ def record_exists(name: str, key: str, view: state_mod.ViewState) -> bool:
     return False
 
 
+def print_panels(fig) -> list:
+    """Return the figure as printed: one plot PLOT_HEIGHT px tall, or, for a heatmap, panels of its rows.
+
+    A heatmap of more than HEATMAP_ROWS_PER_PANEL rows is cut into panels of consecutive rows (the same figure,
+    each showing a range of its category axis), each HEATMAP_ROW_PX a row: every row keeps the room the
+    dashboard gives it, so no cell, label or printed share is squeezed out of sight.
+    """
+    heatmaps = [t for t in fig.data if t.type == "heatmap" and t.y is not None]
+    if not heatmaps:
+        fig.update_layout(width=None, height=PLOT_HEIGHT, autosize=True)
+        return [fig]
+    order = list(fig.layout.yaxis.categoryarray or [])
+    for trace in heatmaps:
+        order += [y for y in trace.y if y not in order]
+    reversed_axis = fig.layout.yaxis.autorange == "reversed"
+    margin = fig.layout.margin
+    extra = (margin.t if margin.t is not None else 80) + (margin.b if margin.b is not None else 80) + 40
+    panels = []
+    for start in range(0, max(len(order), 1), HEATMAP_ROWS_PER_PANEL):
+        rows = order[start:start + HEATMAP_ROWS_PER_PANEL]
+        panel = go.Figure(fig)
+        panel.update_layout(width=None, autosize=True, height=max(PLOT_HEIGHT // 2, HEATMAP_ROW_PX * len(rows) + extra))
+        if len(order) > HEATMAP_ROWS_PER_PANEL:
+            low, high = start - 0.5, start + len(rows) - 0.5
+            panel.update_yaxes(range=[high, low] if reversed_axis else [low, high], autorange=False)
+        panels.append(panel)
+    return panels
+
+
+# HTML elements a Dash component tree may hold in a briefing: anything else is written as its children alone.
+_TAGS = {"a", "abbr", "b", "br", "caption", "code", "div", "em", "i", "li", "ol", "p", "small", "span", "strong",
+         "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "time", "sup", "sub"}
+_VOID = {"br"}
+_ATTRIBUTES = {"className": "class", "scope": "scope", "colSpan": "colspan", "rowSpan": "rowspan", "title": "title",
+               "lang": "lang", "dateTime": "datetime"}
+
+
+def component_html(node, base_url: str = "") -> str:
+    """Return a Dash component tree (as a page's callback draws it) as HTML: html.* elements and links, text escaped.
+
+    A dcc.Link or html.A becomes a link to the same address on `base_url`; other components give their children.
+    """
+    if node is None or isinstance(node, bool):
+        return ""
+    if isinstance(node, (str, int, float)):
+        return _e(node)
+    if isinstance(node, (list, tuple)):
+        return "".join(component_html(child, base_url) for child in node)
+    kind = getattr(node, "_type", "")
+    children = component_html(getattr(node, "children", None), base_url)
+    tag = "a" if kind == "Link" else kind.lower()
+    if tag not in _TAGS:
+        return children
+    attrs = "".join(f' {name}="{_e(getattr(node, prop))}"' for prop, name in _ATTRIBUTES.items()
+                    if getattr(node, prop, None) not in (None, ""))
+    if tag == "a" and isinstance(getattr(node, "href", None), str):
+        href = node.href
+        attrs += f' href="{_e(base_url.rstrip("/") + href if href.startswith("/") else href)}"'
+    return f"<{tag}{attrs}>" if tag in _VOID else f"<{tag}{attrs}>{children}</{tag}>"
+
+
+def _plot_html(ident: str, fig, lang: str) -> str:
+    config = {"staticPlot": True, "displayModeBar": False, **i18n.plotly_locale(lang)}
+    height = fig.layout.height or PLOT_HEIGHT
+    return (f'<div class="plot" data-figure="{_e(ident)}" style="height:{int(height)}px"></div>'
+            + _json_script(ident, {"figure": json.loads(fig.to_json()), "config": config}))
+
+
+def provenance_html(prov: provenance.Provenance, link: str) -> str:
+    """Return the briefing's statement of where it comes from: snapshot, filters in words, sources, data date."""
+    lang = prov.lang
+    colon = "\u00a0:" if lang == "fr" else ":"  # French sets a space before the colon
+    filters = ("<ul class=filters>" + "".join(f"<li><b>{_e(k)}{colon}</b> {_e(v)}</li>" for k, v in prov.filters)
+               + "</ul>" if prov.filters else f"<p>{_e(_('No filters: everything in the snapshot.', lang))}</p>")
+    sources = "".join(f"<li>{_e(prov.source_text(s))}</li>" for s in prov.sources)
+    return (f'<div class="view-provenance"><p class="snapshot">{_e(prov.snapshot_text())}</p>'
+            f'<h2 class="small">{_e(_("Filters", lang))}</h2>{filters}'
+            f'<h2 class="small">{_e(_("Sources and licences", lang))}</h2><ul class="sources">{sources}</ul>'
+            f'<p class="data-date"><b>{_e(prov.data_date_text())}</b></p>'
+            f'<p>{_e(_("Reproduce this view:", lang))} <a href="{_e(link)}">{_e(link)}</a></p></div>')
+
+
 def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = None) -> str:
     """Return the briefing of page `name` (of record `key` for a record page) for the view in `search` as HTML."""
     path = view_path(name, key)
@@ -194,32 +292,31 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
     link = f"{base_url.rstrip('/')}{path}{view.to_query()}"
     now = dt.datetime.now(dt.timezone.utc)
     sections = []
-    for number, chart_id in enumerate(charts_of(path, view), start=1):
-        chart, _view, rows = charts.rows_for(chart_id, view.to_query(), key)
-        fig, sentence, _table_component, caption, _badge = charts.render(chart_id, view.to_query(), key)
-        fig.update_layout(width=None, height=380, autosize=True)
-        columns = [c for c in chart.columns if c in rows.columns] or list(rows.columns)
-        body = [[charts._cell(v, lang) for v in rec]  # the same cell formatting as the dashboard's data tables
-                for rec in rows[columns].head(charts.MAX_TABLE_ROWS).itertuples(index=False, name=None)]
-        more = (f"<p class=note>{_e(_('First {n} of {total} rows; the CSV has them all.', lang, n=charts.MAX_TABLE_ROWS, total=i18n.fmt_int(len(rows), lang)))}</p>"
-                if len(rows) > charts.MAX_TABLE_ROWS else "")
-        config = {"staticPlot": True, "displayModeBar": False, **i18n.plotly_locale(lang)}
+    number = 0
+    for chart_id in charts_of(path, view):
+        chart = charts.REGISTRY[chart_id]
+        # The figure, sentence, data table (the dashboard's own, written as HTML) and caption the card shows.
+        fig, sentence, data_table, caption, _badge = charts.render(chart_id, view.to_query(), key)
+        heading = (chart.heading(view) if chart.heading else None) or _(chart.title, lang)
+        plots = []
+        for panel in print_panels(go.Figure(fig)):  # a copy: the render cache keeps the dashboard's figure
+            number += 1
+            plots.append(_plot_html(f"figure-{number}", panel, lang))
         sections.append(
-            f'<section class="chart" id="chart-{_e(chart_id)}"><h2>{_e(_(chart.title, lang))}</h2>'
-            f'<p class="sentence">{_e(sentence)}</p>'
-            f'<div class="plot" data-figure="figure-{number}"></div>'
-            + _json_script(f"figure-{number}", {"figure": json.loads(fig.to_json()), "config": config})
-            + f'<p class="caption">{_e(caption)}</p>'
-            + (_table([_(chart.columns.get(c, c), lang) for c in columns], body, "data") if len(rows) else "")
-            + more + "</section>")
-    filters = _filters(view, lang)
-    colon = "\u00a0:" if lang == "fr" else ":"  # French sets a space before the colon
-    filter_html = ("<ul class=filters>" + "".join(f"<li><b>{_e(k)}{colon}</b> {_e(v)}</li>" for k, v in filters) + "</ul>"
-                   if filters else f"<p>{_e(_('No filters: everything in the snapshot.', lang))}</p>")
-    licences = _licences(lang)
-    sources = [[s.get("name", "?"), s.get("kind", "?"), licences.get(s.get("kind"), "–"),
-                i18n.fmt_date(s.get("retrieved_at"), lang), i18n.fmt_int(sum(s.get("rows", {}).values()), lang)]
-               for s in snapshot.manifest.get("sources", [])]
+            f'<section class="chart" id="chart-{_e(chart_id)}"><h2>{_e(heading)}</h2>'
+            f'<p class="sentence">{_e(sentence)}</p>' + "".join(plots)
+            + f'<p class="caption">{_e(caption)}</p><div class="data">{component_html(data_table, base_url)}</div></section>')
+    for section in SECTIONS.get(path, []) if key is None else []:
+        sentence, records, caption, _badge = section.parts(view)
+        sections.append(
+            f'<section class="records" id="{_e(section.id)}"><h2>{_e(_(section.title, lang))}</h2>'
+            f'<p class="sentence">{component_html(sentence)}</p>{component_html(records, base_url)}'
+            f'<p class="caption">{component_html(caption)}</p></section>')
+    prov = provenance.describe(view, lang, snapshot=snapshot)
+    rows_of = {src.get("name", "?"): sum((src.get("rows") or {}).values()) for src in snapshot.manifest.get("sources", [])}
+    sources = [[s.name, s.kind, s.licence, s.attribution or "–", charts.data_date_short(s.data_date, lang),
+                i18n.fmt_date(s.retrieved_at, lang) if s.retrieved_at else "–", i18n.fmt_int(rows_of.get(s.name), lang)]
+               for s in prov.sources]
     checksums = [[table, meta.get("file", ""), i18n.fmt_int(meta.get("rows", 0), lang), meta.get("sha256", "")]
                  for table, meta in snapshot.manifest.get("tables", {}).items()]
     title = _("Briefing: {page}", lang, page=page_title)
@@ -230,12 +327,12 @@ def brief_html(name: str, search: str, *, base_url: str = "", key: str | None = 
 <script src="/brief/static/plotly.min.js"></script><script src="/brief/static/brief.js" defer></script></head>
 <body data-ready="0" data-snapshot="{_e(snapshot.id)}">
 <header><p class="kicker">{_e(_("Open Government Monitor", lang))}</p><h1>{_e(title)}</h1>
-<p>{_e(_("Generated {date}", lang, date=i18n.fmt_date(now, lang)))} · {_e(charts.built_text(snapshot, lang))} · {_e(charts.data_as_of_text(snapshot, lang))}</p>
-<h2 class="small">{_e(_("Filters", lang))}</h2>{filter_html}
-<p>{_e(_("Reproduce this view:", lang))} <a href="{_e(link)}">{_e(link)}</a></p></header>
+<p>{_e(_("Generated {date}", lang, date=i18n.fmt_date(now, lang)))}</p>
+{provenance_html(prov, link)}</header>
 <main>{"".join(sections) or f"<p>{_e(_('This page draws no charts.', lang))}</p>"}</main>
 <section class="provenance"><h2>{_e(_("Sources and licences", lang))}</h2>
-{_table([_("Source", lang), _("Kind", lang), _("Licence or terms", lang), _("Retrieved", lang), _("Rows", lang)], sources)}
+{_table([_("Source", lang), _("Kind", lang), _("Licence or terms", lang), _("Attribution", lang), _("Data date", lang),
+         _("Retrieved", lang), _("Rows", lang)], sources)}
 <h2>{_e(_("Snapshot {id}: tables and SHA-256 checksums", lang, id=snapshot.id))}</h2>
 {_table([_("Table", lang), _("File", lang), _("Rows", lang), "SHA-256"], checksums, "checksums")}
 </section></body></html>"""

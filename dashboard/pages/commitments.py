@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard import charts, data, feed, i18n, progress, state as state_mod, tables
+from dashboard.brief import Section, register_section
 from dashboard.charts import URL, chart_card, served_snapshot
 from dashboard.components import empty_state, href, page_header
 from dashboard.i18n import N_, _
@@ -296,6 +297,10 @@ def overdue_parts(view: state_mod.ViewState):
     rows = spec.overdue_rows(view, limit=OVERDUE_SHOWN)
     return (spec.overdue_sentence(counts, lang, when), tables.overdue_table(rows, view, total, OVERDUE_SHOWN), caption,
             charts.synthetic_badge(int(counts["synthetic_rows"].sum()), lang))
+
+
+# The briefing of this page prints the same table, after the charts (dashboard/brief.py).
+register_section("/commitments", Section("commitments-overdue", N_("Milestones to follow up"), overdue_parts))
 
 
 # Bring a linked section (#commitments-overdue, #commitments-list) into view once its rows have arrived:
