@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import functools
 import graphlib
 import hashlib
@@ -417,16 +418,32 @@ def _bind_views(conn, schema_name: str, snap: snapshots.Snapshot) -> None:
     for table in schema.TABLES:
         conn.execute(f"create or replace view {schema_name}.{table} as "
                      f"select * from read_parquet({_quote(snap.table_path(table))})")
-    built = snap.manifest.get("rollups", {})
     on_the_fly = []
-    for name in rollup_names():
-        written = built.get(name)
-        if written and written.get("definition_sha256") == rollup_digest(name):
+    for name, file in rollup_sources(snap):
+        if file:
             conn.execute(f"create or replace view {schema_name}.{name} as "
-                         f"select * from read_parquet({_quote(snap.file_path(written['file']))})")
-        else:  # a snapshot from before this rollup (or its current definition): compute it on the fly
+                         f"select * from read_parquet({_quote(snap.file_path(file))})")
+        else:
             on_the_fly.append(name)
     _define_rollups(conn, schema_name, on_the_fly)
+
+
+def rollup_sources(snap: snapshots.Snapshot) -> list[tuple[str, str | None]]:
+    """Return (rollup, its file in the snapshot's folder or None) for every rollup, in the order to define them.
+
+    A rollup is read from the file written with the snapshot while that file was written by its current
+    definition; else (a snapshot from before this rollup or its definition) it is computed on the fly from
+    rollup_sql(name): those come last, each after the rollups it reads.
+    """
+    built = snap.manifest.get("rollups", {})
+    written, on_the_fly = [], []
+    for name in rollup_names():
+        entry = built.get(name)
+        if isinstance(entry, dict) and entry.get("definition_sha256") == rollup_digest(name):
+            written.append((name, entry.get("file")))
+        else:
+            on_the_fly.append(name)
+    return written + [(name, None) for name in _reading_order(on_the_fly, rollup_sql, "rollup")]
 
 
 def _define_rollups(conn, schema_name: str, names: list[str]) -> None:
@@ -633,3 +650,126 @@ def query(name: str, *, snapshot: str | None = None, base: str | None = None,
 
 def clear_cache() -> None:
     _results.clear()
+
+
+# ---------------------------------------------------------------- named queries from the command line (ogdash query)
+
+_LIST_FUNCTIONS_RE = r"(?:len|list_contains|list_has_any|list_has_all|unnest|array_length)\(\s*\${}\b"
+_IN_FILTERS_RE = re.compile(r"\bin_filters\(([^()]*)\)")
+_ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+_INT_RE = re.compile(r"^[+-]?\d+\Z")
+_FLOAT_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?\Z")
+
+
+def list_parameters(sql: str) -> set[str]:
+    """Return the $parameters a statement uses as lists: passed to a list function, or as in_filters' choices.
+
+    in_filters(jurisdictions, levels, jurisdiction_id, level[, cycles, cycle]) takes its first two
+    arguments, its fifth and `cycles := ...` as lists (queries/macros/in_filters.sql).
+    """
+    text = _COMMENT_RE.sub("", sql)
+    found = {p for p in parameters(text) if re.search(_LIST_FUNCTIONS_RE.format(p), text)}
+    for call in _IN_FILTERS_RE.findall(text):
+        args = [a.strip() for a in call.split(",")]
+        for i, arg in enumerate(args):
+            named = re.match(r"^cycles\s*:=\s*\$([A-Za-z_]\w*)\Z", arg)
+            if named:
+                found.add(named.group(1))
+            elif i in (0, 1, 4) and re.match(r"^\$([A-Za-z_]\w*)\Z", arg):
+                found.add(arg[1:])
+    return found
+
+
+def typed_value(text: str):
+    """Return a parameter written on the command line as the value it stands for.
+
+    "" or "null": null; YYYY-MM-DD: a date; an integer; a decimal number; "true"/"false": a boolean;
+    anything else, or anything in quotes ('2024'), the text itself (bound as a value, never spliced into SQL).
+    """
+    value = text.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]  # quoted: text as it is, even "2024" or "null"
+    if value == "" or value.lower() == "null":
+        return None
+    if _ISO_DAY_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise QueryError(f"{value!r} looks like a date but is not one (YYYY-MM-DD)") from None
+    if _INT_RE.match(value):
+        return int(value)
+    if _FLOAT_RE.match(value):
+        return float(value)
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return text
+
+
+def bind_cli_parameters(name: str, given: list[tuple[str, str]]) -> dict[str, Any]:
+    """Return the $parameters of queries/<name>.sql from KEY=VALUE pairs given on the command line, typed.
+
+    A list parameter takes every value given for it, each split at commas ("ca,ca-qc", or the key repeated;
+    an empty value is the empty list: no filter). Raise QueryError for an unknown query (naming the known
+    ones), a parameter the query does not take, or one it needs that is not given (naming its parameters).
+    """
+    if name not in query_names():
+        raise QueryError(f"no query named {name!r}; the queries are: {', '.join(query_names())}")
+    sql = sql_text(name)
+    wanted = parameters(sql)
+    lists = list_parameters(sql)
+    described = ", ".join(f"{p} (list)" if p in lists else p for p in wanted) or "none"
+    values: dict[str, Any] = {}
+    for key, raw in given:
+        if key not in wanted:
+            raise QueryError(f"query {name} takes no parameter {key!r}; its parameters are: {described}")
+        if key in lists:
+            items = [typed_value(part) for part in raw.split(",") if part.strip()]
+            values[key] = values.get(key, []) + items
+        elif key in values:
+            raise QueryError(f"parameter {key!r} of query {name} takes one value, given twice")
+        else:
+            values[key] = typed_value(raw)
+    missing = [p for p in wanted if p not in values]
+    if missing:
+        raise QueryError(f"query {name} needs parameter(s) {', '.join(missing)} (give each as --param KEY=VALUE; "
+                         f"an empty value is no filter for a list, null otherwise); its parameters are: {described}")
+    return values
+
+
+def json_value(value: Any) -> Any:
+    """Return a result cell as plain JSON: missing values null, dates and times ISO 8601, lists as lists."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not hasattr(value, "item")):
+        return [json_value(v) for v in list(value)]
+    if hasattr(value, "item") and not isinstance(value, (pd.Timestamp, dt.date)):
+        value = value.item()  # a numpy scalar
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """Return a result's rows as JSON records, in order (every cell through json_value)."""
+    columns = [str(c) for c in frame.columns]
+    return [{c: json_value(v) for c, v in zip(columns, row)} for row in frame.itertuples(index=False, name=None)]
+
+
+def run_named(name: str, given: list[tuple[str, str]], *, snapshot: str | None = None, base: str | None = None,
+              data_dir: Path | None = None) -> tuple[pd.DataFrame, str, dict[str, Any]]:
+    """Run a named query with KEY=VALUE parameters from the command line; return (rows, snapshot id, bound values).
+
+    The snapshot is `snapshot`, else the newest that verifies (the one served). QueryError for a parameter
+    or query that does not exist (bind_cli_parameters), a snapshot that does not verify, or a query DuckDB
+    refuses with these values (e.g. text where it compares a number).
+    """
+    params = bind_cli_parameters(name, given)
+    d = Path(data_dir or config.data_dir()).resolve()
+    snap = snapshot or current_snapshot(d).id
+    try:
+        return query(name, snapshot=snap, base=base, data_dir=d, **params), snap, params
+    except duckdb.Error as exc:
+        raise QueryError(f"query {name} failed on snapshot {snap} with these values (a value in quotes, e.g. "
+                         f"q=\"'2024'\", is bound as text): {exc}") from None

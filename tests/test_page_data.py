@@ -88,11 +88,12 @@ def test_layout_shows_manifest_sources_downloads_and_every_query(page, app_env):
     text = text_of(tree)
     assert SNAP in text and "Schema version" in text
     links = [n.href for n in find_all(tree, lambda n: (getattr(n, "href", None) or "").startswith("/download/"))]
-    assert links == [f"/download/{SNAP}/{table}.csv" for table in schema.TABLES]
+    assert links == [f"/download/{SNAP}/{table}.csv" for table in schema.TABLES] + [f"/download/{SNAP}/datapackage.json"]
     blocks = find_all(tree, lambda n: getattr(n, "className", None) == "sql-block")
     assert len(blocks) == len(data.query_names()) + 1  # every query, and the notebook note
     assert text_of(blocks[1]) == data.sql_text(data.query_names()[0])
-    assert "read_parquet" in text_of(blocks[0]) and f"data/snapshots/{SNAP}" in text_of(blocks[0])
+    served = str((app_env["data_dir"] / "snapshots" / SNAP).resolve())  # the folder served, not ./data (issue 17)
+    assert "read_parquet" in text_of(blocks[0]) and f"snapshot = {served!r}" in text_of(blocks[0])
     assert "Open Government Licence – Canada" in text and "1 synthetic (generated) row." in text
 
 

@@ -17,20 +17,25 @@ dash.register_page(__name__, path="/data", name=N_("Data"), order=5, nav=True)
 # (chart images, briefings, downloads) reads them too.
 SOURCE_KINDS = provenance.SOURCE_KINDS
 
+# The notebook recipe: runs as printed (tests/test_data_recipe.py runs it) for the snapshot the page shows,
+# named by its absolute path, whatever folder the notebook runs in.
 DUCKDB_NOTE = """import duckdb
 
-from dashboard.data import sql_macros
+from dashboard import data
 
-snapshot = "data/snapshots/{id}"
+snapshot = {path!r}
 con = duckdb.connect()
-for table in {tables}:
-    con.execute(f"create view {{table}} as select * from read_parquet('{{snapshot}}/{{table}}.parquet')")
-for rollup in {rollups}:
-    con.execute(f"create view {{rollup}} as select * from read_parquet('{{snapshot}}/rollup_{{rollup}}.parquet')")
-for statement in sql_macros():  # the status rules and filters the queries call
+for statement in data.sql_macros():  # the status rules and filters the queries call
     con.execute(statement)
+for table in {tables}:
+    con.read_parquet(f"{{snapshot}}/{{table}}.parquet").create_view(table)
+for rollup, file in {rollups}:  # summaries written with the snapshot, else computed from their SQL
+    if file:
+        con.read_parquet(f"{{snapshot}}/{{file}}").create_view(rollup)
+    else:
+        con.execute(f"create view {{rollup}} as {{data.rollup_sql(rollup)}}")
 
-sql = open("queries/releases_by_period.sql").read()
+sql = data.sql_text("releases_by_period")  # any query: dashboard/queries/<name>.sql, or `ogdash query`
 con.execute(sql, {{"grain": "year", "jurisdictions": [], "levels": [], "date_from": None, "date_to": None}}).df()
 """
 
@@ -116,6 +121,21 @@ def manifest_table(snap, lang: str) -> html.Table:
     return html.Table([head, html.Tbody(body)], className="table table-sm align-middle data-manifest")
 
 
+def data_files_note(snap, lang: str) -> html.Div:
+    """Return how to read the snapshot's data package and the charts' CSV and JSON downloads."""
+    return html.Div([
+        html.P([_("The snapshot’s Frictionless data package describes every table (its columns and their types, "
+                  "its sources and their licences):", lang), " ",
+                html.A("datapackage.json", href=f"/download/{snap.id}/datapackage.json", className="data-package")],
+               className="small mb-1"),
+        html.P(_("Every chart’s CSV starts with lines beginning with “#” that state its snapshot, its filters, its "
+                 "sources with their licences and its data date; every text value is quoted. Read it with "
+                 "pandas.read_csv(url, comment=\"#\"). In French (lang=fr) the CSV is a French spreadsheet’s: add "
+                 "sep=\";\", decimal=\",\". The JSON link beside it gives the same rows with the same facts.", lang),
+               className="small text-body-secondary mb-0 data-files-note"),
+    ])
+
+
 def queries_block(snap, lang: str) -> html.Div:
     """Return every query's SQL in a <pre>, each under its name and first comment line."""
     items = []
@@ -128,7 +148,7 @@ def queries_block(snap, lang: str) -> html.Div:
             html.Pre(html.Code(sql), className="sql-block", tabIndex="0", role="region",
                      **{"aria-label": f"{name}.sql"}),
         ], className="query-item", id=f"data-query-{name}"))
-    note = DUCKDB_NOTE.format(id=snap.id, tables=list(schema.TABLES), rollups=data.rollup_names())
+    note = DUCKDB_NOTE.format(path=str(snap.path.resolve()), tables=list(schema.TABLES), rollups=data.rollup_sources(snap))
     return html.Div([
         html.P(_("Every chart reads one of these statements. They are plain DuckDB SQL over the snapshot’s "
                  "Parquet files; values are bound as $parameters (an empty list means no filter).", lang)),
@@ -183,7 +203,8 @@ def layout(**query):
             html.Div(manifest_table(snap, lang), className="table-responsive"),
             html.P(_("Each download is the whole table as CSV (UTF-8 with a byte-order mark, so spreadsheet "
                      "programs read accents correctly); lists are joined with “|”. The SHA-256 is of the "
-                     "Parquet file in the snapshot folder.", lang), className="small text-body-secondary mb-0"),
+                     "Parquet file in the snapshot folder.", lang), className="small text-body-secondary"),
+            data_files_note(snap, lang),
         ], lead=_("Snapshots are immutable: the checksums let anyone verify the files they hold.", lang)),
         _section(_("Data dictionary", lang), "data-dictionary", [
             html.Details([
