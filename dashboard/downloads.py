@@ -13,10 +13,8 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import json
-import math
 import re
 from pathlib import Path
 from typing import Iterator
@@ -206,23 +204,6 @@ def frame_csv_chunks(rows: pd.DataFrame, *, lang: str = "en", preamble_text: str
         yield part.to_csv(index=False, header=start == 0, quoting=csv.QUOTE_NONNUMERIC, sep=sep, decimal=decimal)
 
 
-def _json_value(value):
-    """Return a cell as JSON can hold it: dates and times in ISO 8601, missing values null, lists as lists."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not hasattr(value, "item")):
-        return [_json_value(v) for v in list(value)]
-    if hasattr(value, "item") and not isinstance(value, (pd.Timestamp, dt.date)):
-        value = value.item()  # a numpy scalar
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def json_document(name: str, view: state_mod.ViewState, rows: pd.DataFrame, facts: provenance.Provenance) -> dict:
     """Return a view's JSON twin: the CSV's rows (same order) as records, with its snapshot, filters, sources, data date.
 
@@ -236,8 +217,7 @@ def json_document(name: str, view: state_mod.ViewState, rows: pd.DataFrame, fact
         **facts.as_dict(),
         "filter_keys": filter_keys(view),
         "columns": [{"name": c, "label": label} for c, label in zip(columns, column_labels(name, columns, facts.lang))],
-        "rows": [{c: _json_value(v) for c, v in zip(columns, record)}
-                 for record in rows.itertuples(index=False, name=None)],
+        "rows": data.json_records(rows),
     }
 
 
