@@ -149,6 +149,17 @@ def _text(row: dict, en: str, fr: str, lang: str) -> str | None:
     return first if present(first) else (second if present(second) else None)
 
 
+def _title(row: dict, lang: str) -> str:
+    """Return the record's title in `lang`, else in the other language with a marker saying so, else its id."""
+    want, other, other_lang = ("title_fr", "title_en", "en") if lang == "fr" else ("title_en", "title_fr", "fr")
+    if present(row.get(want)):
+        return row[want]
+    if present(row.get(other)):
+        marker = _("only in English", lang) if other_lang == "en" else _("only in French", lang)
+        return f"{row[other]} [{marker}]"
+    return str(row["record_id"])
+
+
 def _label(value, record: str, lang: str) -> str:
     """Return a status's name; none is "No status reported" for a milestone, "Not assessed" for a commitment."""
     if not present(value):
@@ -168,7 +179,7 @@ def _date(value, lang: str) -> str:
 def entry(row: dict, pair: Pair, lang: str) -> dict:
     """Return one feed entry (id, title, updated, link, content) from a row of feed_changes."""
     kind, record = row["kind"], row["record"]
-    title = _text(row, "title_en", "title_fr", lang) or row["record_id"]
+    title = _title(row, lang)
     heading = _(KINDS[(kind, record)], lang, title=title, old=_label(row.get("from_progress"), record, lang),
                 new=_label(row.get("to_progress"), record, lang), date=_date(row.get("due_date"), lang))
     place = _text(row, "jurisdiction_name_en", "jurisdiction_name_fr", lang) or row.get("jurisdiction_id") or "–"

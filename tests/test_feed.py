@@ -114,9 +114,9 @@ def test_entries_in_french(served):
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     assert titles(root) == [
         "État du jalon modifié\u00a0: Publier l'inventaire (Limité → Achevé)",
-        "Jalon en retard\u00a0: Train the staff (échéance le 30 avril 2024)",
+        "Jalon en retard\u00a0: Train the staff [en anglais seulement] (échéance le 30 avril 2024)",
         "Engagement ajouté\u00a0: Contrats ouverts",
-        "Engagement retiré\u00a0: Paper forms",
+        "Engagement retiré\u00a0: Paper forms [en anglais seulement]",
         "Jeu de données publié\u00a0: Jeu d-new",
     ]
 
