@@ -98,9 +98,9 @@ def test_detail_links_source_datasets_and_learning(page):
     body = page.detail_body("CA0001", state.parse(""))
     text = text_of(body)
     assert "Transformative" in text and "Complete" in text and "Major" in text and "yes" in text
-    feed_links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A" and "feed-link" in (n.className or ""))]
+    feed_links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A" and "feed-link" in (getattr(n, "className", None) or ""))]
     assert feed_links == ["/feed/commitments/CA0001.atom"]  # the record's change feed (dashboard/feed.py)
-    links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A" and "feed-link" not in (n.className or ""))]
+    links = [n.href for n in find_all(body, lambda n: type(n).__name__ == "A" and "feed-link" not in (getattr(n, "className", None) or ""))]
     assert links == ["https://example.org/CA0001", "/download/view/commitment-milestones.csv?key=CA0001",
                      "/download/view/commitment-milestones.json?key=CA0001"]  # + its CSV and the CSV's JSON twin
     assert "Dataset d1" in text and "100 learners in 2 events" in text
