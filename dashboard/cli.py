@@ -172,14 +172,18 @@ def cmd_brief(args) -> int:
 
 
 def cmd_export_site(args) -> int:
+    import json
+
     from dashboard import export_site, playlists
 
+    data_dir = _data_dir(args)  # the folder `ogdash serve` reads: --data-dir, else $OGDASH_DATA_DIR, else ./data
     try:
-        out = export_site.export(Path(args.playlist), Path(args.out),
-                                 data_dir=Path(args.data_dir).resolve() if args.data_dir else None)
+        out = export_site.export(Path(args.playlist), Path(args.out), data_dir=data_dir)
     except playlists.PlaylistError as exc:  # a playlist file that cannot be played: a failure, like a bad sources file
         print(f"ogdash: {exc}", file=sys.stderr)
         return 1
+    snapshot = json.loads((out.parent / "manifest.json").read_text(encoding="utf-8"))["snapshot_id"]
+    print(f"ogdash: exported snapshot {snapshot} from {data_dir} to {out.parent}", file=sys.stderr)
     print(out)
     return 0
 
@@ -304,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     x = sub.add_parser("export-site", help="write a playlist as a static site that plays offline from file://")
     x.add_argument("--playlist", required=True, help="a playlist TOML file, e.g. playlists/default.toml")
     x.add_argument("--out", required=True, help="the folder to write (index.html and its files)")
-    x.add_argument("--data-dir", help=DATA_DIR_HELP)
+    x.add_argument("--data-dir", help=DATA_DIR_HELP + "; the newest snapshot that verifies there is exported, as "
+                                                      "`ogdash serve` would serve it, and its id is printed")
     x.set_defaults(func=cmd_export_site)
 
     q = sub.add_parser("query", help="run a named query (dashboard/queries/NAME.sql) on a snapshot, values bound as "

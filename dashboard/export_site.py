@@ -9,13 +9,12 @@ import json
 import shutil
 from pathlib import Path
 
-from dashboard import brief, charts, data, i18n, playlists
+from dashboard import brief, config, data, i18n, playlists
 from dashboard.app import create_app
 from dashboard.i18n import _
 
 STATIC = Path(__file__).resolve().parent / "static"
 PLAYER_FILES = ("player.js", "player.css")
-FONT_SIZE = 20  # as on /present
 
 
 def _ui(lang: str) -> dict[str, str]:
@@ -32,16 +31,15 @@ def slides_payload(playlist: playlists.Playlist) -> list[dict]:
     """Return, per slide, its view, chart and {lang: {title, sentence, caption, figure}} computed by the chart builders."""
     out = []
     for slide in playlist.slides:
-        chart = charts.REGISTRY[slide.chart]
         per_lang = {}
         for lang in i18n.LANGS:
-            fig, sentence, _table, caption, _badge = charts.render(slide.chart, slide.search(lang))
-            fig.update_layout(font={"size": FONT_SIZE}, title=None, height=None, autosize=True)
+            shown = playlists.render_slide(slide, lang)  # as /present shows it: cut and restyled for a room
             per_lang[lang] = {
-                "title": slide.title.get(lang) or _(chart.title, lang),
-                "sentence": sentence,
-                "caption": caption,  # each shown source's data date, and the build time labelled as such
-                "figure": json.loads(fig.to_json()),
+                "title": shown.title,
+                "rule": shown.rule,
+                "sentence": shown.note,
+                "caption": shown.caption,  # the snapshot, each shown source's data date, the build time labelled as such
+                "figure": json.loads(shown.figure.to_json()),
                 "config": {"displayModeBar": False, "responsive": True, **i18n.plotly_locale(lang)},
             }
         out.append({"view": slide.view, "chart": slide.chart, **per_lang})
@@ -49,10 +47,16 @@ def slides_payload(playlist: playlists.Playlist) -> list[dict]:
 
 
 def export(playlist_file: Path, out: Path, *, data_dir: Path | None = None) -> Path:
-    """Write the playlist in `playlist_file` as a static site in `out`; return the path of its index.html."""
+    """Write the playlist in `playlist_file` as a static site in `out`; return the path of its index.html.
+
+    The slides are drawn from the snapshot `ogdash serve` would serve from `data_dir` (default: as serve's,
+    $OGDASH_DATA_DIR, else ./data): the newest that verifies. Its id is in manifest.json, in the page's
+    <meta name="ogdash-snapshot"> and on every slide's caption.
+    """
+    data_dir = Path(data_dir or config.data_dir()).resolve()
     create_app(data_dir)  # registers the charts and points data at data_dir
     playlist = playlists.load(playlist_file)
-    snapshot = data.current_snapshot()
+    snapshot = data.current_snapshot(data_dir)
     out = Path(out)
     (out / "data").mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -104,6 +108,7 @@ INDEX = """<!doctype html>
 <body><div class="present-mode" data-slide="1" lang="en">
 <div class="present-top"><span class="present-playlist"></span><span class="present-counter" id="present-counter"></span></div>
 <h1 class="present-title" id="present-title"></h1>
+<p class="present-rule" id="present-rule"></p>
 <figure class="present-figure" aria-labelledby="present-title" aria-describedby="present-sentence"><div id="present-graph" class="present-graph"></div></figure>
 <p class="present-sentence" id="present-sentence" aria-live="polite"></p>
 <p class="present-caption" id="present-caption"></p>

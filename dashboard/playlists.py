@@ -1,4 +1,5 @@
-"""Playlists for presentation mode: TOML files of slides, each a dashboard view (its URL) and the chart to show."""
+"""Playlists for presentation mode: TOML files of slides, each a dashboard view (its URL) and the chart to show;
+and a slide as a room sees it (render_slide), for /present and `ogdash export-site` alike."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from dashboard import charts as charts_mod, config, i18n, sitemap, state as state_mod
+import plotly.graph_objects as go
+
+from dashboard import charts as charts_mod, config, figures, i18n, sitemap, state as state_mod
+from dashboard.figures import slides as room
+from dashboard.i18n import _
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 DEFAULT_INTERVAL = 20  # seconds per slide
@@ -129,6 +134,71 @@ def available() -> list[str]:
     """Return the names of the playlist files in playlists_dir()."""
     folder = playlists_dir()
     return sorted(p.stem for p in folder.glob("*.toml") if NAME_RE.match(p.stem)) if folder.is_dir() else []
+
+
+# ---------------------------------------------------------------- a slide, as a room sees it
+
+# Words that make a sentence an instruction to someone at a screen with a mouse: a page's sentence may end with
+# one ("Select a cell to list those commitments."), a slide's note never does (a hall has no mouse). Matched
+# whole-word and case-insensitively; the test of every slide reads this list too.
+INSTRUCTIONS = {
+    "en": ("select", "click", "hover", "tap", "use the filters", "download", "clear a filter", "widen the period",
+           "CSV", "the table"),
+    "fr": ("sélectionnez", "cliquez", "survolez", "touchez", "appuyez", "utilisez les filtres", "téléchargez",
+           "retirez un filtre", "élargissez la période", "CSV", "le tableau"),
+}
+_INSTRUCTION_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for words in INSTRUCTIONS.values() for w in words)
+                             + r")\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def instructions_in(text: str) -> list[str]:
+    """Return the words of INSTRUCTIONS (either language's, whole words, any case) that `text` holds, in order."""
+    return [m.group(0) for m in _INSTRUCTION_RE.finditer(text or "")]
+
+
+ROOM_NOTE_CHARS = 260  # a slide's note: about three lines a hall reads from the back, beside the chart
+
+
+def room_note(sentence: str) -> str:
+    """Return a chart's sentence as a slide's note: the findings it states, in order, without the sentences that
+    tell a reader at a screen what to do with the page (select, click, download ...), and no longer than
+    ROOM_NOTE_CHARS (the first finding is always kept; the page's sentence and its data table have the rest)."""
+    findings = [part for part in _SENTENCE_END.split(str(sentence or "").strip())
+                if part and not instructions_in(part)]
+    kept = findings[:1]
+    for part in findings[1:]:
+        if len(" ".join([*kept, part])) > ROOM_NOTE_CHARS:
+            break
+        kept.append(part)
+    return " ".join(kept)
+
+
+@dataclass(frozen=True)
+class SlideContent:
+    figure: go.Figure  # restyled for a room (figures.slides.for_room)
+    title: str
+    note: str  # the finding, for an audience
+    caption: str  # the snapshot, each shown source and its data date
+    rule: str = ""  # what a cut chart keeps ("The 12 members with the most commitments, of 76"); "" when uncut
+
+
+def render_slide(slide: Slide, lang: str) -> SlideContent:
+    """Return what slide `slide` shows a room in `lang`: its chart's rows (cut to what a room reads, with the rule),
+    the figure restyled for a room, the title, the note and the caption."""
+    lang = i18n.lang_or_default(lang)
+    chart, view, rows = charts_mod.rows_for(slide.chart, slide.search(lang))
+    title = slide.title.get(lang) or _(chart.title, lang)
+    rows, rule = room.room_rows(slide.chart, rows, lang)
+    caption = charts_mod.sources_caption(charts_mod.snapshot_of(view), chart.tables, lang,
+                                         names=charts_mod.row_sources(rows))
+    if rows.empty:
+        note = room_note(_(chart.empty, lang))
+        return SlideContent(room.for_room(figures.empty_figure(note, lang=lang)), title, note, caption)
+    options = chart.options(view) if chart.options else {}
+    fig = chart.figure(rows, lang=lang, **options)
+    note = room_note(chart.sentence(rows, lang, **options))
+    return SlideContent(room.for_room(fig), title, note, caption, rule or "")
 
 
 # ---------------------------------------------------------------- where a presentation is, in its URL

@@ -123,6 +123,10 @@ NO_STATUS_REPORTED = N_("No status reported")
 STALE_PERIODS = 3  # a reported status unchanged for this many reporting periods is "stalled"
 HORIZON_DAYS = 60  # "due soon": within this many days of the as-of date
 
+# A slide for a room shows at most ROOM_MEMBERS members of a chart drawn member by member (the heatmap has 76
+# rows on the OGP export): the members with the most commitments, and the slide says so (room_rule).
+ROOM_MEMBERS = 12
+
 
 # ---------------------------------------------------------------- how each value is named, ordered and drawn
 
@@ -267,6 +271,14 @@ def metric_label(metric: str, lang: str) -> str:
     if metric in METRIC_LABELS:
         return _(METRIC_LABELS[metric], lang)
     return str(metric).replace("_", " ").capitalize()
+
+
+def room_rule(shown: int, total: int, lang: str) -> str:
+    """Return the rule a slide states when it shows `shown` of `total` members: the ROOM_MEMBERS with the most
+    commitments ("The 12 members with the most commitments, of 76")."""
+    return ngettext("The {n} member with the most commitments, of {total}",
+                    "The {n} members with the most commitments, of {total}", shown, lang,
+                    total=fmt_int(total, lang))
 
 
 def complete_or_substantial(rank) -> bool:

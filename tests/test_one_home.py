@@ -42,7 +42,8 @@ def test_page_modules_are_thin():
 
 
 def test_navigation_briefings_and_playlists_come_from_the_page_registry():
-    assert [path for path, _name in sitemap.NAV] == ["/", "/commitments", "/datasets", "/training", "/compare", "/data"]
+    assert [path for path, _name in sitemap.NAV] == ["/", "/commitments", "/datasets", "/training", "/compare", "/data",
+                                                     "/present"]
     assert dict(sitemap.BRIEFINGS) == {"overview": "/", "commitments": "/commitments", "datasets": "/datasets",
                                        "training": "/training", "compare": "/compare"}
     assert dict(sitemap.RECORD_BRIEFINGS) == {"commitment": ("/commitments/", "commitment-")}

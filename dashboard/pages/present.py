@@ -13,9 +13,8 @@ from dashboard.charts import URL
 from dashboard.i18n import _
 from dashboard.playlists import parse_show, step
 
-dash.register_page(__name__, path="/present", name="Presentation", order=90)
-
-FONT_SIZE = 20  # the figures' base font on a summit screen
+# In the navigation, last: a presenter finds the slides from any page (nav=True; see sitemap).
+dash.register_page(__name__, path="/present", name="Present", order=90, nav=True)
 
 
 def _error(message: str, lang: str) -> html.Div:
@@ -51,9 +50,13 @@ def layout(**query):
                           className="present-counter"),
             ]),
             html.H1(id="present-title", className="present-title"),
-            html.Figure(className="present-figure", **{"aria-labelledby": "present-title",
+            # What a chart cut for a room keeps ("The 12 members with the most commitments, of 76"); empty otherwise.
+            html.P(id="present-rule", className="present-rule"),
+            # The figure takes the stage's free height (30-present.css): the graph fills it. On a phone it scrolls
+            # sideways, so a keyboard can reach it.
+            html.Figure(className="present-figure", tabIndex="0", **{"aria-labelledby": "present-title",
                                                        "aria-describedby": "present-sentence"}, children=[
-                dcc.Graph(id="present-graph", className="present-graph", style={"height": "calc(100vh - 25rem)"},
+                dcc.Graph(id="present-graph", className="present-graph", responsive=True,
                           config={**charts.graph_config(lang, "present"), "displayModeBar": False}),
             ]),
             html.P(id="present-sentence", className="present-sentence", **{"aria-live": "polite"}),
@@ -102,19 +105,20 @@ def navigate(_next, _prev, _pause, _lang, _ticks, search, slide):
 @callback(
     Output("present-graph", "figure"),
     Output("present-title", "children"),
+    Output("present-rule", "children"),
     Output("present-sentence", "children"),
     Output("present-caption", "children"),
     Input("present-slide", "data"),
 )
 def draw_slide(slide):
-    """Return the slide's figure (large type), title, sentence and caption (as-of date and sources)."""
+    """Return the slide's figure (restyled for a room), title, rule, note and caption (as-of date and sources)."""
     if not isinstance(slide, dict):
         raise PreventUpdate
     return slide_content(str(slide.get("playlist", "")), slide.get("slide"), str(slide.get("lang", "")))
 
 
 def slide_content(name: str, number, lang: str):
-    """Return (figure, title, sentence, caption) for slide `number` (1-based) of playlist `name` in `lang`."""
+    """Return (figure, title, rule, note, caption) for slide `number` (1-based) of playlist `name` in `lang`."""
     lang = i18n.lang_or_default(lang)
     try:
         playlist = playlists.named(name)
@@ -122,11 +126,6 @@ def slide_content(name: str, number, lang: str):
         raise PreventUpdate from None
     if not isinstance(number, int) or not 1 <= number <= len(playlist.slides):
         raise PreventUpdate
-    slide = playlist.slides[number - 1]
-    chart = charts.REGISTRY[slide.chart]
-    fig, sentence, _table, caption, _badge = charts.render(slide.chart, slide.search(lang))
-    fig.update_layout(font={"size": FONT_SIZE}, title=None, height=None, autosize=True)
-    title = slide.title.get(lang) or _(chart.title, lang)
+    shown = playlists.render_slide(playlist.slides[number - 1], lang)
     # The caption gives each shown source's data date and the build time, labelled as such.
-    return fig, title, sentence, caption
-
+    return shown.figure, shown.title, shown.rule, shown.note, shown.caption

@@ -18,6 +18,7 @@
         document.querySelector('.present-playlist').textContent = show.title[state.lang];
         $('present-counter').textContent = fill(ui.slide, {n: state.slide, count: count});
         $('present-title').textContent = slide.title;
+        $('present-rule').textContent = slide.rule || '';
         $('present-sentence').textContent = slide.sentence;
         $('present-caption').textContent = slide.caption;
         $('present-prev').textContent = ui.previous; $('present-next').textContent = ui.next;
