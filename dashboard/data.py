@@ -752,7 +752,17 @@ def json_value(value: Any) -> Any:
 
 
 def json_records(frame: pd.DataFrame) -> list[dict]:
-    """Return a result's rows as JSON records, in order (every cell through json_value)."""
+    """Return a result's rows as JSON records, in order (every cell through json_value).
+
+    A column of times that all fall at midnight holds days (DuckDB's DATE comes back as a pandas time):
+    its cells are written as days ("2024-03-31"), as pandas writes them in a CSV.
+    """
+    frame = frame.copy(deep=False)
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            times = frame[col]
+            if (times.dropna() == times.dropna().dt.normalize()).all():
+                frame[col] = times.dt.date.astype(object).where(times.notna(), None)
     columns = [str(c) for c in frame.columns]
     return [{c: json_value(v) for c, v in zip(columns, row)} for row in frame.itertuples(index=False, name=None)]
 

@@ -156,7 +156,7 @@ def csv_headers(name: str, columns, lang: str) -> list[str]:
 
 def _preamble_cell(value) -> str:
     """Return one value of a preamble line: on one line, neutralised, quoted."""
-    text = " ".join(str(value).split())
+    text = re.sub(r"[\r\n\t]+", " ", str(value)).strip()
     return '"' + str(neutralise_cell(text)).replace('"', '""') + '"'
 
 
@@ -221,11 +221,14 @@ def json_document(name: str, view: state_mod.ViewState, rows: pd.DataFrame, fact
     }
 
 
-def _attachment(chunks: Iterator[str], filename: str, mimetype: str = "text/csv") -> Response:
-    return Response(stream_with_context(chunks), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Content-Type": f"{mimetype}; charset=utf-8", "X-Content-Type-Options": "nosniff",
-                             "Cache-Control": "no-store"})
+def _headers(filename: str, content_type: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": content_type,
+            "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
+def _attachment(chunks: Iterator[str], filename: str) -> Response:
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers=_headers(filename, "text/csv; charset=utf-8"))
 
 
 def view_rows(name: str) -> tuple[pd.DataFrame, str, state_mod.ViewState]:
@@ -265,7 +268,7 @@ def register(server: Flask) -> None:
         rows, stem, view = view_rows(name)
         document = json_document(name, view, rows, describe(name, view, rows, view.lang))
         text = json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-        return _attachment(iter([text]), f"{stem}.json", "application/json")
+        return Response(text, headers=_headers(f"{stem}.json", "application/json"))  # UTF-8 by definition (RFC 8259)
 
     @server.route("/download/<snapshot_id>/<table>.csv")
     def download_table(snapshot_id: str, table: str):
