@@ -14,9 +14,10 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from urllib.parse import quote
+from html import escape
+from urllib.parse import quote, unquote
 
-from dash import html
+from dash import Input, Output, clientside_callback, dcc, html
 from flask import Flask, Response, abort, request
 
 from dashboard import charts, config, data, i18n, progress, snapshots, state as state_mod, web
@@ -297,16 +298,57 @@ def document(view: state_mod.ViewState, head: snapshots.Snapshot, commitment_id:
 
 # ---------------------------------------------------------------- on the pages
 
+HEAD_LINK_ID = "feed-head-link"  # the alternate link in the page's HTML head, for readers that run no script
+
+
+def _link_title(view: state_mod.ViewState, commitment_id: str | None) -> str:
+    return (_("Changes to these commitments (Atom feed)", view.lang) if commitment_id is None
+            else _("Changes to this commitment (Atom feed)", view.lang))
+
+
 def links(view: state_mod.ViewState, commitment_id: str | None = None) -> list:
-    """Return what a page offers its feed with: the alternate link readers discover, and a visible link."""
-    lang = view.lang
+    """Return what a page offers its feed with: the alternate link browsers discover (kept current as the view's
+    filters change), and a visible link."""
     target = feed_href(view, commitment_id)
-    title = (_("Changes to these commitments (Atom feed)", lang) if commitment_id is None
-             else _("Changes to this commitment (Atom feed)", lang))
+    title = _link_title(view, commitment_id)
     return [
-        html.Link(rel="alternate", type=ATOM_TYPE, href=target, title=title),
-        html.A(_("Feed of changes", lang), href=target, className="feed-link small", title=title),
+        html.Link(id="feed-alternate", rel="alternate", type=ATOM_TYPE, href=target, title=title),
+        dcc.Store(id="feed-sync"),
+        html.A(_("Feed of changes", view.lang), href=target, className="feed-link small", title=title),
     ]
+
+
+def head_link(path: str, search: str) -> str:
+    """Return the alternate link the HTML of a page of commitments carries in its head ('' for any other page).
+
+    A feed reader reads the page's HTML without running its scripts, so it finds the feed there; once the page
+    is drawn, its own link (links()) takes over and this one is removed, so there is one, current, link.
+    """
+    if path == "/commitments":
+        commitment_id = None
+    elif path.startswith("/commitments/") and path.count("/") == 2:
+        commitment_id = state_mod.record_key(unquote(path.rpartition("/")[2]))
+        if not commitment_id:
+            return ""
+    else:
+        return ""
+    view = state_mod.parse(search)
+    return (f'<link id="{HEAD_LINK_ID}" rel="alternate" type="{ATOM_TYPE}" '
+            f'title="{escape(_link_title(view, commitment_id))}" href="{escape(feed_href(view, commitment_id))}">')
+
+
+# The page's own alternate link is drawn: the one the HTML head carried for the first address goes.
+clientside_callback(
+    f"""
+    function(href) {{
+        const early = document.getElementById('{HEAD_LINK_ID}');
+        if (early) {{ early.remove(); }}
+        return window.dash_clientside.no_update;
+    }}
+    """,
+    Output("feed-sync", "data"),
+    Input("feed-alternate", "href"),
+)
 
 
 # ---------------------------------------------------------------- the routes

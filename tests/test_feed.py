@@ -183,12 +183,27 @@ def test_source_text_is_escaped_and_control_characters_dropped():
 
 def test_the_pages_offer_the_feed_for_their_filters():
     view = state_mod.parse("?lang=fr&jurisdiction=ca&cycle=2022-2024&status=limited&q=open&page=2")
-    link, visible = feed.links(view)
+    link, _store, visible = feed.links(view)
     href = "/feed/commitments.atom?lang=fr&jurisdiction=ca&cycle=2022-2024&status=limited"
     assert (link.rel, link.type, link.href) == ("alternate", "application/atom+xml", href)
     assert visible.href == href and visible.children == "Fil des changements"
-    link, _ = feed.links(state_mod.parse(""), "CA1")
+    link, _store, _visible = feed.links(state_mod.parse(""), "CA1")
     assert link.href == "/feed/commitments/CA1.atom"
+
+
+def test_the_pages_html_carries_the_feed_in_its_head_for_readers_that_run_no_script(served):
+    client = served["client"]
+    head = client.get("/commitments?lang=fr&jurisdiction=ca&q=x").get_data(as_text=True).split("</head>")[0]
+    assert ('<link id="feed-head-link" rel="alternate" type="application/atom+xml" '
+            'title="Changements de ces engagements (fil Atom)" '
+            'href="/feed/commitments.atom?lang=fr&amp;jurisdiction=ca">') in head
+    head = client.get("/commitments/CA1").get_data(as_text=True).split("</head>")[0]
+    assert 'href="/feed/commitments/CA1.atom"' in head
+    for path in ("/", "/datasets", "/commitments/", "/feed/commitments.atom"):
+        assert '<link id="feed-head-link"' not in client.get(path).get_data(as_text=True), path
+    assert feed.head_link("/commitments/%22%3E%3Cscript%3E", "") == (
+        '<link id="feed-head-link" rel="alternate" type="application/atom+xml" title="Changes to this commitment '
+        '(Atom feed)" href="/feed/commitments/%22%3E%3Cscript%3E.atom">')
 
 
 def test_every_entry_has_what_atom_requires(served):

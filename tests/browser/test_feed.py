@@ -36,7 +36,7 @@ def page(browser, feed_server):
 
 def alternate_href(page) -> str:
     links = page.locator(ALTERNATE)
-    assert links.count() == 1
+    assert links.count() == 1  # the page's own link; the one its HTML head carried for readers is gone
     return links.first.get_attribute("href")
 
 
