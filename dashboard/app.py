@@ -142,6 +142,9 @@ def _index_in_the_views_language(app: dash.Dash) -> None:
 
     def interpolate_index(**kwargs) -> str:
         page = interpolate(**kwargs)
+        if flask.has_request_context():  # a feed reader runs no script: the feed's link is in the head (feed.py)
+            page = page.replace("</head>", feed.head_link(flask.request.path, flask.request.query_string.decode(
+                "utf-8", "replace")) + "</head>", 1)
         lang = state_mod.parse(flask.request.query_string.decode("utf-8", "replace")).lang if flask.has_request_context() \
             else i18n.DEFAULT_LANG
         return page.replace("<html>", f'<html lang="{lang}">', 1)
