@@ -164,7 +164,8 @@ def _title(row: dict, lang: str) -> str:
 def _label(value, record: str, lang: str) -> str:
     """Return a status's name; none is "No status reported" for a milestone, "Not assessed" for a commitment."""
     if not present(value):
-        return _(progress.NO_STATUS_REPORTED if record == "milestone" else progress.NOT_ASSESSED, lang)
+        none = progress.NO_STATUS_REPORTED if record == "milestone" else progress.NOT_ASSESSED
+        return _(none, lang)  # a name, not a literal, inside _(): message extraction reads literals only
     return progress.progress_label(value, lang)
 
 

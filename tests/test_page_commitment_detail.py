@@ -85,7 +85,8 @@ def test_detail_shows_the_record_with_missing_values_explained(page):
     assert "Sans objet (NA)\u00a0: ne s’applique pas à cet engagement." in text  # starred NA
     assert "Non consigné\u00a0: la source ne le précise pas." in text  # nothing recorded
     assert "Code «\u00a0SP\u00a0» de la source, vocabulaire\u00a0: Suivi du plan d’action national du Canada" in text
-    stores = find_all(body, lambda n: type(n).__name__ == "Store")
+    stores = find_all(body, lambda n: type(n).__name__ == "Store" and isinstance(n.id, dict)
+                      and n.id.get("type") == "chart-state")
     assert {s.id["chart"]: s.data for s in stores} == {
         "commitment-milestones": {"search": "?lang=fr&jurisdiction=ca", "key": "CA0002"},
         "commitment-status-history": {"search": "?lang=fr&jurisdiction=ca", "key": "CA0002"},

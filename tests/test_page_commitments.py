@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
 
 from dashboard import charts, data, state
+from dashboard.i18n import _
 from dashboard.specs import commitments as commitments_spec
 from helpers import commitments_data as fx
 from helpers import find_all, no_nested_lists, page_module, records, text_of
@@ -300,9 +302,10 @@ def test_attention_table_csv_has_every_row(page, app_env):
         f'attachment; filename="commitments-overdue_{app_env["snapshot"].id}.csv"'
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    lines = text.lstrip("\ufeff").splitlines()
-    assert len(lines) == 3 and lines[0].startswith("milestone_id,commitment_id,jurisdiction_id")
-    assert [line.split(",")[0] for line in lines[1:]] == ["CA0002-1", "CA0002-2"]
+    # A French CSV: its provenance preamble ('# ' lines), then ';'-separated rows under French headers.
+    frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), comment="#", sep=";", dtype=str)
+    assert list(frame.columns[:3]) == [_(h, "fr") for h in ("Milestone id", "Commitment id", "Jurisdiction id")]
+    assert list(frame.iloc[:, 0]) == ["CA0002-1", "CA0002-2"]
 
 
 def test_attention_table_shows_the_first_rows_and_counts_them_all(page, monkeypatch):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter
 from urllib.parse import urlencode
 
+import pandas as pd
 import pytest
 
 from dashboard.i18n import _
@@ -209,7 +209,9 @@ def measures(trace: dict) -> list[float]:
 
 def csv_columns(text: str) -> dict[str, Counter]:
     """Return each numeric column of a CSV as a multiset of its non-zero values."""
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    # The provenance preamble's lines start with '# ', as the README tells a reader: pandas' comment='#' skips them.
+    frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), comment="#", dtype=str, keep_default_na=False)
+    rows = frame.to_dict("records")
     columns = {}
     for name in rows[0] if rows else []:
         numbers = [_number(r[name]) for r in rows if r[name] not in ("", None)]
