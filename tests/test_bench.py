@@ -52,6 +52,11 @@ def test_quick_bench_writes_every_section(small, tmp_path):
     assert result["baseline"]["rss_mb"] > 0
     assert result["load"]["figure_callbacks"] > 0 and "errors" in result["load"]
     assert "lcp_median_ms" in result["browser"] or "error" in result["browser"]
+    if "error" not in result["browser"]:  # each page visited once in a fresh context: settle time and LCP, or why not
+        visited = result["browser"]["pages"]
+        assert {v["page"] for v in visited} == set(result["meta"]["pages"])
+        assert all(v.get("settled_ms") is not None or v.get("error") for v in visited), visited
+        assert any(t["target"].startswith("every page settled") for t in result["targets"])
     assert {t["target"] for t in result["targets"]} and all("met" in t for t in result["targets"])
     assert "| callback |" in run.stdout and "| target |" in run.stdout
 
