@@ -94,7 +94,27 @@ def figure(traces: list, *, lang: str, thousands: bool = False, **layout) -> go.
     if thousands:
         for name in {"xaxis", "yaxis", *(k for k in layout if k.startswith(("xaxis", "yaxis")))}:
             layout[name] = {**(layout.get(name) or {}), "separatethousands": True}
-    return go.Figure(data=traces, layout=layout)
+    return assembled(traces, layout)
+
+
+_TRACE_CLASSES = {"bar": go.Bar, "heatmap": go.Heatmap, "scatter": go.Scatter, "scattergl": go.Scattergl}
+
+
+def assembled(traces: list, layout: dict) -> go.Figure:
+    """Return go.Figure(data=traces, layout=layout), each trace and the layout validated once.
+
+    go.Figure validates every trace it is given again, value by value, though a trace made as a graph
+    object (go.Bar(...)) was validated when it was made: a heatmap's 600 cells, or a timeline's
+    thirty milestones, were checked twice (about half of a figure's build). Here a trace given as a dict
+    is made a graph object (validated) and the layout is validated on its own; the figure then takes
+    both as they are and validates whatever is changed later, as any figure does.
+    """
+    traces = [_TRACE_CLASSES[t.get("type", "scatter")](t) if isinstance(t, dict) else t for t in traces]
+    fig = go.Figure(data=traces, layout=go.Layout(layout).to_plotly_json(), _validate=False)
+    fig._validate = fig.layout._validate = True
+    for trace in fig.data:
+        trace._validate = True
+    return fig
 
 
 def styled(fig: go.Figure, *, lang: str) -> go.Figure:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, figure, styled, to_label
+from dashboard.figures.base import PALETTE, assembled, figure, styled, to_label
 from dashboard.i18n import _, ngettext
 from dashboard.progress import metric_label
 
@@ -317,4 +317,4 @@ def portal_metrics_lines(rows: pd.DataFrame, *, lang: str, top_portals: int = TO
     layout.update(margin=dict(l=60, r=24, t=40, b=24), hovermode="closest",
                   legend=dict(orientation="h", yanchor="top", y=-0.07, xanchor="left", x=0),
                   separators=i18n.separators(lang))
-    return go.Figure(data=traces, layout=layout)
+    return assembled(traces, layout)
