@@ -149,7 +149,7 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
     """
     key_column = "cycle_start" if align == "year" else "plan_number"
     names = {r.jurisdiction_id: _name(r, lang) for r in rows.itertuples()}
-    jurisdictions = sorted(names, key=lambda j: names[j].casefold())
+    jurisdictions = sorted(names, key=lambda j: i18n.sort_key(names[j]))  # "États-Unis" among the E's
     cells: dict[tuple, dict] = {}
     for r in rows.itertuples():
         cell = cells.setdefault((r.jurisdiction_id, _pos(getattr(r, key_column))), {
