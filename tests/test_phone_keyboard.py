@@ -3,11 +3,13 @@ Filters button, and a chart's data table listing as links exactly the filters a 
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from bench import frontend
 from dashboard import app as app_module
 from dashboard import charts, i18n, state
+from dashboard.figures import commitments as figures_commitments
 from dashboard.ingest import ogp_export
 from dashboard.ingest._shared import jurisdiction_row
 from dashboard.ingest.common import Source
@@ -71,6 +73,20 @@ def test_filter_choices_are_french_and_sorted_by_the_name_shown(app_env):
         "Madrid, Spain · Local", "Québec · Infranational", "Testville · Local"]
     en, _levels, _cycles = app_module.filter_choices("en")
     assert [o["value"] for o in en] == ["ca", "chl", "deu", "esmd", "ca-qc", "xx", "usa"]
+
+
+def test_heatmap_rows_sort_french_names_as_a_reader_looks_for_them():
+    # The real export put "Équateur" and "États-Unis" after "Uruguay", and "Côte d'Ivoire" after "Croatie".
+    rows = pd.DataFrame([
+        (j, en, fr, "2018-2020", 2018, 2020, 1, 5, 5, 3, 0.6) for j, en, fr in [
+            ("ury", "Uruguay", "Uruguay"), ("ecu", "Ecuador", "Équateur"), ("usa", "United States", "États-Unis"),
+            ("hrv", "Croatia", "Croatie"), ("civ", "Côte d'Ivoire", "Côte d’Ivoire"), ("esp", "Spain", "Espagne")]
+    ], columns=["jurisdiction_id", "jurisdiction_name_en", "jurisdiction_name_fr", "cycle", "cycle_start",
+                "cycle_end", "plan_number", "commitments", "assessed", "complete_or_substantial", "share"])
+    assert list(figures_commitments.completion_heatmap(rows, lang="fr").data[0].y) == [
+        "Côte d’Ivoire", "Croatie", "Équateur", "Espagne", "États-Unis", "Uruguay"]
+    assert list(figures_commitments.completion_heatmap(rows, lang="en").data[0].y) == [
+        "Côte d'Ivoire", "Croatia", "Ecuador", "Spain", "United States", "Uruguay"]
 
 
 # ---------------------------------------------------------------- the phone's Filters button
