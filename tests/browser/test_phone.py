@@ -120,6 +120,18 @@ def test_the_commitments_list_leaves_its_width_to_the_titles(phone):
     assert widths["title"] >= 13 * widths["rem"] - 1, widths
 
 
+def test_the_sources_table_on_data_is_not_squeezed_into_tall_rows(phone):
+    page = phone("/data?lang=fr")
+    rows = page.evaluate("""() => {
+        const line = parseFloat(getComputedStyle(document.body).lineHeight);
+        return [...document.querySelectorAll('table.data-sources tbody tr')].map(
+            tr => ({source: tr.cells[0].innerText, lines: tr.getBoundingClientRect().height / line}));
+    }""")
+    assert rows
+    # Its list of rows per table wrapped one word a line at 144 px (a 10-line row); the table scrolls sideways instead.
+    assert all(row["lines"] <= 6 for row in rows), rows
+
+
 def test_wide_charts_fit_or_say_that_they_scroll(phone):
     for path in ("/?lang=fr", "/commitments?lang=fr"):
         page = phone(path)
