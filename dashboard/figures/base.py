@@ -97,23 +97,28 @@ def figure(traces: list, *, lang: str, thousands: bool = False, **layout) -> go.
     return assembled(traces, layout)
 
 
-_TRACE_CLASSES = {"bar": go.Bar, "heatmap": go.Heatmap, "scatter": go.Scatter, "scattergl": go.Scattergl}
+def trace(kind: str, **props) -> dict:
+    """Return a trace of type `kind` as a plain dict, for figure(): taken as it is, never validated.
+
+    Make a trace this way when its values are already what plotly.js reads (lists of numbers, strings,
+    None; nested lists for a heatmap): plotly's validation walks every value one by one (a heatmap's
+    cells, a timeline's milestones) and every property of every trace (about 0.5 ms a trace), and was
+    most of the time a figure took to build. The figure tests check what these builders draw.
+    """
+    return {"type": kind, **props}
 
 
 def assembled(traces: list, layout: dict) -> go.Figure:
-    """Return go.Figure(data=traces, layout=layout), each trace and the layout validated once.
+    """Return go.Figure(data=traces, layout=layout), the layout validated and the traces taken as they are.
 
-    go.Figure validates every trace it is given again, value by value, though a trace made as a graph
-    object (go.Bar(...)) was validated when it was made: a heatmap's 600 cells, or a timeline's
-    thirty milestones, were checked twice (about half of a figure's build). Here a trace given as a dict
-    is made a graph object (validated) and the layout is validated on its own; the figure then takes
-    both as they are and validates whatever is changed later, as any figure does.
+    A trace made as a graph object (go.Bar(...)) was validated when it was made, and one made by trace()
+    needs none: go.Figure would validate each again. The figure validates whatever is changed later, as
+    any figure does.
     """
-    traces = [_TRACE_CLASSES[t.get("type", "scatter")](t) if isinstance(t, dict) else t for t in traces]
     fig = go.Figure(data=traces, layout=go.Layout(layout).to_plotly_json(), _validate=False)
     fig._validate = fig.layout._validate = True
-    for trace in fig.data:
-        trace._validate = True
+    for made in fig.data:
+        made._validate = True
     return fig
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import SHARE_SCALE, figure, to_label
+from dashboard.figures.base import SHARE_SCALE, figure, to_label, trace
 from dashboard.i18n import _
 from dashboard.progress import (
     IMPACT_LABELS, IMPACT_ORDER, MIN_ASSESSED, MISSING_ORDER, NO_STATUS_COLOUR, NO_STATUS_REPORTED,
@@ -192,12 +192,12 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
     y = [to_label(names[j]) for j in jurisdictions]  # a name is shown as typed, never as markup
     common = dict(x=columns, y=y, customdata=custom, hovertemplate=hover, texttemplate="%{text}", zmin=0, zmax=1,
                   xgap=3, ygap=3, hoverongaps=False)
-    sure = go.Heatmap(
+    sure = trace("heatmap",
         z=z_sure, text=text_sure, textfont=dict(size=12), colorscale=SHARE_SCALE, name=_("Complete or substantial", lang),
         colorbar=dict(title=dict(text=_("Complete or substantial", lang), side="right"), thickness=14,
                       tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[i18n.fmt_pct(s, lang) for s in (0, .25, .5, .75, 1)]),
         **common)
-    low = go.Heatmap(
+    low = trace("heatmap",
         z=z_low, text=text_low, textfont=dict(size=12, color="#3d444c"), colorscale=LOW_CONFIDENCE_SCALE,
         showscale=False, name=_("Fewer than {n} assessed", lang, n=MIN_ASSESSED), **common)
     title = _("Place in each jurisdiction's own sequence of action plans", lang) if align != "year" \
@@ -238,7 +238,7 @@ def plan_by_plan_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED) if low else ""
         custom.append([r.cycle, _count(r.commitments), assessed, _count(r.complete_or_substantial),
                        to_label(plan_description(r.plan_number, r.cycle, lang)), note])
-    bar = go.Bar(
+    bar = trace("bar",
         x=labels, y=shares, text=texts, texttemplate="%{text}", textposition="outside", cliponaxis=False,
         marker=dict(color="#0072B2", opacity=opacities,
                     pattern=dict(shape=patterns, fgcolor="#0b2f55", fgopacity=0.6, size=8),
@@ -285,7 +285,7 @@ def progress_by_cycle_bars(rows: pd.DataFrame, *, lang: str, align: str = "plan"
         y = [counts.get((progress, p), 0) for p in positions]
         shares = [i18n.fmt_pct(v / totals[p], lang) if totals.get(p) else "–" for v, p in zip(y, positions)]
         label = progress_label(progress, lang)
-        bars.append(go.Bar(
+        bars.append(trace("bar",
             x=ticks, y=y, name=label,
             customdata=[[progress or "", s, ",".join(sorted(cycles[p])), p if p is not None else ""]
                         for s, p in zip(shares, positions)],
@@ -333,7 +333,7 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
-    heat = go.Heatmap(
+    heat = trace("heatmap",
         x=[to_label(c) for c in columns], y=[to_label(i) for i in impacts], z=z, text=text, texttemplate="%{text}", textfont=dict(size=14), customdata=custom,
         colorscale=SHARE_SCALE, zmin=0, xgap=3, ygap=3, hoverongaps=False,
         hovertemplate=_("Potential impact: <b>%{y}</b><br>Progress: <b>%{x}</b><br>%{text} commitments", lang)
@@ -369,7 +369,7 @@ def completion_by_cycle_bars(rows: pd.DataFrame, *, lang: str, align: str = "pla
     low = [low_confidence(a) for a in rows["assessed"]]
     labels = [position_label(p, c, lang, align=align, html_break=True) for p, c in zip(rows["position"], rows["cycles"])]
     note = "<br>" + _("Fewer than {n} assessed commitments: read with care", lang, n=MIN_ASSESSED)
-    bar = go.Bar(
+    bar = trace("bar",
         x=labels, y=[s if s is not None else 0 for s in shares],
         text=[share_with_n(s, a, lang) for s, a in zip(shares, rows["assessed"])],
         texttemplate="%{text}", textposition="outside", cliponaxis=False,
@@ -406,7 +406,7 @@ def progress_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         n = by_key[progress]
         label = to_label(progress_label(progress, lang))
         share = i18n.fmt_pct(n / total, lang) if total else "–"
-        bars.append(go.Bar(
+        bars.append(trace("bar",
             y=[label], x=[n], orientation="h", name=label, customdata=[[progress or "", share]],
             text=[f"{i18n.fmt_int(n, lang)} ({share})"], texttemplate="%{text}", textposition="outside",
             cliponaxis=False,
@@ -474,7 +474,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         for r in spans[span_keys == key].itertuples():
             x += [r.start_date, r.due_date, None]
             y += [r.label, r.label, None]
-        traces.append(go.Scatter(
+        traces.append(trace("scatter",
             x=x[:-1], y=y[:-1], mode="lines", showlegend=False, hoverinfo="skip", connectgaps=False,
             line=dict(color=_colour(key or None), width=10), opacity=0.45,
         ))
@@ -485,7 +485,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
             continue
         label = progress_label(progress, lang) if progress else _(NO_STATUS_REPORTED, lang)
         words = [to_label(_status_words(label, r, lang)) for r in part.itertuples()]
-        traces.append(go.Scatter(
+        traces.append(trace("scatter",
             x=part["due_date"], y=part["label"], mode="markers+text", name=to_label(label), text=words,
             textposition="middle right", textfont=dict(size=13),
             marker=dict(symbol=PROGRESS_SYMBOLS.get(progress, "circle"), size=16,
@@ -516,7 +516,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         undated = rows[rows["due_date"].isna()]
         if len(undated):
             # No date to place them at: their status is written at the left edge, saying so.
-            traces.append(go.Scatter(
+            traces.append(trace("scatter",
                 x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
                 text=[to_label(_status_words(progress_label(r.key, lang) if _present(r.key)
                                              else _(NO_STATUS_REPORTED, lang), r, lang) + " · " + _("no due date", lang))
@@ -565,7 +565,7 @@ def status_history_heat(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     for i, c in enumerate(colours):
         scale += [[i / 4, c], [(i + 1) / 4, c]]
     short = [to_label(short_milestone_id(s, commitment)) for s in series]
-    heat = go.Heatmap(
+    heat = trace("heatmap",
         x=[to_label(p) for p in periods], y=short, z=z, text=text, texttemplate="%{text}", textfont=dict(size=13), customdata=custom,
         colorscale=scale, zmin=-0.5, zmax=3.5, xgap=2, ygap=2, hoverongaps=False,
         hovertemplate=_("<b>%{y}</b> · %{x}<br>%{customdata} (%{text})", lang) + "<extra></extra>",

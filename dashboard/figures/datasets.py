@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, assembled, figure, styled, to_label
+from dashboard.figures.base import PALETTE, assembled, figure, styled, to_label, trace
 from dashboard.i18n import _, ngettext
 from dashboard.progress import metric_label
 
@@ -73,7 +73,7 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
         s = wrap_label(label, wrap)
         seen[s] = seen.get(s, 0) + 1
         short.append(s if seen[s] == 1 else f"{s} ({seen[s]})")  # a category axis merges equal labels
-    bar = go.Bar(
+    bar = trace("bar",
         x=list(values), y=short, orientation="h", text=list(texts), textposition="outside", cliponaxis=False,
         marker=dict(color=colour), customdata=[[to_label(lbl)] + list(c if isinstance(c, (list, tuple)) else [c])
                                                 for lbl, c in zip(labels, customdata or [None] * len(labels))],
@@ -83,7 +83,7 @@ def hbar_ranked(labels: list[str], values: list[float], texts: list[str], *, lan
     return figure(
         [bar], lang=lang, thousands=True,
         yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, automargin=True,
-                   ticksuffix="  ", tickfont=dict(size=14)),
+                   ticklabelstandoff=8, tickfont=dict(size=14)),
         # every bar prints its value, so the axis needs no numbers (they crowd on a phone)
         xaxis=dict(title=axis_title or None, rangemode="tozero", showgrid=False, showticklabels=False,
                    zeroline=True, zerolinecolor="#9aa3ad"),
@@ -121,9 +121,9 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                        "releases)", lang)
         hover_line = _("%{x|%B %Y}: %{y:,} datasets in the catalogue", lang)
     period = {} if yearly else {"xperiod": "M1", "xperiodalignment": "middle"}
-    bars = go.Bar(
+    bars = trace("bar",
         x=x, y=counts, name=bar_name, marker=dict(color=PALETTE[0]),
-        text=counts if yearly else None, texttemplate="%{y:,}" if yearly else None,
+        text=[str(v) for v in counts] if yearly else None, texttemplate="%{y:,}" if yearly else None,
         textposition="outside" if yearly and not any(loads) else ("auto" if yearly else None), cliponaxis=False,
         hovertemplate=hover_bar + "<extra></extra>", **period,
     )
@@ -131,7 +131,7 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     yaxis: dict = dict(title=_("Datasets released", lang), rangemode="tozero", separatethousands=True)
     annotations = []
     if any(loads):
-        traces.append(go.Bar(
+        traces.append(trace("bar",
             x=x, y=[v or None for v in loads], name=_("Loaded in bulk, not released", lang),
             marker=dict(color=LOAD_COLOUR, pattern=dict(shape="/", fgcolor="#ffffff", solidity=0.3),
                         line=dict(color="#4a5057", width=1)),
@@ -149,7 +149,7 @@ def releases_over_time(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                         text="▲ " + ngettext("{n} loaded", "{n} loaded", v, lang),
                         font=dict(size=14, color="#1b1f24"), bgcolor="rgba(255,255,255,0.9)",
                         bordercolor="#4a5057", borderwidth=1, borderpad=3))
-    traces.append(go.Scatter(
+    traces.append(trace("scatter",
         x=x, y=totals, name=_("Catalogue total (right axis)", lang), yaxis="y2", mode="lines+markers" if yearly else "lines",
         line=dict(color=PALETTE[1], width=3), marker=dict(color=PALETTE[1], size=7, symbol="diamond"),
         hovertemplate=hover_line + "<extra></extra>", **period,

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import PALETTE, figure, to_label
+from dashboard.figures.base import PALETTE, figure, to_label, trace
 from dashboard.figures.datasets import hbar_ranked, label_of, wrap_label
 from dashboard.i18n import _, ngettext
 
@@ -42,13 +42,14 @@ def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     custom = [[pd.Timestamp(s).strftime("%Y-%m-%d"), pd.Timestamp(e).strftime("%Y-%m-%d")]
               for s, e in zip(rows["period_start"], rows["period_end"])]
     few = len(periods) <= 12
-    bars = go.Bar(
+    bars = trace("bar",
         x=periods, y=learners, name=_("Learners", lang), marker=dict(color=PALETTE[0]), customdata=custom,
-        text=learners if few else None, texttemplate="%{y:,}" if few else None, textposition="outside" if few else None,
+        text=[str(v) for v in learners] if few else None, texttemplate="%{y:,}" if few else None,
+        textposition="outside" if few else None,
         cliponaxis=False,
         hovertemplate=_("%{x}: %{y:,} learners", lang) + "<extra></extra>",
     )
-    dots = go.Scatter(
+    dots = trace("scatter",
         x=periods, y=events, name=_("Events (right axis)", lang), yaxis="y2", mode="lines+markers",
         line=dict(color=PALETTE[1], width=2), marker=dict(symbol="diamond", size=9, color=PALETTE[1]),
         customdata=custom, hovertemplate=_("%{x}: %{y:,} events", lang) + "<extra></extra>",
@@ -96,9 +97,9 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
     labels = [vocab.label(vocab.organizer, o, lang) for o in data["organizer"]]
     short = [wrap_label(lbl, LABEL_WRAP) for lbl in labels]
     values = [round(float(v), 1) for v in data["learners_per_event"]]
-    stems = go.Bar(x=values, y=short, orientation="h", width=0.12, marker=dict(color="#9aa3ad"),
+    stems = trace("bar", x=values, y=short, orientation="h", width=0.12, marker=dict(color="#9aa3ad"),
                    hoverinfo="skip", showlegend=False)
-    dots = go.Scatter(
+    dots = trace("scatter",
         x=values, y=short, mode="markers+text", marker=dict(size=14, color=PALETTE[3], line=dict(width=1, color="#1b1f24")),
         text=[i18n.fmt_num(v, lang, 0 if v >= 100 else 1) for v in values], textposition="middle right",
         customdata=[[to_label(lbl), int(e)] for lbl, e in zip(labels, data["events"])], cliponaxis=False,
@@ -108,7 +109,7 @@ def learners_per_event_dots(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_R
     )
     return figure(
         [stems, dots], lang=lang, thousands=True,
-        yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticklabelstandoff=8),
         xaxis=dict(title=_("Learners per event", lang), rangemode="tozero", showticklabels=False, showgrid=False),
         margin=dict(l=8, r=60, t=16, b=48),
     )
