@@ -78,7 +78,7 @@ def status_transition_heatmap(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         xaxis=dict(title=_("Status in the newer snapshot", lang), side="top", showgrid=False, tickangle=0,
                    tickfont=dict(size=14)),
         yaxis=dict(title=_("Status in the earlier snapshot", lang), autorange="reversed", showgrid=False,
-                   ticksuffix="  "),
+                   ticklabelstandoff=8),
         margin=dict(l=8, r=16, t=64, b=16),
     )
     return finish(fig, lang=lang)
@@ -95,7 +95,7 @@ def change_summary_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra></extra>",
     ))
     fig.update_layout(
-        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None, ticksuffix="  "),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None, ticklabelstandoff=8),
         xaxis=dict(title=None, rangemode="tozero", showticklabels=False, showgrid=False), showlegend=False,
         margin=dict(l=8, r=60, t=36, b=24),
     )
@@ -135,7 +135,7 @@ def dataset_changes_bars(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     span = max(added + removed + [1])
     fig.update_layout(
         barmode="relative", bargap=0.3,
-        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None, ticksuffix="  "),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels)), title=None, ticklabelstandoff=8),
         xaxis=dict(title=_("Datasets", lang), range=[-span * 1.3, span * 1.3], zeroline=True, showticklabels=False,
                    showgrid=False,
                    zerolinecolor="#1b1f24", zerolinewidth=1.5),
@@ -160,7 +160,7 @@ def learning_changes_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_CHA
     span = max([abs(v) for v in values] + [1])
     low = -span * 1.45 if min(values + [0]) < 0 else 0  # room for a short bar's label on either side
     fig.update_layout(
-        yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticksuffix="  "),
+        yaxis=dict(categoryorder="array", categoryarray=list(reversed(short)), title=None, ticklabelstandoff=8),
         xaxis=dict(title=_("Learners added", lang), range=[low, span * 1.45], zeroline=True, zerolinecolor="#1b1f24",
                    showticklabels=False, showgrid=False),
         showlegend=False, margin=dict(l=8, r=24, t=16, b=48), bargap=0.25 if len(values) >= 4 else 0.5,
