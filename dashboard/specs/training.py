@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard import data, figures, i18n, state as state_mod, vocab
 from dashboard.charts import Chart, narrow_to_jurisdiction, register, served_snapshot
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 
 NO_EVENTS = N_("No learning event falls in this selection. Widen the period or clear a filter.")  # a chart's empty state
 
@@ -47,10 +47,11 @@ def period_rows(view: state_mod.ViewState) -> pd.DataFrame:
 
 def period_sentence(rows: pd.DataFrame, lang: str) -> str:
     peak = rows.loc[rows["learners"].idxmax()]
-    text = _("{events} events reached {learners} learners over {periods} reporting periods; the most learners were "
-             "in {peak} ({peak_n}).", lang, events=i18n.fmt_int(rows["events"].sum(), lang),
-             learners=i18n.fmt_int(rows["learners"].sum(), lang), periods=i18n.fmt_int(len(rows), lang),
-             peak=peak["period"], peak_n=i18n.fmt_int(peak["learners"], lang))
+    text = ngettext("{events} events reached {learners} learners in one reporting period, {peak}.",
+                    "{events} events reached {learners} learners over {periods} reporting periods; the most learners "
+                    "were in {peak} ({peak_n}).", len(rows), lang, events=i18n.fmt_int(rows["events"].sum(), lang),
+                    learners=i18n.fmt_int(rows["learners"].sum(), lang), periods=i18n.fmt_int(len(rows), lang),
+                    peak=peak["period"], peak_n=i18n.fmt_int(peak["learners"], lang))
     return text + " " + _("Periods are the sources’ own (a month, a quarter or a whole reporting year). "
                           "Click a bar to filter to that period.", lang)
 
