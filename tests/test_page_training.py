@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from dashboard import charts, data, state
@@ -154,6 +155,15 @@ def test_period_chart_sentence(app_env):
     assert list(fig.data[0].x) == ["2016-07/2017-06", "2024-Q1", "2024-Q2"]
     assert sentence.startswith("54 events reached 37,725 learners over 3 reporting periods; the most learners were "
                                "in 2016-07/2017-06 (37,555).")
+
+
+def test_one_period_is_named_as_one():
+    rows = pd.DataFrame({"period": ["2016-07/2017-06"], "events": [54], "learners": [38146]})
+    assert training_spec.period_sentence(rows, "en").startswith(
+        "54 events reached 38,146 learners in one reporting period, 2016-07/2017-06. ")
+    assert training_spec.period_sentence(rows, "fr").startswith(
+        "Activités\u00a0: 54\u00a0; apprenants joints\u00a0: 38\u202f146, sur une seule période de rapport "
+        "(2016-07/2017-06). ")
 
 
 def test_an_empty_period_says_so(app_env):
