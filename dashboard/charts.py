@@ -75,11 +75,15 @@ def _cid(kind: str, chart_id: str) -> dict:
 
 
 def graph_config(lang: str, chart_id: str) -> dict:
-    """Return the dcc.Graph config: locale, and image export at presentation resolution."""
+    """Return the dcc.Graph config: locale, and no camera in the mode bar.
+
+    The card's PNG and SVG buttons save the image (with its title, sentence and provenance, at print scale); the
+    mode bar's camera would save a bare plot.
+    """
     return {
         "displaylogo": False,
         "responsive": True,
-        "toImageButtonOptions": {"format": "png", "filename": chart_id, "width": 1920, "height": 1080, "scale": 1},
+        "modeBarButtonsToRemove": ["toImage"],
         **i18n.plotly_locale(lang),
     }
 
@@ -97,6 +101,7 @@ def chart_card(chart_id: str, view: state_mod.ViewState, *, height: int = 420, k
         children=[
             dcc.Store(id=_cid("chart-state", chart_id),
                       data={"search": view.to_query(), **({"key": key} if key is not None else {})}),
+            dcc.Store(id=_cid("chart-export", chart_id)),  # an image's title, sentence and provenance (provenance.py)
             html.Div(className="card-body", children=[
                 html.H2(heading, id=title_id, className="h5 card-title"),
                 html.P(id=sentence_id, className="chart-sentence lead-sm", **{"aria-live": "polite"},
@@ -567,27 +572,88 @@ def chart_links(_clicks, store, shown):
         _("In this view, no part of this chart filters the page.", view.lang), className="small text-body-secondary")
 
 
+# A PNG or SVG download: a copy of the drawn figure (the chart on screen is left as it is) with the chart's
+# title and sentence above the plot and its provenance below it (snapshot, filters in words, sources and
+# licences, data date), at IMAGE_SCALE. The server writes that text in the view's language into the card's
+# chart-export store when a button is pressed (dashboard/provenance.py, export_image).
 clientside_callback(
     r"""
-    function(png, svg) {
+    function(meta) {
+        const none = dash_clientside.no_update;
         const trig = dash_clientside.callback_context.triggered_id;
-        if (!trig) { return dash_clientside.no_update; }
-        const kind = trig.type === 'chart-svg' ? 'svg' : 'png';
-        const el = document.querySelector('.chart-' + trig.chart + ' .js-plotly-plot');
-        // The file name traces the image back: chart, snapshot (from the card's caption) and filters.
-        const card = el && el.closest('.chart-card');
-        const found = card ? (card.textContent.match(/\d{8}T\d{6}Z(-\d+)?/) || [''])[0] : '';
-        const filters = window.location.search.replace(/^\?/, '').replace(/[^A-Za-z0-9=,.-]+/g, '_');
-        if (el && window.Plotly) {
-            window.Plotly.downloadImage(el, {format: kind, width: 1920, height: 1080,
-                                             filename: [trig.chart, found, filters].filter(Boolean).join('_')});
-        }
-        return dash_clientside.no_update;
+        if (!meta || !trig || !window.Plotly) { return none; }
+        const el = document.querySelector('.chart-' + CSS.escape(trig.chart) + ' .js-plotly-plot');
+        if (!el || !el.data) { return none; }
+        const copy = function (v) {
+            if (Array.isArray(v)) { return v.map(copy); }
+            if (ArrayBuffer.isView(v)) { return v.slice(); }
+            if (v && typeof v === 'object' && !(v instanceof Date)) {
+                const out = {};
+                Object.keys(v).forEach(function (k) { out[k] = copy(v[k]); });
+                return out;
+            }
+            return v;
+        };
+        // Plotly reads <b>, <br> and <span> in text: what the server wrote is escaped, then wrapped.
+        const esc = function (t) {
+            return String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+        };
+        const width = meta.width, pad = 32;  // CSS px between the image's edges and its text or axes
+        // Lines are broken by an estimate of their width (about 0.55 em a character, 0.62 in bold), at plain
+        // spaces only: French keeps its no-break spaces ("Filtres\u00a0:", "38\u202f146") whole.
+        const wrap = function (text, px, em) {
+            const most = Math.max(20, Math.floor((width - 2 * pad - 16) / (px * (em || 0.55))));
+            const out = [];
+            let line = '';
+            String(text).split(/[ \t\r\n]+/).forEach(function (word) {
+                if (line && (line + ' ' + word).length > most) { out.push(line); line = word; }
+                else { line = line ? line + ' ' + word : word; }
+            });
+            if (line) { out.push(line); }
+            return out.map(esc);
+        };
+        const titleLines = wrap(meta.title, 30, 0.62), sentenceLines = wrap(meta.sentence || '', 20);
+        const footLines = [].concat.apply([], (meta.lines || []).map(function (l) { return wrap(l, 15); }));
+        const drawn = (el._fullLayout && el._fullLayout._size) || {};
+        const size = {l: drawn.l || 80, r: drawn.r || 80, t: drawn.t || 40, b: drawn.b || 60, h: drawn.h || 0};
+        const layout = copy(el.layout || {});
+        // Plotly sets a text's lines 1.3 font sizes apart: the title and the sentence are two annotations.
+        const sentenceHeight = 20 * 1.3 * sentenceLines.length, titleHeight = 30 * 1.3 * titleLines.length;
+        const head = titleHeight + sentenceHeight + 40;
+        const foot = 15 * 1.35 * footLines.length + 28;
+        // A chart drawn taller than the image's plot area (a heatmap of 75 rows) keeps its rows' height.
+        const height = Math.max(meta.height, Math.round(size.h + size.t + size.b + head + foot));
+        layout.width = width; layout.height = height; layout.autosize = false;
+        layout.paper_bgcolor = layout.paper_bgcolor || '#ffffff';
+        // The margins the screen's plot was given (axis labels, legend), widened by the words and by pad at the sides.
+        layout.margin = Object.assign({}, layout.margin || {}, {
+            l: Math.round(size.l + pad), r: Math.round(size.r + pad),
+            t: Math.round(size.t + head), b: Math.round(size.b + foot)});
+        const left = -size.l;  // from the plot's left edge to pad px inside the image's
+        layout.annotations = (layout.annotations || []).concat([{
+            text: '<b>' + titleLines.join('<br>') + '</b>', showarrow: false, align: 'left',
+            xref: 'paper', x: 0, xanchor: 'left', xshift: left,
+            yref: 'paper', y: 1, yanchor: 'bottom', yshift: size.t + 14 + sentenceHeight,
+            font: {size: 30, color: '#111111'}
+        }, {
+            text: sentenceLines.join('<br>'), showarrow: false, align: 'left',
+            xref: 'paper', x: 0, xanchor: 'left', xshift: left,
+            yref: 'paper', y: 1, yanchor: 'bottom', yshift: size.t + 8,
+            font: {size: 20, color: '#111111'}
+        }, {
+            text: footLines.join('<br>'), showarrow: false, align: 'left',
+            xref: 'paper', x: 0, xanchor: 'left', xshift: left,
+            yref: 'paper', y: 0, yanchor: 'top', yshift: -size.b - 12,
+            font: {size: 15, color: '#333333'}
+        }]);
+        window.Plotly.downloadImage({data: copy(el.data), layout: layout, config: {}},
+                                    {format: meta.format === 'svg' ? 'svg' : 'png', width: width, height: height,
+                                     scale: meta.scale, filename: meta.filename});
+        return none;
     }
     """,
     Output(_cid("chart-png", MATCH), "title"),
-    Input(_cid("chart-png", MATCH), "n_clicks"),
-    Input(_cid("chart-svg", MATCH), "n_clicks"),
+    Input(_cid("chart-export", MATCH), "data"),
     prevent_initial_call=True,
 )
 

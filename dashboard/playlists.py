@@ -160,14 +160,18 @@ def instructions_in(text: str) -> list[str]:
 ROOM_NOTE_CHARS = 260  # a slide's note: about three lines a hall reads from the back, beside the chart
 
 
+def findings(sentence: str) -> list[str]:
+    """Return the sentences of a chart's sentence that state a finding, in order: those that tell a reader at a
+    screen what to do with the page (select, click, download ...) left out. Slide notes and chart images say these."""
+    return [part for part in _SENTENCE_END.split(str(sentence or "").strip()) if part and not instructions_in(part)]
+
+
 def room_note(sentence: str) -> str:
-    """Return a chart's sentence as a slide's note: the findings it states, in order, without the sentences that
-    tell a reader at a screen what to do with the page (select, click, download ...), and no longer than
-    ROOM_NOTE_CHARS (the first finding is always kept; the page's sentence and its data table have the rest)."""
-    findings = [part for part in _SENTENCE_END.split(str(sentence or "").strip())
-                if part and not instructions_in(part)]
-    kept = findings[:1]
-    for part in findings[1:]:
+    """Return a chart's sentence as a slide's note: its findings, no longer than ROOM_NOTE_CHARS (the first
+    finding is always kept; the page's sentence and its data table have the rest)."""
+    found = findings(sentence)
+    kept = found[:1]
+    for part in found[1:]:
         if len(" ".join([*kept, part])) > ROOM_NOTE_CHARS:
             break
         kept.append(part)

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from dash import MATCH, Input, Output, State, callback, ctx
 from dash.exceptions import PreventUpdate
 
-from dashboard import charts, data, i18n, licences, progress, snapshots, state as state_mod, vocab
+from dashboard import charts, data, i18n, licences, playlists, progress, snapshots, state as state_mod, vocab
 from dashboard.components import FILTERS
 from dashboard.i18n import N_, _
 
@@ -208,7 +208,8 @@ def chart_image(chart_id: str, search: str, key: str | None = None) -> dict:
     """Return what a chart image carries besides its plot: title, sentence, provenance lines, file name, size.
 
     All in the view's language; the sources named are those the card's caption names (the rows' own, else
-    those of the chart's tables).
+    those of the chart's tables). The sentence is the card's without its web instructions ("Click a bar to
+    filter ..."): an image has no mouse (playlists.findings, as a slide's note).
     """
     chart, view, rows = charts.rows_for(chart_id, search, key)
     lang = view.lang
@@ -217,8 +218,9 @@ def chart_image(chart_id: str, search: str, key: str | None = None) -> dict:
     prov = describe(view, lang, tables=chart.tables, names=charts.row_sources(rows))
     filename = "_".join(p for p in (chart_id, _file_part(key or ""), prov.snapshot_id, lang) if p)
     width, height = IMAGE_SIZE
-    return {"title": heading, "sentence": str(sentence), "lines": prov.lines(short=True), "filename": filename,
-            "width": width, "height": height, "scale": IMAGE_SCALE}
+    return {"title": heading, "sentence": " ".join(playlists.findings(str(sentence))),
+            "lines": prov.lines(short=True), "filename": filename, "width": width, "height": height,
+            "scale": IMAGE_SCALE}
 
 
 @callback(
