@@ -162,7 +162,7 @@ def test_one_period_is_named_as_one():
     assert training_spec.period_sentence(rows, "en").startswith(
         "54 events reached 38,146 learners in one reporting period, 2016-07/2017-06. ")
     assert training_spec.period_sentence(rows, "fr").startswith(
-        "Activités\u00a0: 54\u00a0; apprenants joints\u00a0: 38\u202f146, sur une seule période de rapport "
+        "Activités\u00a0: 54\u00a0; apprenants joints\u00a0: 38\u00a0146, sur une seule période de rapport "
         "(2016-07/2017-06). ")
 
 
