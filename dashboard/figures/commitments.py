@@ -212,7 +212,7 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
         xaxis=dict(title=title, side="top", type="category", categoryorder="array", categoryarray=columns,
                    showgrid=False, fixedrange=True),
         yaxis=dict(autorange="reversed", type="category", categoryorder="array", categoryarray=y, showgrid=False,
-                   fixedrange=True),
+                   fixedrange=True ticklabelstandoff=6),
         margin=dict(l=8, r=8, t=72, b=36),
         annotations=[key],
     )
@@ -351,7 +351,7 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         xaxis=dict(title=_("Progress on the common scale", lang), side="bottom", type="category", showgrid=False,
                    fixedrange=True),
         yaxis=dict(title=_("IRM potential impact", lang), autorange="reversed", type="category", showgrid=False,
-                   fixedrange=True),
+                   fixedrange=True ticklabelstandoff=6),
         shapes=shapes,
     )
 
@@ -454,46 +454,49 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
 
     A milestone with no reported status is "No status reported" (past due: "past due", never "overdue").
     """
-    rows = rows.reset_index(drop=True)
-    labels = []
-    for r in rows.itertuples():
+    # The rows are read once, as tuples, and split in plain Python: a commitment has a few dozen milestones,
+    # and a pandas mask, take and itertuples per status and per colour cost more than drawing them.
+    records = list(rows.itertuples(index=False))
+    labels, keys = [], []
+    for r in records:
         short = short_milestone_id(r.milestone_id, r.commitment_id)
         title = r.title_fr if lang == "fr" and _present(r.title_fr) else r.title_en
         title = title if _present(title) else ""
         if len(title) > 26:
             title = title[:25].rstrip() + "…"
         labels.append(to_label(f"{short} · {title}" if title else short))
-    rows = rows.assign(label=labels, key=[_key(p) for p in rows["progress"]])
+        keys.append(_key(r.progress))
     traces = []
-    spans = rows[rows["start_date"].notna() & rows["due_date"].notna()]
+    spans = [i for i, r in enumerate(records) if pd.notna(r.start_date) and pd.notna(r.due_date)]
     # One trace per status colour, its bars apart (None breaks the line): a commitment of thirty
     # milestones drew thirty traces, each costing the figure's build and the browser's draw.
-    span_keys = spans["key"].fillna("")
-    for key in dict.fromkeys(span_keys):
+    for key in dict.fromkeys(keys[i] or "" for i in spans):
         x, y = [], []
-        for r in spans[span_keys == key].itertuples():
-            x += [r.start_date, r.due_date, None]
-            y += [r.label, r.label, None]
+        for i in spans:
+            if (keys[i] or "") == key:
+                x += [records[i].start_date, records[i].due_date, None]
+                y += [labels[i], labels[i], None]
         traces.append(trace("scatter",
             x=x[:-1], y=y[:-1], mode="lines", showlegend=False, hoverinfo="skip", connectgaps=False,
             line=dict(color=_colour(key or None), width=10), opacity=0.45,
         ))
-    dated = rows[rows["due_date"].notna()]
+    dated = [i for i, r in enumerate(records) if pd.notna(r.due_date)]
+    due_dates = rows["due_date"].to_numpy()  # the markers' x, as plotly.js has always been sent them
     for progress in READ_ORDER:
-        part = dated[dated["key"].isna()] if progress is None else dated[dated["key"] == progress]
-        if part.empty:
+        part = [i for i in dated if keys[i] == progress]  # progress None: no status reported
+        if not part:
             continue
         label = progress_label(progress, lang) if progress else _(NO_STATUS_REPORTED, lang)
-        words = [to_label(_status_words(label, r, lang)) for r in part.itertuples()]
         traces.append(trace("scatter",
-            x=part["due_date"], y=part["label"], mode="markers+text", name=to_label(label), text=words,
+            x=due_dates[part], y=[labels[i] for i in part], mode="markers+text",
+            name=to_label(label), text=[to_label(_status_words(label, records[i], lang)) for i in part],
             textposition="middle right", textfont=dict(size=13),
             marker=dict(symbol=PROGRESS_SYMBOLS.get(progress, "circle"), size=16,
                         color=_colour(progress) if progress else NO_STATUS_COLOUR, line=dict(color="#1b1f24", width=1.5)),
-            customdata=[[to_label(m)] for m in part["milestone_id"]],
+            customdata=[[to_label(records[i].milestone_id)] for i in part],
             hovertemplate=_("<b>%{customdata[0]}</b><br>Due %{x|%Y-%m-%d}<br>%{text}", lang) + "<extra></extra>",
         ))
-    as_of = rows["as_of"].iloc[0] if "as_of" in rows and len(rows) else None
+    as_of = records[0].as_of if "as_of" in rows and records else None
     if _present(as_of):
         as_of = pd.Timestamp(as_of)
         # Laid out with the rest below: add_shape and add_annotation each run plotly's relayout machinery.
@@ -505,30 +508,31 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                               font=dict(size=12, color="#0b2f55"))])
     else:
         as_of_marks = {}
-    dates = pd.concat([pd.to_datetime(rows["due_date"]), pd.to_datetime(rows["start_date"])]).dropna()
+    dates = [pd.Timestamp(d) for r in records for d in (r.due_date, r.start_date) if pd.notna(d)]
     if _present(as_of):
-        dates = pd.concat([dates, pd.Series([as_of])])
+        dates.append(as_of)
     xaxis = dict(type="date", title=_("Due date", lang), fixedrange=True)
-    if len(dates):
-        lo, hi = dates.min(), dates.max()
+    if dates:
+        lo, hi = min(dates), max(dates)
         pad = max(pd.Timedelta(days=60), (hi - lo) * 0.08)
         xaxis["range"] = [lo - pad, hi + pad * 3]  # room on the right for the status words
-        undated = rows[rows["due_date"].isna()]
-        if len(undated):
+        undated = [i for i, r in enumerate(records) if not pd.notna(r.due_date)]
+        if undated:
             # No date to place them at: their status is written at the left edge, saying so.
             traces.append(trace("scatter",
-                x=[lo - pad] * len(undated), y=undated["label"], mode="text", showlegend=False,
-                text=[to_label(_status_words(progress_label(r.key, lang) if _present(r.key)
-                                             else _(NO_STATUS_REPORTED, lang), r, lang) + " · " + _("no due date", lang))
-                      for r in undated.itertuples()],
+                x=[lo - pad] * len(undated), y=[labels[i] for i in undated], mode="text", showlegend=False,
+                text=[to_label(_status_words(progress_label(keys[i], lang) if _present(keys[i])
+                                             else _(NO_STATUS_REPORTED, lang), records[i], lang)
+                               + " · " + _("no due date", lang))
+                      for i in undated],
                 textposition="middle right", textfont=dict(size=13, color="#3d444c"),
-                customdata=[[to_label(m)] for m in undated["milestone_id"]],
+                customdata=[[to_label(records[i].milestone_id)] for i in undated],
                 hovertemplate="<b>%{customdata[0]}</b><br>%{text}<extra></extra>",
             ))
     return figure(
         traces, lang=lang,
         xaxis=xaxis,
-        yaxis=dict(type="category", categoryorder="array", categoryarray=rows["label"].tolist(), autorange="reversed",
+        yaxis=dict(type="category", categoryorder="array", categoryarray=labels, autorange="reversed",
                    fixedrange=True, automargin=True),
         margin=dict(t=48, b=64),
         legend=dict(y=1.08),
