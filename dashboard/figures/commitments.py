@@ -212,7 +212,7 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
         xaxis=dict(title=title, side="top", type="category", categoryorder="array", categoryarray=columns,
                    showgrid=False, fixedrange=True),
         yaxis=dict(autorange="reversed", type="category", categoryorder="array", categoryarray=y, showgrid=False,
-                   fixedrange=True ticklabelstandoff=6),
+                   fixedrange=True, ticklabelstandoff=6),
         margin=dict(l=8, r=8, t=72, b=36),
         annotations=[key],
     )
@@ -351,7 +351,7 @@ def impact_completion_grid(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         xaxis=dict(title=_("Progress on the common scale", lang), side="bottom", type="category", showgrid=False,
                    fixedrange=True),
         yaxis=dict(title=_("IRM potential impact", lang), autorange="reversed", type="category", showgrid=False,
-                   fixedrange=True ticklabelstandoff=6),
+                   fixedrange=True, ticklabelstandoff=6),
         shapes=shapes,
     )
 
