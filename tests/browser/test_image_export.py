@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import struct
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 
@@ -139,4 +140,16 @@ def test_png_is_drawn_at_print_resolution(shown, path, chart):
     width, height = png_size(png)
     assert width >= PRINT_SCALE * css_width and height >= PRINT_SCALE * css_height, (width, height, css_width)
     assert css_width >= card_text(tab, chart)["width"], "the image is narrower than the chart on screen"
+    tab.assert_healthy()
+
+
+def test_markup_in_the_view_stays_text_in_the_image(open_tab):
+    """Words searched with Plotly's markup and an entity in them are printed as typed, never drawn as markup."""
+    typed = "<b>x</b> &amp; <br>"
+    tab = open_tab()
+    tab.goto("/commitments?" + urlencode({"q": typed}))
+    _name, svg = download(tab, "commitments-heatmap", "svg")
+    lines = svg_lines(svg)  # the SVG still parses
+    foot = next((line for line in lines if line.startswith("Snapshot")), "")
+    assert f"Filters: Words searched: “{typed}”" in foot, f"the words searched are not printed as typed: {foot}"
     tab.assert_healthy()
