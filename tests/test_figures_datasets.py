@@ -186,6 +186,8 @@ def test_learning_by_period_keeps_the_sources_periods_as_categories():
     assert [list(c) for c in bars.customdata] == [["2016-07-01", "2017-06-30"], ["2024-01-01", "2024-03-31"]]
     assert events.yaxis == "y2" and list(events.y) == [48, 4] and events.marker.symbol == "diamond"
     assert bars.texttemplate == "%{y:,}"
+    # The learners are printed above the bars: the events' axis has headroom, so a diamond stays under the number.
+    assert tuple(fig.layout.yaxis2.range) == (0, 48 * fl.EVENTS_HEADROOM)
 
 
 REACH = pd.DataFrame({

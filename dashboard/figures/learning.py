@@ -34,6 +34,9 @@ def reach_text(events, learners, organisations, lang: str) -> str:
     return " · ".join(parts)
 
 
+EVENTS_HEADROOM = 1.3  # the events' axis ends this far above the most events, when bar values are printed
+
+
 def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """Return learners per reporting period (bars) and events (diamonds, right axis), periods as the sources give them."""
     periods = [to_label(p) for p in rows["period"]]  # as the sources give them: plain text
@@ -59,7 +62,10 @@ def learning_by_period(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         xaxis=dict(type="category", categoryorder="array", categoryarray=periods, title=None),
         yaxis=dict(title=_("Learners", lang), rangemode="tozero"),
         yaxis2=dict(title=dict(text=_("Events", lang), font=dict(color="#8a5a00")), overlaying="y", side="right",
-                    rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"), tickmode="auto"),
+                    rangemode="tozero", showgrid=False, tickfont=dict(color="#8a5a00"), tickmode="auto",
+                    # With the learners printed above the bars, the events' axis gets headroom so that a diamond
+                    # stays below the number over its bar (one period on the real data drew it on the number).
+                    **({"range": [0, max(events) * EVENTS_HEADROOM]} if few and events and max(events) > 0 else {})),
         bargap=0.2, hovermode="closest", margin=dict(l=60, r=70, t=36, b=40),
     )
 
