@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import i18n, vocab
-from dashboard.figures.base import SHARE_SCALE, figure, to_label, trace
+from dashboard.figures.base import SHARE_SCALE, figure, records, to_label, trace
 from dashboard.i18n import _
 from dashboard.progress import (
     IMPACT_LABELS, IMPACT_ORDER, MIN_ASSESSED, MISSING_ORDER, NO_STATUS_COLOUR, NO_STATUS_REPORTED,
@@ -148,10 +148,11 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
     than MIN_ASSESSED assessed commitments is drawn on a paler scale and kept out of the colour bar's trace.
     """
     key_column = "cycle_start" if align == "year" else "plan_number"
-    names = {r.jurisdiction_id: _name(r, lang) for r in rows.itertuples()}
+    rows_read = records(rows)
+    names = {r.jurisdiction_id: _name(r, lang) for r in rows_read}
     jurisdictions = sorted(names, key=lambda j: i18n.sort_key(names[j]))  # "États-Unis" among the E's
     cells: dict[tuple, dict] = {}
-    for r in rows.itertuples():
+    for r in rows_read:
         cell = cells.setdefault((r.jurisdiction_id, _pos(getattr(r, key_column))), {
             "commitments": 0, "assessed": 0, "done": 0, "cycles": [], "plans": []})
         cell["commitments"] += _count(r.commitments)
@@ -456,9 +457,9 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
     """
     # The rows are read once, as tuples, and split in plain Python: a commitment has a few dozen milestones,
     # and a pandas mask, take and itertuples per status and per colour cost more than drawing them.
-    records = list(rows.itertuples(index=False))
+    rows_read = list(rows.itertuples(index=False))
     labels, keys = [], []
-    for r in records:
+    for r in rows_read:
         short = short_milestone_id(r.milestone_id, r.commitment_id)
         title = r.title_fr if lang == "fr" and _present(r.title_fr) else r.title_en
         title = title if _present(title) else ""
@@ -467,20 +468,20 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         labels.append(to_label(f"{short} · {title}" if title else short))
         keys.append(_key(r.progress))
     traces = []
-    spans = [i for i, r in enumerate(records) if pd.notna(r.start_date) and pd.notna(r.due_date)]
+    spans = [i for i, r in enumerate(rows_read) if pd.notna(r.start_date) and pd.notna(r.due_date)]
     # One trace per status colour, its bars apart (None breaks the line): a commitment of thirty
     # milestones drew thirty traces, each costing the figure's build and the browser's draw.
     for key in dict.fromkeys(keys[i] or "" for i in spans):
         x, y = [], []
         for i in spans:
             if (keys[i] or "") == key:
-                x += [records[i].start_date, records[i].due_date, None]
+                x += [rows_read[i].start_date, rows_read[i].due_date, None]
                 y += [labels[i], labels[i], None]
         traces.append(trace("scatter",
             x=x[:-1], y=y[:-1], mode="lines", showlegend=False, hoverinfo="skip", connectgaps=False,
             line=dict(color=_colour(key or None), width=10), opacity=0.45,
         ))
-    dated = [i for i, r in enumerate(records) if pd.notna(r.due_date)]
+    dated = [i for i, r in enumerate(rows_read) if pd.notna(r.due_date)]
     due_dates = rows["due_date"].to_numpy()  # the markers' x, as plotly.js has always been sent them
     for progress in READ_ORDER:
         part = [i for i in dated if keys[i] == progress]  # progress None: no status reported
@@ -489,14 +490,14 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         label = progress_label(progress, lang) if progress else _(NO_STATUS_REPORTED, lang)
         traces.append(trace("scatter",
             x=due_dates[part], y=[labels[i] for i in part], mode="markers+text",
-            name=to_label(label), text=[to_label(_status_words(label, records[i], lang)) for i in part],
+            name=to_label(label), text=[to_label(_status_words(label, rows_read[i], lang)) for i in part],
             textposition="middle right", textfont=dict(size=13),
             marker=dict(symbol=PROGRESS_SYMBOLS.get(progress, "circle"), size=16,
                         color=_colour(progress) if progress else NO_STATUS_COLOUR, line=dict(color="#1b1f24", width=1.5)),
-            customdata=[[to_label(records[i].milestone_id)] for i in part],
+            customdata=[[to_label(rows_read[i].milestone_id)] for i in part],
             hovertemplate=_("<b>%{customdata[0]}</b><br>Due %{x|%Y-%m-%d}<br>%{text}", lang) + "<extra></extra>",
         ))
-    as_of = records[0].as_of if "as_of" in rows and records else None
+    as_of = rows_read[0].as_of if "as_of" in rows and rows_read else None
     if _present(as_of):
         as_of = pd.Timestamp(as_of)
         # Laid out with the rest below: add_shape and add_annotation each run plotly's relayout machinery.
@@ -508,7 +509,7 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
                               font=dict(size=12, color="#0b2f55"))])
     else:
         as_of_marks = {}
-    dates = [pd.Timestamp(d) for r in records for d in (r.due_date, r.start_date) if pd.notna(d)]
+    dates = [pd.Timestamp(d) for r in rows_read for d in (r.due_date, r.start_date) if pd.notna(d)]
     if _present(as_of):
         dates.append(as_of)
     xaxis = dict(type="date", title=_("Due date", lang), fixedrange=True)
@@ -516,17 +517,17 @@ def milestone_timeline(rows: pd.DataFrame, *, lang: str) -> go.Figure:
         lo, hi = min(dates), max(dates)
         pad = max(pd.Timedelta(days=60), (hi - lo) * 0.08)
         xaxis["range"] = [lo - pad, hi + pad * 3]  # room on the right for the status words
-        undated = [i for i, r in enumerate(records) if not pd.notna(r.due_date)]
+        undated = [i for i, r in enumerate(rows_read) if not pd.notna(r.due_date)]
         if undated:
             # No date to place them at: their status is written at the left edge, saying so.
             traces.append(trace("scatter",
                 x=[lo - pad] * len(undated), y=[labels[i] for i in undated], mode="text", showlegend=False,
                 text=[to_label(_status_words(progress_label(keys[i], lang) if _present(keys[i])
-                                             else _(NO_STATUS_REPORTED, lang), records[i], lang)
+                                             else _(NO_STATUS_REPORTED, lang), rows_read[i], lang)
                                + " · " + _("no due date", lang))
                       for i in undated],
                 textposition="middle right", textfont=dict(size=13, color="#3d444c"),
-                customdata=[[to_label(records[i].milestone_id)] for i in undated],
+                customdata=[[to_label(rows_read[i].milestone_id)] for i in undated],
                 hovertemplate="<b>%{customdata[0]}</b><br>%{text}<extra></extra>",
             ))
     return figure(
