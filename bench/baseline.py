@@ -349,31 +349,35 @@ def releases_by_dimension(f: Frames, dimension, jurisdictions, levels, date_from
     d = d[_mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published", date_from=date_from,
                 date_to=date_to)]
     d = _released_in_period(d, date_from, date_to)
-    columns = ["dimension", "value", "label_en", "label_fr", "datasets", "synthetic_rows"]
+    d = d.assign(loaded=_loaded(d).astype("int64"))
+    columns = ["dimension", "value", "label_en", "label_fr", "datasets", "synthetic_rows", "catalogue_load_datasets"]
     if dimension == "jurisdiction":
         names = f.t["jurisdictions"].set_index("jurisdiction_id")
         out = d.groupby("jurisdiction_id", dropna=False).agg(
-            datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum")).reset_index()
+            datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum"),
+            catalogue_load_datasets=("loaded", "sum")).reset_index()
         out = out.rename(columns={"jurisdiction_id": "value"})
         out["label_en"] = out["value"].map(names["name_en"])
         out["label_fr"] = out["value"].map(names["name_fr"])
     elif dimension == "organization":
         out = d.groupby("organization", dropna=False).agg(
             label_en=("organization_title_en", "max"), label_fr=("organization_title_fr", "max"),
-            datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum")).reset_index()
+            datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum"),
+            catalogue_load_datasets=("loaded", "sum")).reset_index()
         out = out.rename(columns={"organization": "value"})
     elif dimension == "format":
-        exploded = d[["portal", "dataset_id", "formats", "synthetic"]].explode("formats")
+        exploded = d[["portal", "dataset_id", "formats", "synthetic", "loaded"]].explode("formats")
         exploded = exploded[exploded["formats"].notna()]
         exploded["value"] = exploded["formats"].str.strip().str.upper()
-        exploded = exploded[exploded["value"] != ""].drop_duplicates(["portal", "dataset_id", "value", "synthetic"])
-        out = exploded.groupby("value").agg(datasets=("dataset_id", "size"),
-                                            synthetic_rows=("synthetic", "sum")).reset_index()
+        exploded = exploded[exploded["value"] != ""].drop_duplicates(["portal", "dataset_id", "value", "synthetic", "loaded"])
+        out = exploded.groupby("value").agg(datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum"),
+                                            catalogue_load_datasets=("loaded", "sum")).reset_index()
         out["label_en"] = out["value"]
         out["label_fr"] = out["value"]
     elif dimension == "licence":
         out = d.groupby("licence", dropna=False).agg(
-            datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum")).reset_index()
+            datasets=("dataset_id", "size"), synthetic_rows=("synthetic", "sum"),
+            catalogue_load_datasets=("loaded", "sum")).reset_index()
         out = out.rename(columns={"licence": "value"})
         out["label_en"] = out["value"]
         out["label_fr"] = out["value"]
@@ -389,7 +393,8 @@ def top_publishers(f: Frames, jurisdictions, levels, date_from, date_to, limit) 
     d = d[d["organization"].notna() & _mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published",
                                             date_from=date_from, date_to=date_to)]
     d = _released_in_period(d, date_from, date_to)
-    d = d.assign(release_date=d["published"].where(~_loaded(d)))  # a load's date is no release date
+    d = d.assign(release_date=d["published"].where(~_loaded(d)),  # a load's date is no release date
+                 loaded=_loaded(d).astype("int64"))
     out = d.groupby(["jurisdiction_id", "portal", "organization"]).agg(
         organization_title_en=("organization_title_en", "max"),
         organization_title_fr=("organization_title_fr", "max"),
@@ -397,11 +402,12 @@ def top_publishers(f: Frames, jurisdictions, levels, date_from, date_to, limit) 
         first_published=("release_date", "min"),
         last_published=("release_date", "max"),
         synthetic_rows=("synthetic", "sum"),
+        catalogue_load_datasets=("loaded", "sum"),
     ).reset_index()
     out = out.sort_values(["datasets", "organization", "portal"], ascending=[False, True, True], kind="stable")
     out = _limit(out, limit)
     return out[["organization", "organization_title_en", "organization_title_fr", "portal", "jurisdiction_id",
-                "datasets", "first_published", "last_published", "synthetic_rows"]]
+                "datasets", "first_published", "last_published", "synthetic_rows", "catalogue_load_datasets"]]
 
 
 def _learning(f: Frames, jurisdictions, levels, date_from, date_to) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import charts, data, publish, releases, snapshots, state
 from dashboard.figures import datasets as fd
+from dashboard.specs import datasets as spec
 from dashboard.specs import overview as overview_spec
 from dashboard.ingest import ckan
 from dashboard.ingest.common import Source
@@ -172,15 +173,39 @@ def test_summary_publishers_and_dimensions_keep_loads_in_the_catalogue_but_out_o
     month = data.query("datasets_summary", **september).iloc[0]
     assert (month["datasets"], month["catalogue_load_datasets"], month["publishers"]) == (2, 60, 1)
     publishers = data.query("top_publishers", limit=None, **NO_FILTER)
-    assert _rows(publishers, "organization", "datasets", "first_published", "last_published") == [
-        ("qc", 65, D("2020-08-20"), D("2020-11-30")), ("tbs", 2, D("2021-02-01"), D("2021-03-15"))]
-    assert _rows(data.query("top_publishers", limit=None, **september), "organization", "datasets") == [("qc", 2)]
+    assert _rows(publishers, "organization", "datasets", "catalogue_load_datasets", "first_published",
+                 "last_published") == [
+        ("qc", 65, 60, D("2020-08-20"), D("2020-11-30")), ("tbs", 2, 0, D("2021-02-01"), D("2021-03-15"))]
+    assert _rows(data.query("top_publishers", limit=None, **september), "organization", "datasets",
+                 "catalogue_load_datasets") == [("qc", 2, 0)]
     formats = data.query("releases_by_dimension", dimension="format", limit=None, **NO_FILTER)
-    assert _rows(formats, "value", "datasets") == [("ODS", 60), ("CSV", 7)]
+    assert _rows(formats, "value", "datasets", "catalogue_load_datasets") == [("ODS", 60, 60), ("CSV", 7, 0)]
     assert _rows(data.query("releases_by_dimension", dimension="format", limit=None, **september),
-                 "value", "datasets") == [("CSV", 2)]
+                 "value", "datasets", "catalogue_load_datasets") == [("CSV", 2, 0)]
+    for dimension in ("jurisdiction", "organization", "licence"):  # every ranking says how many came in a load
+        whole_catalogue = data.query("releases_by_dimension", dimension=dimension, limit=None, **NO_FILTER)
+        assert (whole_catalogue["datasets"].sum(), whole_catalogue["catalogue_load_datasets"].sum()) == (67, 60)
     assert _rows(data.query("releases_by_dimension", dimension="jurisdiction", limit=None, **september),
-                 "value", "datasets") == [("ca-qc", 2)]
+                 "value", "datasets", "catalogue_load_datasets") == [("ca-qc", 2, 0)]
+
+
+def test_rankings_say_when_they_count_the_catalogue_and_not_releases(app_env):
+    whole = data.query("releases_by_dimension", dimension="jurisdiction", limit=None, **NO_FILTER)
+    text = spec.dimension_sentence("jurisdiction")(whole, "en")
+    assert "Without a period these are the catalogue's 67 datasets, 60 of them loaded in bulk rather than released; " \
+           "choose a period to count releases only." in text
+    assert "67 jeux de données du catalogue, dont 60 chargés en bloc" in spec.dimension_sentence("jurisdiction")(whole, "fr")
+    assert "some of them loaded in bulk" in spec.dimension_sentence("format")(
+        data.query("releases_by_dimension", dimension="format", limit=None, **NO_FILTER), "en")
+    assert fd.releases_by_dimension_bars(whole, lang="en").layout.xaxis.title.text == "Datasets in the catalogue"
+    publishers = data.query("top_publishers", limit=None, **NO_FILTER)
+    assert "60 of them loaded in bulk" in spec.publishers_sentence(publishers, "en")
+    assert fd.top_publishers_bars(publishers, lang="en").layout.xaxis.title.text == "Datasets in the catalogue"
+    # A period counts releases only: no load, no note, and the axis says releases.
+    september = {**NO_FILTER, "date_from": D("2020-09-01"), "date_to": D("2020-09-30")}
+    month = data.query("releases_by_dimension", dimension="jurisdiction", limit=None, **september)
+    assert "catalogue" not in spec.dimension_sentence("jurisdiction")(month, "en")
+    assert fd.releases_by_dimension_bars(month, lang="en").layout.xaxis.title.text == "Datasets released"
 
 
 def test_the_figure_draws_the_load_apart_and_keeps_the_releases_readable(app_env):

@@ -178,7 +178,7 @@ def test_layout_shows_the_chosen_dimension_and_interval_switches(page, app_env):
     tree = page.layout(dimension="licence", interval="year", lang="fr")
     cards = find_all(tree, lambda n: "chart-card" in (getattr(n, "className", "") or ""))
     titles = [text_of(find_all(c, lambda n: getattr(n, "className", "") == "h5 card-title")) for c in cards]
-    assert titles == ["Jeux de données publiés au fil du temps", "Jeux de données publiés par licence",
+    assert titles == ["Jeux de données publiés au fil du temps", "Jeux de données par licence",
                       "Principaux éditeurs", "Indicateurs des portails"]
     current = find_all(tree, lambda n: getattr(n, "aria-current", None) == "true")
     assert [text_of(c) for c in current] == ["Par année", "Licence"]
@@ -187,7 +187,7 @@ def test_layout_shows_the_chosen_dimension_and_interval_switches(page, app_env):
 def test_layout_ignores_an_unknown_dimension_with_a_notice(page, app_env):
     tree = page.layout(dimension="password")
     assert "password" in text_of(tree)
-    assert "Datasets released by organization" in text_of(tree)
+    assert "Datasets by organization" in text_of(tree)
 
 
 def test_kpi_tiles(page, app_env):

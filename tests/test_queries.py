@@ -434,9 +434,9 @@ def test_releases_by_year(data_dir):
         (2022, 1, 1)]
 
 
-def _dim(dimension, value, en, fr, datasets, synthetic=0):
+def _dim(dimension, value, en, fr, datasets, synthetic=0, loaded=0):
     return {"dimension": dimension, "value": value, "label_en": en, "label_fr": fr,
-            "datasets": datasets, "synthetic_rows": synthetic}
+            "datasets": datasets, "synthetic_rows": synthetic, "catalogue_load_datasets": loaded}
 
 
 def test_releases_by_dimension(data_dir):
@@ -491,23 +491,23 @@ def test_top_publishers(data_dir):
         {"organization": "nrcan", "organization_title_en": "Natural Resources Canada",
          "organization_title_fr": "Ressources naturelles Canada", "portal": "open.canada.ca",
          "jurisdiction_id": "ca", "datasets": 2, "first_published": D("2022-11-30"),
-         "last_published": D("2023-03-05"), "synthetic_rows": 0},
+         "last_published": D("2023-03-05"), "synthetic_rows": 0, "catalogue_load_datasets": 0},
         {"organization": "statcan", "organization_title_en": "Statistics Canada",
          "organization_title_fr": "Statistique Canada", "portal": "open.canada.ca",
          "jurisdiction_id": "ca", "datasets": 2, "first_published": D("2023-01-15"),
-         "last_published": D("2023-01-20"), "synthetic_rows": 0},
+         "last_published": D("2023-01-20"), "synthetic_rows": 0, "catalogue_load_datasets": 0},
         {"organization": "mof", "organization_title_en": "Ministry of Finance",
          "organization_title_fr": "Ministère des Finances", "portal": "data.gov.ua",
          "jurisdiction_id": "ukr", "datasets": 1, "first_published": D("2023-03-10"),
-         "last_published": D("2023-03-10"), "synthetic_rows": 1},
+         "last_published": D("2023-03-10"), "synthetic_rows": 1, "catalogue_load_datasets": 0},
         {"organization": "msss", "organization_title_en": "Health and Social Services",
          "organization_title_fr": "Santé et Services sociaux", "portal": "donneesquebec.ca",
          "jurisdiction_id": "ca-qc", "datasets": 1, "first_published": D("2023-01-02"),
-         "last_published": D("2023-01-02"), "synthetic_rows": 0},
+         "last_published": D("2023-01-02"), "synthetic_rows": 0, "catalogue_load_datasets": 0},
         {"organization": "ville-de-montreal", "organization_title_en": "City of Montréal",
          "organization_title_fr": "Ville de Montréal", "portal": "donneesquebec.ca",
          "jurisdiction_id": "mtl", "datasets": 1, "first_published": None,
-         "last_published": None, "synthetic_rows": 0},
+         "last_published": None, "synthetic_rows": 0, "catalogue_load_datasets": 0},
     ]
     cols = ["organization", "datasets"]
     assert rows(run(data_dir, "top_publishers", limit=1), cols) == [("nrcan", 2)]

@@ -178,7 +178,7 @@ def releases_by_dimension_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TO
     texts = [i18n.fmt_int(v, lang) for v in values]
     custom = [r if _present(r) else None for r in top["value"]]
     return hbar_ranked(labels, values, texts, lang=lang, customdata=custom,
-                       hover=_("%{customdata[0]}: %{x:,} datasets", lang), axis_title=_("Datasets released", lang))
+                       hover=_("%{customdata[0]}: %{x:,} datasets", lang), axis_title=_counted(rows, lang))
 
 
 def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) -> go.Figure:
@@ -194,7 +194,13 @@ def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) ->
     custom = [[r["jurisdiction_id"], to_label(r["portal"])] for r in records]  # the portal is shown in the hover
     return hbar_ranked(labels, values, texts, lang=lang, customdata=custom, colour=PALETTE[2],
                        hover=_("%{customdata[0]} (%{customdata[2]}): %{x:,} datasets", lang),
-                       axis_title=_("Datasets released", lang))
+                       axis_title=_counted(rows, lang))
+
+
+def _counted(rows: pd.DataFrame, lang: str) -> str:
+    """Return a ranking's axis title: releases, or the catalogue where a catalogue load is counted (no period set)."""
+    loads = "catalogue_load_datasets" in rows and bool(rows["catalogue_load_datasets"].fillna(0).sum())
+    return _("Datasets in the catalogue", lang) if loads else _("Datasets released", lang)
 
 
 # ---------------------------------------------------------------- portal metrics

@@ -6,6 +6,8 @@
 -- to published and is inclusive; when either end is set, undated datasets are left out, and so are
 -- those a catalogue load put in the catalogue (dashboard/releases.py): their date is not a release date.
 -- value null means the dataset does not say (no organization, no licence). $limit null = all rows.
+-- catalogue_load_datasets: how many of datasets a catalogue load put in the catalogue (0 once a period is set,
+-- as those are left out then): without a period the counts are the catalogue's, not only its releases.
 -- Reads the rollups of datasets per day (by jurisdiction; by publisher and licence; by format).
 with params as (
     select
@@ -22,6 +24,7 @@ by_jurisdiction as (
         any_value(j.name_fr) as label_fr,
         cast(sum(d.datasets) as bigint) as datasets,
         cast(sum(d.synthetic_rows) as bigint) as synthetic_rows,
+        cast(sum(case when d.catalogue_load then d.datasets else 0 end) as bigint) as catalogue_load_datasets,
     from datasets_by_day as d
     cross join params as p
     left join jurisdictions as j
@@ -41,6 +44,7 @@ publishers as (
         d.licence,
         d.datasets,
         d.synthetic_rows,
+        d.catalogue_load,
     from datasets_by_publisher_day as d
     cross join params as p
     where p.dimension in ('organization', 'licence')
@@ -57,6 +61,7 @@ by_organization as (
         max(organization_title_fr) as label_fr,
         cast(sum(datasets) as bigint) as datasets,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
+        cast(sum(case when catalogue_load then datasets else 0 end) as bigint) as catalogue_load_datasets,
     from publishers
     where (select dimension from params) = 'organization'
     group by organization
@@ -70,6 +75,7 @@ by_format as (
         f.format as label_fr,
         cast(sum(f.datasets) as bigint) as datasets,
         cast(sum(f.synthetic_rows) as bigint) as synthetic_rows,
+        cast(sum(case when f.catalogue_load then f.datasets else 0 end) as bigint) as catalogue_load_datasets,
     from dataset_formats_by_day as f
     cross join params as p
     where p.dimension = 'format'
@@ -87,6 +93,7 @@ by_licence as (
         licence as label_fr,
         cast(sum(datasets) as bigint) as datasets,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
+        cast(sum(case when catalogue_load then datasets else 0 end) as bigint) as catalogue_load_datasets,
     from publishers
     where (select dimension from params) = 'licence'
     group by licence

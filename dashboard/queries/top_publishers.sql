@@ -4,6 +4,7 @@
 -- inclusive; when either end is set, undated datasets are left out, and so are those a catalogue
 -- load put in the catalogue (dashboard/releases.py), whose date is not a release date; they never
 -- set first_published or last_published. Datasets naming no organization are not counted.
+-- catalogue_load_datasets: how many of datasets a catalogue load put in the catalogue (0 once a period is set).
 -- $limit null = all rows.
 -- Reads the datasets_by_publisher_day rollup, not the datasets.
 with params as (
@@ -42,6 +43,7 @@ final as (
         min(published) filter (where not catalogue_load) as first_published,
         max(published) filter (where not catalogue_load) as last_published,
         cast(sum(synthetic_rows) as bigint) as synthetic_rows,
+        cast(sum(case when catalogue_load then datasets else 0 end) as bigint) as catalogue_load_datasets,
     from filtered
     group by jurisdiction_id, portal, organization
 )

@@ -27,17 +27,36 @@ DIMENSION_LABELS = {
 }
 
 
+# "Datasets", not "released": without a period the counts are the catalogue's, records a catalogue load put
+# there included (their column says how many); with a period, they are that period's releases only.
 DIMENSION_TITLES = {
-    "jurisdiction": N_("Datasets released by jurisdiction"),
-    "organization": N_("Datasets released by organization"),
-    "format": N_("Datasets released by format"),
-    "licence": N_("Datasets released by licence"),
+    "jurisdiction": N_("Datasets by jurisdiction"),
+    "organization": N_("Datasets by organization"),
+    "format": N_("Datasets by format"),
+    "licence": N_("Datasets by licence"),
 }
 
 
 def count(value) -> int:
     """Return a count from the data as an int; a missing one is 0."""
     return 0 if value is None or pd.isna(value) else int(value)
+
+
+def loads_note(rows: pd.DataFrame, lang: str, *, counted_once: bool = True) -> str:
+    """Return, with a leading space, what a ranking counts when catalogue loads are in it (none once a period is set).
+
+    Without a period a ranking counts the catalogue, so records a catalogue load put there (dashboard/releases.py)
+    are in it: the sentence says how many, or only that some are where a dataset counts more than once (formats).
+    """
+    loaded = count(rows["catalogue_load_datasets"].sum()) if "catalogue_load_datasets" in rows else 0
+    if not loaded:
+        return ""
+    if not counted_once:
+        return " " + _("Without a period these are the catalogue's datasets, some of them loaded in bulk rather "
+                       "than released; choose a period to count releases only.", lang)
+    return " " + _("Without a period these are the catalogue's {total} datasets, {n} of them loaded in bulk rather "
+                   "than released; choose a period to count releases only.", lang,
+                   total=i18n.fmt_int(count(rows["datasets"].sum()), lang), n=i18n.fmt_int(loaded, lang))
 
 
 def summary(view: state_mod.ViewState) -> pd.Series:
@@ -168,6 +187,7 @@ def dimension_sentence(dimension: str):
                             top=TOP_N, count=i18n.fmt_int(len(rows), lang))
         if dimension == "format":
             text += " " + _("A dataset counts once for each format it offers.", lang)
+        text += loads_note(rows, lang, counted_once=dimension != "format")
         if dimension == "jurisdiction":
             text += " " + _("Click a bar to filter the page to that jurisdiction.", lang)
         return text
@@ -186,7 +206,8 @@ for _dimension in state_mod.DIMENSIONS:
         sentence=dimension_sentence(_dimension),
         tables=("datasets", "jurisdictions") if _dimension == "jurisdiction" else ("datasets",),
         columns={"value": DIMENSION_LABELS[_dimension], "label_en": N_("Name (English)"),
-                 "label_fr": N_("Name (French)"), "datasets": N_("Datasets released"),
+                 "label_fr": N_("Name (French)"), "datasets": N_("Datasets"),
+                 "catalogue_load_datasets": N_("Loaded in bulk, not released"),
                  "synthetic_rows": N_("Synthetic records")},
         on_click=jurisdiction_click if _dimension == "jurisdiction" else None,
         empty=N_("No dataset matches these filters. Clear a filter to see more."),
@@ -207,6 +228,7 @@ def publishers_sentence(rows: pd.DataFrame, lang: str) -> str:
     if len(rows) > TOP_N:
         text += " " + _("The top {top} of {count} publishers released {share} of these datasets.", lang, top=TOP_N,
                         count=i18n.fmt_int(len(rows), lang), share=i18n.fmt_pct(share, lang))
+    text += loads_note(rows, lang)
     return text + " " + _("Click a bar to filter the page to the publisher’s jurisdiction.", lang)
 
 
@@ -221,8 +243,9 @@ register(Chart(
     sentence=publishers_sentence,
     tables=("datasets",),
     columns={"organization_title_en": N_("Organization"), "organization_title_fr": N_("Organization (French)"),
-             "portal": N_("Portal"), "jurisdiction_id": N_("Jurisdiction"), "datasets": N_("Datasets released"),
-             "first_published": N_("First release"), "last_published": N_("Latest release")},
+             "portal": N_("Portal"), "jurisdiction_id": N_("Jurisdiction"), "datasets": N_("Datasets"),
+             "first_published": N_("First release"), "last_published": N_("Latest release"),
+             "catalogue_load_datasets": N_("Loaded in bulk, not released")},
     on_click=publishers_click,
     empty=N_("No dataset in this selection names its publisher."),
 ))
