@@ -41,6 +41,10 @@ def test_completion_heatmap_lines_plans_up_by_place_and_pales_small_numbers():
     assert list(sure.customdata[1][1]) == ["ca", 10, 6, 4, "2018-2020", "4e plan d’action (2018-2020)", "67\u00a0%", ""]
     assert list(low.customdata[0][0])[:6] == ["ab", 1, 1, 1, "2017-2017", "1er plan d’action (2017)"]
     assert low.customdata[0][0][7] == "<br>Moins de 5 engagements évalués\u00a0: à lire avec prudence"
+    # A cell's data goes with the one trace that prints it; an empty cell has none (it neither hovers nor clicks).
+    for trace in (sure, low):
+        assert [[c is not None for c in row] for row in trace.customdata] == \
+               [[t != "" for t in row] for row in trace.text]
     assert (sure.zmin, sure.zmax) == (0, 1)
     assert list(sure.colorbar.ticktext) == ["0\u00a0%", "25\u00a0%", "50\u00a0%", "75\u00a0%", "100\u00a0%"]
     assert sure.hovertemplate.startswith("<b>%{y}</b> · %{customdata[5]}<br>Achevés ou substantiels\u00a0: ")

@@ -163,13 +163,15 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
     positions = _position_order([key for _, key in cells])
     columns = [vocab.plan_short(p, lang) if align != "year" else (str(p) if p is not None else _("year unknown", lang))
                for p in positions]
-    z_sure, z_low, text_sure, text_low, custom = [], [], [], [], []
+    # Each cell's hover and click data goes to the one trace that draws it (None in the other, and in an empty
+    # cell, which neither hovers nor clicks): the default view's 76 x 8 cells sent their data twice (55 KB each).
+    z_sure, z_low, text_sure, text_low, custom_sure, custom_low = [], [], [], [], [], []
     for j in jurisdictions:
-        row = ([], [], [], [], [])
+        row = ([], [], [], [], [], [])
         for p in positions:
             cell = cells.get((j, p))
             if cell is None:
-                for part, value in zip(row, (None, None, "", "", ["", 0, 0, 0, "", "", "", ""])):
+                for part, value in zip(row, (None, None, "", "", None, None)):
                     part.append(value)
                 continue
             share = cell["done"] / cell["assessed"] if cell["assessed"] else None
@@ -182,24 +184,26 @@ def completion_heatmap(rows: pd.DataFrame, *, lang: str, align: str = "plan") ->
             row[1].append(share if low else None)
             row[2].append("" if low else label)
             row[3].append(label if low else "")
-            row[4].append([j, cell["commitments"], cell["assessed"], cell["done"], ",".join(cell["cycles"]),
-                           to_label("; ".join(cell["plans"])), i18n.fmt_pct(share, lang) if share is not None else "–",
-                           note])
-        for target, part in zip((z_sure, z_low, text_sure, text_low, custom), row):
+            data = [j, cell["commitments"], cell["assessed"], cell["done"], ",".join(cell["cycles"]),
+                    to_label("; ".join(cell["plans"])), i18n.fmt_pct(share, lang) if share is not None else "–", note]
+            row[4].append(None if low else data)
+            row[5].append(data if low else None)
+        for target, part in zip((z_sure, z_low, text_sure, text_low, custom_sure, custom_low), row):
             target.append(part)
     hover = _("<b>%{y}</b> · %{customdata[5]}<br>Complete or substantial: %{customdata[6]}<br>"
               "%{customdata[3]} of %{customdata[2]} assessed commitments (%{customdata[1]} in all)", lang) \
         + "%{customdata[7]}<extra></extra>"
     y = [to_label(names[j]) for j in jurisdictions]  # a name is shown as typed, never as markup
-    common = dict(x=columns, y=y, customdata=custom, hovertemplate=hover, texttemplate="%{text}", zmin=0, zmax=1,
+    common = dict(x=columns, y=y, hovertemplate=hover, texttemplate="%{text}", zmin=0, zmax=1,
                   xgap=3, ygap=3, hoverongaps=False)
     sure = trace("heatmap",
-        z=z_sure, text=text_sure, textfont=dict(size=12), colorscale=SHARE_SCALE, name=_("Complete or substantial", lang),
+        z=z_sure, text=text_sure, customdata=custom_sure, textfont=dict(size=12), colorscale=SHARE_SCALE, name=_("Complete or substantial", lang),
         colorbar=dict(title=dict(text=_("Complete or substantial", lang), side="right"), thickness=14,
                       tickvals=[0, 0.25, 0.5, 0.75, 1], ticktext=[i18n.fmt_pct(s, lang) for s in (0, .25, .5, .75, 1)]),
         **common)
     low = trace("heatmap",
-        z=z_low, text=text_low, textfont=dict(size=12, color="#3d444c"), colorscale=LOW_CONFIDENCE_SCALE,
+        z=z_low, text=text_low, customdata=custom_low, textfont=dict(size=12, color="#3d444c"),
+        colorscale=LOW_CONFIDENCE_SCALE,
         showscale=False, name=_("Fewer than {n} assessed", lang, n=MIN_ASSESSED), **common)
     title = _("Place in each jurisdiction's own sequence of action plans", lang) if align != "year" \
         else _("Year the action plan started", lang)
