@@ -740,7 +740,9 @@ def json_value(value: Any) -> Any:
     """Return a result cell as plain JSON: missing values null, dates and times ISO 8601, lists as lists."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not hasattr(value, "item")):
+    # A list cell comes back from DuckDB as a numpy array, which has item() too (for one element only).
+    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) > 0 or (hasattr(value, "tolist")
+                                                                           and not hasattr(value, "item")):
         return [json_value(v) for v in list(value)]
     if hasattr(value, "item") and not isinstance(value, (pd.Timestamp, dt.date)):
         value = value.item()  # a numpy scalar

@@ -186,3 +186,14 @@ def test_every_column_of_every_view_has_a_french_header(app_env):
 def test_whole_table_downloads_stay_plain_english_csv(app_env):
     text = _get(app_env, f"/download/{SNAP}/jurisdictions.csv?lang=fr")
     assert text.startswith("\ufeffjurisdiction_id,name_en,")
+
+
+def test_json_records_write_list_cells_as_lists():
+    # DuckDB returns a list column (a chart's sources) as numpy arrays; one of two elements has no scalar item().
+    import numpy as np
+    from dashboard import data
+
+    frame = pd.DataFrame({"sources": [np.array(["ogp", "reference"]), np.array(["ogp"]), np.array([]), None],
+                          "n": np.array([1, 2, 3, 4], dtype="int64")})
+    assert data.json_records(frame) == [{"sources": ["ogp", "reference"], "n": 1}, {"sources": ["ogp"], "n": 2},
+                                        {"sources": [], "n": 3}, {"sources": None, "n": 4}]
