@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import pytest
 
 from helpers import find_all, make_snapshot, page_module, text_of
+from helpers.recipe import run_recipe
 from dashboard import data, state
 
 SNAP = "20250301T000000Z"
@@ -22,19 +21,6 @@ DATASETS = [
      "published": dt.date(2024, 8, 1), "published_basis": "date_published", "catalogue_load": False},
 ]
 JURISDICTIONS = [{"jurisdiction_id": "ca", "name_en": "Canada", "name_fr": "Canada", "level": "national"}]
-
-# Runs a recipe as printed, then prints its last expression (the query's rows) as JSON records.
-RUNNER = """
-import ast, json, sys
-recipe = sys.stdin.read()
-tree = ast.parse(recipe)
-last = tree.body.pop()
-namespace = {}
-exec(compile(tree, "<recipe>", "exec"), namespace)
-frame = eval(compile(ast.Expression(last.value), "<recipe>", "eval"), namespace)
-print(frame.to_json(orient="records"))
-"""
-
 
 @pytest.fixture(scope="module")
 def app_env(app_on):
@@ -50,13 +36,6 @@ def _recipe(app_env) -> str:
     return text_of(blocks[0])
 
 
-def _run(recipe: str, cwd) -> list[dict]:
-    done = subprocess.run([sys.executable, "-c", RUNNER], input=recipe, capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 def test_the_recipe_names_the_served_snapshot_by_its_absolute_path(app_env):
     recipe = _recipe(app_env)
     folder = (app_env["data_dir"] / "snapshots" / SNAP).resolve()
@@ -65,7 +44,7 @@ def test_the_recipe_names_the_served_snapshot_by_its_absolute_path(app_env):
 
 
 def test_the_recipe_runs_as_printed_from_another_folder(app_env, tmp_path):
-    rows = _run(_recipe(app_env), cwd=tmp_path)
+    rows = run_recipe(_recipe(app_env), cwd=tmp_path)
     assert [(r["year"], r["datasets"], r["cumulative_datasets"]) for r in rows] == [(2023, 1, 1), (2024, 2, 3)]
     expected = data.query("releases_by_period", snapshot=SNAP, data_dir=app_env["data_dir"], grain="year",
                           jurisdictions=[], levels=[], date_from=None, date_to=None)
@@ -82,7 +61,7 @@ def test_the_recipe_runs_on_a_snapshot_built_before_a_rollup_existed(app_env, tm
     assert all(file is None for _name, file in sources) and {n for n, _ in sources} == set(rollups)
     recipe = _recipe(app_env).replace(repr(data.rollup_sources(snap)), repr(sources))
     assert repr(sources) in recipe
-    rows = _run(recipe, cwd=tmp_path)
+    rows = run_recipe(recipe, cwd=tmp_path)
     assert [(r["year"], r["datasets"]) for r in rows] == [(2023, 1), (2024, 2)]
 
 
