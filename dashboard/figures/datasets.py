@@ -197,10 +197,20 @@ def top_publishers_bars(rows: pd.DataFrame, *, lang: str, top_n: int = TOP_N) ->
                        axis_title=_counted(rows, lang))
 
 
+def loaded_in_bulk(rows: pd.DataFrame) -> int:
+    """Return how many of a ranking's datasets a catalogue load put in the catalogue (dashboard/releases.py).
+
+    Without a period a ranking counts the whole catalogue, loads included; with one, none (0 then, as when the
+    rows have no catalogue_load_datasets column).
+    """
+    if "catalogue_load_datasets" not in rows:
+        return 0
+    return int(rows["catalogue_load_datasets"].fillna(0).sum())
+
+
 def _counted(rows: pd.DataFrame, lang: str) -> str:
     """Return a ranking's axis title: releases, or the catalogue where a catalogue load is counted (no period set)."""
-    loads = "catalogue_load_datasets" in rows and bool(rows["catalogue_load_datasets"].fillna(0).sum())
-    return _("Datasets in the catalogue", lang) if loads else _("Datasets released", lang)
+    return _("Datasets in the catalogue", lang) if loaded_in_bulk(rows) else _("Datasets released", lang)
 
 
 # ---------------------------------------------------------------- portal metrics

@@ -15,7 +15,7 @@ from babel.lists import format_list
 
 from dashboard import data, figures, i18n, releases, state as state_mod, vocab
 from dashboard.charts import Chart, narrow_to_jurisdiction, register, served_snapshot
-from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS
+from dashboard.figures.datasets import MAX_PANELS, TOP_N, TOP_PORTALS, loaded_in_bulk
 from dashboard.i18n import N_, _, ngettext
 
 # What the releases can be counted by (state.DIMENSIONS): a column header, and the chart's title.
@@ -48,7 +48,7 @@ def loads_note(rows: pd.DataFrame, lang: str, *, counted_once: bool = True) -> s
     Without a period a ranking counts the catalogue, so records a catalogue load put there (dashboard/releases.py)
     are in it: the sentence says how many, or only that some are where a dataset counts more than once (formats).
     """
-    loaded = count(rows["catalogue_load_datasets"].sum()) if "catalogue_load_datasets" in rows else 0
+    loaded = loaded_in_bulk(rows)
     if not loaded:
         return ""
     if not counted_once:
