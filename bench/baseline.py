@@ -393,8 +393,9 @@ def top_publishers(f: Frames, jurisdictions, levels, date_from, date_to, limit) 
     d = d[d["organization"].notna() & _mask(d, jurisdictions=jurisdictions, levels=levels, date_col="published",
                                             date_from=date_from, date_to=date_to)]
     d = _released_in_period(d, date_from, date_to)
-    d = d.assign(release_date=d["published"].where(~_loaded(d)),  # a load's date is no release date
-                 loaded=_loaded(d).astype("int64"))
+    loaded = _loaded(d)
+    d = d.assign(release_date=d["published"].where(~loaded),  # a load's date is no release date
+                 loaded=loaded.astype("int64"))
     out = d.groupby(["jurisdiction_id", "portal", "organization"]).agg(
         organization_title_en=("organization_title_en", "max"),
         organization_title_fr=("organization_title_fr", "max"),
